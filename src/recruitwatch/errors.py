@@ -1,0 +1,38 @@
+"""One base exception; every failure a user can see is a RecruitwatchError.
+
+    RecruitwatchError
+    ├── InputError          a source could not be read as a document (empty, binary, too big, bad encoding)
+    ├── StoreError          the database could not be opened, migrated or written
+    ├── CorpusError         an eval corpus is missing files or has malformed lines
+    └── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
+"""
+
+from __future__ import annotations
+
+
+class RecruitwatchError(Exception):
+    """Base of every error recruitwatch raises on purpose."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.source}: {message}" if self.source else message
+
+
+class InputError(RecruitwatchError):
+    """A source could not be turned into a document."""
+
+
+class StoreError(RecruitwatchError):
+    """The store could not be opened, migrated or written."""
+
+
+class CorpusError(RecruitwatchError):
+    """An evaluation corpus is not of the expected shape."""
+
+
+class LanguageDataError(RecruitwatchError):
+    """A language vocabulary file is missing or invalid."""
