@@ -1,0 +1,576 @@
+"""Score the extractor against a gold-annotated corpus.
+
+A corpus folder holds `docs/<id>.json` (`{id, url, title, published, language, text}`) and
+`gold.jsonl` (one `{doc, offers, figures}` line per document; a document without a line has empty
+gold). `evaluate_corpus` runs the extractor over every document and returns an `EvalReport`;
+`format_report` renders it as a plain-text table. The seed layout (one text plus one gold file)
+goes through `load_gold` and `evaluate_documents`.
+
+Matching, per document and one-to-one:
+
+* an offer matches a gold offer when `kind` and `currency` are equal and the amount is within 0.5%
+  of the gold amount; a figure matches when `unit` is equal and the quantity is within 0.5%.
+  `amount_max` / `quantity_max` play no part.
+* Among candidate pairs we take a maximum matching (augmenting paths), trying for each gold record
+  first the prediction whose evidence overlaps the gold sentence, then the closest value, so equal
+  amounts from different sentences pair up with the right sentence.
+
+Scores: precision = tp / (tp + fp) and recall = tp / (tp + fn); when the denominator is 0 (no
+predictions, resp. no gold) the score is 1.0 if the other side is also empty, else 0.0, so a clean
+negative document scores perfect and a missed or invented record scores 0. F1 is 0.0 when
+precision + recall is 0.
+
+Attributes (`target`, `offered_by`, `region`) are scored on matched offers only: a gold null is
+skipped (not in `n`); otherwise the prediction is correct when it is non-empty and one string
+contains the other, ignoring case and runs of whitespace. With `n == 0` accuracy is 1.0, as above.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from recruitwatch.errors import CorpusError
+from recruitwatch.extract import extract_document
+from recruitwatch.model import OFFER_KINDS, Document, Extraction
+
+Extractor = Callable[[Document], Extraction]
+
+TOLERANCE = 0.005  # relative to the gold value; amounts in the news are rounded, conversions not
+ATTRIBUTES: tuple[str, ...] = ("target", "offered_by", "region")
+_FLOAT_SLACK = 1e-9  # so an amount exactly 0.5% off still matches despite float rounding
+
+
+@dataclass(frozen=True, slots=True)
+class GoldOffer:
+    kind: str
+    amount: float
+    currency: str
+    evidence: str
+    amount_max: float | None = None
+    usd_stated: float | None = None
+    offered_by: str | None = None
+    target: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldFigure:
+    quantity: float
+    unit: str
+    evidence: str
+    quantity_max: float | None = None
+    subject: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDoc:
+    doc: str
+    offers: tuple[GoldOffer, ...] = ()
+    figures: tuple[GoldFigure, ...] = ()
+
+
+@dataclass(slots=True)
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.tp, self.tp + self.fp, other_empty=self.fn == 0)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.tp, self.tp + self.fn, other_empty=self.fp == 0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+@dataclass(slots=True)
+class Accuracy:
+    correct: int = 0
+    n: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.n if self.n else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"accuracy": round(self.accuracy, 4), "n": self.n}
+
+
+@dataclass(frozen=True, slots=True)
+class DocResult:
+    """One document's outcome; the lists hold compact dicts for reading, not for re-scoring."""
+
+    doc: str
+    language: str
+    offers: Score
+    figures: Score
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+    wrong_attributes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.missed or self.false_alarms or self.wrong_attributes)
+
+
+@dataclass(slots=True)
+class EvalReport:
+    offers: Score = field(default_factory=Score)
+    figures: Score = field(default_factory=Score)
+    by_language: dict[str, tuple[Score, Score]] = field(default_factory=dict)
+    attributes: dict[str, Accuracy] = field(
+        default_factory=lambda: {name: Accuracy() for name in ATTRIBUTES}
+    )
+    documents: list[DocResult] = field(default_factory=list)
+
+    def add(self, result: DocResult, attributes: Mapping[str, Accuracy]) -> None:
+        self.documents.append(result)
+        self.offers.add(result.offers)
+        self.figures.add(result.figures)
+        offers, figures = self.by_language.setdefault(result.language, (Score(), Score()))
+        offers.add(result.offers)
+        figures.add(result.figures)
+        for name, acc in attributes.items():
+            self.attributes[name].correct += acc.correct
+            self.attributes[name].n += acc.n
+
+    def to_dict(self) -> dict[str, Any]:
+        """Scores as plain JSON; `details` lists only the documents with a miss or false alarm."""
+        return {
+            "offers": self.offers.to_dict(),
+            "figures": self.figures.to_dict(),
+            "by_language": {
+                lang: {"offers": offers.to_dict(), "figures": figures.to_dict()}
+                for lang, (offers, figures) in sorted(self.by_language.items())
+            },
+            "attributes": {name: acc.to_dict() for name, acc in self.attributes.items()},
+            "details": [
+                {
+                    "doc": r.doc,
+                    "language": r.language,
+                    "missed": r.missed,
+                    "false_alarms": r.false_alarms,
+                    "wrong_attributes": r.wrong_attributes,
+                }
+                for r in self.documents
+                if r.has_errors
+            ],
+        }
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_gold(path: Path) -> dict[str, GoldDoc]:
+    """Gold annotations from one jsonl file, by document id."""
+    if not path.is_file():
+        raise CorpusError(
+            "gold file not found; expected one {doc, offers, figures} per line", source=str(path)
+        )
+    gold: dict[str, GoldDoc] = {}
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            entry = _parse_gold_line(line, where)
+            if entry.doc in gold:
+                raise CorpusError(f"second gold line for document {entry.doc!r}", source=where)
+            gold[entry.doc] = entry
+    return gold
+
+
+def load_documents(docs_dir: Path) -> Iterator[Document]:
+    """Documents from `docs/*.json`, in file-name order, read one at a time."""
+    if not docs_dir.is_dir():
+        raise CorpusError(
+            "no docs folder; a corpus holds docs/<id>.json and gold.jsonl", source=str(docs_dir)
+        )
+    for path in sorted(docs_dir.glob("*.json")):
+        yield _parse_document(path)
+
+
+def _parse_gold_line(line: str, where: str) -> GoldDoc:
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"not valid JSON ({exc.msg})", source=where) from None
+    if not isinstance(raw, dict):
+        raise CorpusError("expected a JSON object {doc, offers, figures}", source=where)
+    doc = raw.get("doc")
+    if not isinstance(doc, str) or not doc:
+        raise CorpusError('missing "doc" (the document id)', source=where)
+    offers = [
+        _parse_offer(item, f"{where} offers[{i}]")
+        for i, item in enumerate(_list(raw, "offers", where))
+    ]
+    figures = [
+        _parse_figure(item, f"{where} figures[{i}]")
+        for i, item in enumerate(_list(raw, "figures", where))
+    ]
+    return GoldDoc(doc=doc, offers=tuple(offers), figures=tuple(figures))
+
+
+def _list(raw: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise CorpusError(f'"{key}" must be a list', source=where)
+    return value
+
+
+def _parse_offer(raw: Any, where: str) -> GoldOffer:
+    if not isinstance(raw, dict):
+        raise CorpusError("an offer must be a JSON object", source=where)
+    kind = _text(raw, "kind", where)
+    if kind not in OFFER_KINDS:
+        raise CorpusError(
+            f"unknown kind {kind!r}; use one of {', '.join(OFFER_KINDS)}", source=where
+        )
+    return GoldOffer(
+        kind=kind,
+        amount=_number(raw, "amount", where),
+        currency=_text(raw, "currency", where),
+        evidence=_text(raw, "evidence", where),
+        amount_max=_optional_number(raw, "amount_max", where),
+        usd_stated=_optional_number(raw, "usd_stated", where),
+        offered_by=_optional_text(raw, "offered_by", where),
+        target=_optional_text(raw, "target", where),
+        region=_optional_text(raw, "region", where),
+    )
+
+
+def _parse_figure(raw: Any, where: str) -> GoldFigure:
+    if not isinstance(raw, dict):
+        raise CorpusError("a figure must be a JSON object", source=where)
+    return GoldFigure(
+        quantity=_number(raw, "quantity", where),
+        unit=_text(raw, "unit", where),
+        evidence=_text(raw, "evidence", where),
+        quantity_max=_optional_number(raw, "quantity_max", where),
+        subject=_optional_text(raw, "subject", where),
+        source=_optional_text(raw, "source", where),
+    )
+
+
+def _parse_document(path: Path) -> Document:
+    where = str(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"not a valid UTF-8 JSON document ({exc})", source=where) from None
+    if not isinstance(raw, dict):
+        raise CorpusError(
+            "expected a JSON object {id, url, title, published, language, text}", source=where
+        )
+    published = _optional_text(raw, "published", where)
+    try:
+        day = date.fromisoformat(published) if published else None
+    except ValueError:
+        raise CorpusError(
+            f'"published" must be YYYY-MM-DD or null, not {published!r}', source=where
+        ) from None
+    return Document.from_text(
+        _text(raw, "text", where),
+        id=_text(raw, "id", where),
+        url=_optional_text(raw, "url", where),
+        title=_optional_text(raw, "title", where),
+        published=day,
+        language=_text(raw, "language", where),
+    )
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value:
+        raise CorpusError(f'"{key}" must be a non-empty string', source=where)
+    return value
+
+
+def _optional_text(raw: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise CorpusError(f'"{key}" must be a string or null', source=where)
+    return value
+
+
+def _number(raw: Mapping[str, Any], key: str, where: str) -> float:
+    value = _optional_number(raw, key, where)
+    if value is None:
+        raise CorpusError(f'"{key}" is required', source=where)
+    return value
+
+
+def _optional_number(raw: Mapping[str, Any], key: str, where: str) -> float | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    # bool is an int subclass; `true` as an amount is a typo, not 1.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise CorpusError(f'"{key}" must be a finite number', source=where)
+    return float(value)
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def evaluate_corpus(corpus_dir: Path, extractor: Extractor = extract_document) -> EvalReport:
+    """Run `extractor` over `corpus_dir/docs/*.json`; score it against `gold.jsonl` there."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(
+            "corpus folder not found; it should hold docs/<id>.json and gold.jsonl",
+            source=str(corpus_dir),
+        )
+    gold = load_gold(corpus_dir / "gold.jsonl")
+    return evaluate_documents(
+        load_documents(corpus_dir / "docs"),
+        gold,
+        extractor,
+        gold_source=str(corpus_dir / "gold.jsonl"),
+    )
+
+
+def evaluate_documents(
+    documents: Iterable[Document],
+    gold: Mapping[str, GoldDoc],
+    extractor: Extractor = extract_document,
+    *,
+    gold_source: str | None = None,
+) -> EvalReport:
+    """Score `extractor` on `documents`; every gold entry must name one of them."""
+    report = EvalReport()
+    seen: set[str] = set()
+    for document in documents:
+        if document.id in seen:
+            raise CorpusError(f"two documents with id {document.id!r}; ids must be unique")
+        seen.add(document.id)
+        extraction = extractor(document)
+        result, attributes = score_document(
+            document, gold.get(document.id, GoldDoc(document.id)), extraction
+        )
+        report.add(result, attributes)
+    missing = sorted(set(gold) - seen)
+    if missing:
+        raise CorpusError(
+            f"gold names documents that are not in the corpus: {', '.join(missing)}",
+            source=gold_source,
+        )
+    return report
+
+
+def score_document(
+    document: Document, gold: GoldDoc, extraction: Extraction
+) -> tuple[DocResult, dict[str, Accuracy]]:
+    """Match one document's predictions to its gold; attribute tallies come back separately."""
+    text = document.text
+    offer_pairs = _match(
+        [(g.amount, _span(text, g.evidence), (g.kind, g.currency)) for g in gold.offers],
+        [
+            (p.amount, (p.evidence.start, p.evidence.end), (p.kind, p.currency))
+            for p in extraction.offers
+        ],
+    )
+    figure_pairs = _match(
+        [(g.quantity, _span(text, g.evidence), g.unit) for g in gold.figures],
+        [(p.quantity, (p.evidence.start, p.evidence.end), p.unit) for p in extraction.figures],
+    )
+    result = DocResult(
+        doc=document.id,
+        language=document.language,
+        offers=_score(offer_pairs, len(gold.offers), len(extraction.offers)),
+        figures=_score(figure_pairs, len(gold.figures), len(extraction.figures)),
+    )
+    _list_misses(result, gold, extraction, offer_pairs, figure_pairs)
+    attributes = {name: Accuracy() for name in ATTRIBUTES}
+    for g_index, p_index in offer_pairs.items():
+        expected, predicted = gold.offers[g_index], extraction.offers[p_index]
+        for name in ATTRIBUTES:
+            want, got = getattr(expected, name), getattr(predicted, name)
+            if want is None:
+                continue
+            attributes[name].n += 1
+            if _contains_either(want, got):
+                attributes[name].correct += 1
+            else:
+                result.wrong_attributes.append(
+                    {"attribute": name, "amount": expected.amount, "gold": want, "predicted": got}
+                )
+    return result, attributes
+
+
+def _match(
+    gold: Sequence[tuple[float, tuple[int, int] | None, object]],
+    predicted: Sequence[tuple[float, tuple[int, int], object]],
+) -> dict[int, int]:
+    """Maximum one-to-one matching of (value, span, key) records: gold index -> predicted index."""
+    candidates: list[list[int]] = []
+    for value, span, key in gold:
+        options = [
+            (not _overlaps(span, p_span), abs(p_value - value), j)
+            for j, (p_value, p_span, p_key) in enumerate(predicted)
+            if p_key == key and _within(p_value, value)
+        ]
+        candidates.append([j for *_, j in sorted(options)])
+    owner: dict[int, int] = {}  # predicted index -> gold index
+
+    def augment(i: int, visited: set[int]) -> bool:
+        # Kuhn's algorithm: take a free prediction, or move its current owner to another one.
+        for j in candidates[i]:
+            if j in visited:
+                continue
+            visited.add(j)
+            if j not in owner or augment(owner[j], visited):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(gold)):
+        augment(i, set())
+    return {i: j for j, i in owner.items()}
+
+
+def _within(predicted: float, gold: float) -> bool:
+    return abs(predicted - gold) <= abs(gold) * (TOLERANCE + _FLOAT_SLACK)
+
+
+def _span(text: str, evidence: str) -> tuple[int, int] | None:
+    start = text.find(evidence)
+    return None if start < 0 else (start, start + len(evidence))
+
+
+def _overlaps(gold: tuple[int, int] | None, predicted: tuple[int, int]) -> bool:
+    return gold is not None and predicted[0] < gold[1] and gold[0] < predicted[1]
+
+
+def _score(pairs: Mapping[int, int], n_gold: int, n_predicted: int) -> Score:
+    return Score(tp=len(pairs), fp=n_predicted - len(pairs), fn=n_gold - len(pairs))
+
+
+def _contains_either(gold: str, predicted: str | None) -> bool:
+    want, got = _fold(gold), _fold(predicted or "")
+    return bool(want and got) and (want in got or got in want)
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+def _list_misses(
+    result: DocResult,
+    gold: GoldDoc,
+    extraction: Extraction,
+    offer_pairs: Mapping[int, int],
+    figure_pairs: Mapping[int, int],
+) -> None:
+    for i, g in enumerate(gold.offers):
+        if i not in offer_pairs:
+            result.missed.append(_offer_line(g.kind, g.amount, g.currency, g.evidence))
+    for i, f in enumerate(gold.figures):
+        if i not in figure_pairs:
+            result.missed.append(_figure_line(f.quantity, f.unit, f.evidence))
+    offers_taken, figures_taken = set(offer_pairs.values()), set(figure_pairs.values())
+    for j, p in enumerate(extraction.offers):
+        if j not in offers_taken:
+            result.false_alarms.append(_offer_line(p.kind, p.amount, p.currency, p.evidence.text))
+    for j, q in enumerate(extraction.figures):
+        if j not in figures_taken:
+            result.false_alarms.append(_figure_line(q.quantity, q.unit, q.evidence.text))
+
+
+def _offer_line(kind: str, amount: float, currency: str, evidence: str) -> dict[str, Any]:
+    return {
+        "record": "offer",
+        "kind": kind,
+        "amount": amount,
+        "currency": currency,
+        "evidence": evidence,
+    }
+
+
+def _figure_line(quantity: float, unit: str, evidence: str) -> dict[str, Any]:
+    return {"record": "figure", "quantity": quantity, "unit": unit, "evidence": evidence}
+
+
+def _ratio(numerator: int, denominator: int, *, other_empty: bool) -> float:
+    if denominator == 0:
+        return 1.0 if other_empty else 0.0
+    return numerator / denominator
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def format_report(report: EvalReport, details: bool = False) -> str:
+    """Plain-text tables: overall and per-language scores, attribute accuracy; misses on request."""
+    rows = [("all", "offers", report.offers), ("all", "figures", report.figures)]
+    for lang, (offers, figures) in sorted(report.by_language.items()):
+        rows += [(lang, "offers", offers), (lang, "figures", figures)]
+    lines = [
+        f"{'lang':<6}{'records':<9}{'precision':>10}{'recall':>8}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"
+    ]
+    for lang, what, s in rows:
+        lines.append(
+            f"{lang:<6}{what:<9}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
+        )
+    lines += ["", f"{'attribute':<15}{'accuracy':>10}{'n':>6}"]
+    for name, acc in report.attributes.items():
+        # n == 0 means nothing was scored; a printed 1.000 would read as a result.
+        shown = f"{acc.accuracy:.3f}" if acc.n else "–"
+        lines.append(f"{name:<15}{shown:>10}{acc.n:>6}")
+    if details:
+        lines += _detail_lines(report)
+    return "\n".join(lines)
+
+
+def _detail_lines(report: EvalReport) -> list[str]:
+    lines: list[str] = []
+    for result in report.documents:
+        if not result.has_errors:
+            continue
+        lines += ["", f"{result.doc} ({result.language})"]
+        lines += [f"  miss   {_describe(item)}" for item in result.missed]
+        lines += [f"  false  {_describe(item)}" for item in result.false_alarms]
+        for w in result.wrong_attributes:
+            what = f"{w['attribute']} of {w['amount']:,.0f}"
+            lines.append(f"  wrong  {what}: gold {w['gold']!r}, got {w['predicted']!r}")
+    return lines or ["", "no misses, false alarms or wrong attributes"]
+
+
+def _describe(item: Mapping[str, Any]) -> str:
+    if item["record"] == "offer":
+        head = f"offer  {item['kind']} {item['amount']:,.0f} {item['currency']}"
+    else:
+        head = f"figure {item['quantity']:,.10g} {item['unit']}"
+    return f"{head}  “{_clip(item['evidence'])}”"
+
+
+def _clip(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
