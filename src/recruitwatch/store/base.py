@@ -1,0 +1,74 @@
+"""The small interface every store backend implements (SQLite now; PostgreSQL can slot in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from types import TracebackType
+from typing import Protocol, Self
+
+from recruitwatch.model import Extraction, Figure, Offer
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFailure:
+    """A source that could not be ingested, as recorded so a batch can go on."""
+
+    id: int
+    source: str
+    stage: str
+    reason: str
+    occurred_at: str
+
+
+class Store(Protocol):
+    def save_extraction(self, extraction: Extraction) -> bool:
+        """Write a document and all its records in one transaction.
+
+        Returns False when a document with the same content hash is already stored (nothing is
+        written); a changed document with a known id replaces the old version and its records.
+        """
+        ...
+
+    def record_failure(self, source: str, stage: str, reason: str) -> None: ...
+
+    def list_failures(self) -> list[StoredFailure]: ...
+
+    def query_offers(
+        self,
+        *,
+        kind: str | None = None,
+        currency: str | None = None,
+        target: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Offer]:
+        """Offers matching every given filter; `target` is a case-insensitive substring and
+        `since`/`until` (inclusive) apply to the offer date, else the document's published date."""
+        ...
+
+    def query_figures(
+        self,
+        *,
+        unit: str | None = None,
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Figure]:
+        """Figures matching every given filter; `subject` is a case-insensitive substring."""
+        ...
+
+    def get_document(self, doc_id: str) -> Extraction | None:
+        """The stored document with its offers and figures, or None when the id is unknown."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...

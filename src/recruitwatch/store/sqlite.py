@@ -1,0 +1,449 @@
+"""SQLite backend: WAL journal, foreign keys on, one transaction per document."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, cast
+
+from recruitwatch.errors import StoreError
+from recruitwatch.model import (
+    Document,
+    Evidence,
+    Extraction,
+    Figure,
+    FigureUnit,
+    Offer,
+    OfferKind,
+    content_hash,
+)
+from recruitwatch.store.base import StoredFailure
+from recruitwatch.store.schema import MIGRATIONS
+
+logger = logging.getLogger(__name__)
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# Seconds a writer waits for another writer's lock before giving up with "database is locked".
+_BUSY_TIMEOUT = 10.0
+# When a record's own date is unknown, the document's publication date places it in time.
+_RECORD_DATE = "COALESCE({table}.date, documents.published)"
+
+_EVIDENCE_COLUMNS = (
+    "evidence_start",
+    "evidence_end",
+    "evidence_text",
+    "value_start",
+    "value_end",
+    "rule",
+    "language",
+)
+_OFFER_COLUMNS = (
+    "document_id",
+    "kind",
+    "amount",
+    "amount_max",
+    "currency",
+    "usd_stated",
+    "offered_by",
+    "target",
+    "region",
+    "date",
+    "confidence",
+    *_EVIDENCE_COLUMNS,
+)
+_FIGURE_COLUMNS = (
+    "document_id",
+    "quantity",
+    "quantity_max",
+    "unit",
+    "subject",
+    "source",
+    "date",
+    "confidence",
+    *_EVIDENCE_COLUMNS,
+)
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_INSERT_OFFER = _insert_sql("offers", _OFFER_COLUMNS)
+_INSERT_FIGURE = _insert_sql("figures", _FIGURE_COLUMNS)
+
+
+def open_sqlite(path: Path) -> SQLiteStore:
+    """Open (creating if needed) the database at `path` and bring its schema up to date."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder for the database ({exc.strerror}); choose another --db",
+            source=str(path),
+        ) from exc
+    if path.is_dir():
+        raise StoreError("is a folder, not a database file; choose a file path", source=str(path))
+    connection: sqlite3.Connection | None = None
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
+        # what the code says and not what the sqlite3 module guesses.
+        connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        connection.create_function("casefold", 1, _casefold, deterministic=True)
+        connection.execute("PRAGMA foreign_keys = ON")
+        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            logger.warning("%s: journal mode is %s, not WAL (file system without WAL?)", path, mode)
+        _migrate(connection)
+    except sqlite3.Error as exc:
+        if connection is not None:
+            connection.close()
+        raise StoreError(
+            f"cannot open the database ({exc}); check that it is an SQLite file you can write",
+            source=str(path),
+        ) from exc
+    return SQLiteStore(connection)
+
+
+def remove_database(path: Path) -> None:
+    """Delete an SQLite database and its WAL files; refuse a file that is not SQLite."""
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            raise StoreError(f"cannot read ({exc.strerror})", source=str(path)) from exc
+        # A guard so a mistyped --db never deletes a document or source file.
+        if header and header != _SQLITE_HEADER:
+            raise StoreError("is not an SQLite database; refusing to delete it", source=str(path))
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot delete ({exc.strerror})", source=str(leftover)) from exc
+
+
+def _casefold(value: str | None) -> str | None:
+    # SQLite's lower() folds ASCII only; Cyrillic targets must match case-insensitively too.
+    return value.casefold() if value is not None else None
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations"
+        " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    newest = MIGRATIONS[-1].version
+    found = connection.execute("SELECT MAX(version) FROM migrations").fetchone()[0]
+    if found is not None and found > newest:
+        raise StoreError(
+            f"database schema version {found} is newer than this recruitwatch knows ({newest});"
+            " upgrade recruitwatch"
+        )
+    for migration in MIGRATIONS:
+        with _transaction(connection):
+            # Checked inside the write lock: another process may have just applied it.
+            done = connection.execute(
+                "SELECT 1 FROM migrations WHERE version = ?", (migration.version,)
+            ).fetchone()
+            if done:
+                continue
+            for statement in migration.statements:
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, _now()),
+            )
+            logger.info("applied migration %d: %s", migration.version, migration.name)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _evidence_values(evidence: Evidence) -> tuple[Any, ...]:
+    return (
+        evidence.start,
+        evidence.end,
+        evidence.text,
+        evidence.value_start,
+        evidence.value_end,
+        evidence.rule,
+        evidence.language,
+    )
+
+
+def _evidence(row: sqlite3.Row) -> Evidence:
+    return Evidence(
+        doc_id=row["document_id"],
+        start=row["evidence_start"],
+        end=row["evidence_end"],
+        text=row["evidence_text"],
+        value_start=row["value_start"],
+        value_end=row["value_end"],
+        rule=row["rule"],
+        language=row["language"],
+    )
+
+
+def _offer(row: sqlite3.Row) -> Offer:
+    return Offer(
+        kind=cast(OfferKind, row["kind"]),  # the schema's CHECK admits only OfferKind values
+        amount=row["amount"],
+        amount_max=row["amount_max"],
+        currency=row["currency"],
+        usd_stated=row["usd_stated"],
+        offered_by=row["offered_by"],
+        target=row["target"],
+        region=row["region"],
+        date=_date(row["date"]),
+        confidence=row["confidence"],
+        evidence=_evidence(row),
+    )
+
+
+def _figure(row: sqlite3.Row) -> Figure:
+    return Figure(
+        quantity=row["quantity"],
+        quantity_max=row["quantity_max"],
+        unit=cast(FigureUnit, row["unit"]),  # the schema's CHECK admits only FigureUnit values
+        subject=row["subject"],
+        source=row["source"],
+        date=_date(row["date"]),
+        confidence=row["confidence"],
+        evidence=_evidence(row),
+    )
+
+
+class _Filters:
+    """WHERE clauses with bound parameters; only fixed SQL fragments are ever joined."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def equal(self, column: str, value: str | None) -> None:
+        if value is not None:
+            self.clauses.append(f"{self.table}.{column} = ?")
+            self.params.append(value)
+
+    def contains(self, column: str, value: str | None) -> None:
+        if value is not None:
+            self.clauses.append(f"instr(casefold({self.table}.{column}), ?) > 0")
+            self.params.append(value.casefold())
+
+    def dates(self, since: date | None, until: date | None) -> None:
+        record_date = _RECORD_DATE.format(table=self.table)
+        if since is not None:
+            self.clauses.append(f"{record_date} >= ?")
+            self.params.append(since.isoformat())
+        if until is not None:
+            self.clauses.append(f"{record_date} <= ?")
+            self.params.append(until.isoformat())
+
+    def where(self) -> str:
+        return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
+
+
+class SQLiteStore:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def save_extraction(self, extraction: Extraction) -> bool:
+        document = extraction.document
+        digest = document.content_hash or content_hash(document.text)
+        execute = self._connection.execute
+        try:
+            with _transaction(self._connection):
+                if execute("SELECT 1 FROM documents WHERE content_hash = ?", (digest,)).fetchone():
+                    return False
+                # A changed version of a known document: the cascade drops its old records.
+                execute("DELETE FROM documents WHERE id = ?", (document.id,))
+                execute(
+                    "INSERT INTO documents (id, source, url, title, published, language, text,"
+                    " content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        document.id,
+                        document.source,
+                        document.url,
+                        document.title,
+                        _iso(document.published),
+                        document.language,
+                        document.text,
+                        digest,
+                        _now(),
+                    ),
+                )
+                self._connection.executemany(
+                    _INSERT_OFFER,
+                    [_offer_values(document.id, offer) for offer in extraction.offers],
+                )
+                self._connection.executemany(
+                    _INSERT_FIGURE,
+                    [_figure_values(document.id, figure) for figure in extraction.figures],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
+        return True
+
+    def record_failure(self, source: str, stage: str, reason: str) -> None:
+        try:
+            with _transaction(self._connection):
+                self._connection.execute(
+                    "INSERT INTO failures (source, stage, reason, occurred_at) VALUES (?, ?, ?, ?)",
+                    (source, stage, reason, _now()),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot record failure: {exc}", source=source) from exc
+
+    def list_failures(self) -> list[StoredFailure]:
+        rows = self._select("SELECT * FROM failures ORDER BY id", ())
+        return [
+            StoredFailure(
+                id=row["id"],
+                source=row["source"],
+                stage=row["stage"],
+                reason=row["reason"],
+                occurred_at=row["occurred_at"],
+            )
+            for row in rows
+        ]
+
+    def query_offers(
+        self,
+        *,
+        kind: str | None = None,
+        currency: str | None = None,
+        target: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Offer]:
+        filters = _Filters("offers")
+        filters.equal("kind", kind)
+        filters.equal("currency", currency.upper() if currency else None)
+        filters.contains("target", target)
+        filters.dates(since, until)
+        sql = (
+            "SELECT offers.* FROM offers JOIN documents ON documents.id = offers.document_id"
+            f"{filters.where()} ORDER BY offers.document_id, offers.id"
+        )
+        return [_offer(row) for row in self._select(sql, filters.params)]
+
+    def query_figures(
+        self,
+        *,
+        unit: str | None = None,
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Figure]:
+        filters = _Filters("figures")
+        filters.equal("unit", unit)
+        filters.contains("subject", subject)
+        filters.dates(since, until)
+        sql = (
+            "SELECT figures.* FROM figures JOIN documents ON documents.id = figures.document_id"
+            f"{filters.where()} ORDER BY figures.document_id, figures.id"
+        )
+        return [_figure(row) for row in self._select(sql, filters.params)]
+
+    def get_document(self, doc_id: str) -> Extraction | None:
+        rows = self._select("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        document = Document(
+            id=row["id"],
+            text=row["text"],
+            source=row["source"],
+            url=row["url"],
+            title=row["title"],
+            published=_date(row["published"]),
+            language=row["language"],
+            content_hash=row["content_hash"],
+        )
+        offers = self._select("SELECT * FROM offers WHERE document_id = ? ORDER BY id", (doc_id,))
+        figures = self._select("SELECT * FROM figures WHERE document_id = ? ORDER BY id", (doc_id,))
+        return Extraction(
+            document=document,
+            offers=[_offer(item) for item in offers],
+            figures=[_figure(item) for item in figures],
+        )
+
+    def _select(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        try:
+            return self._connection.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the database: {exc}") from exc
+
+
+def _offer_values(doc_id: str, offer: Offer) -> tuple[Any, ...]:
+    return (
+        doc_id,
+        offer.kind,
+        offer.amount,
+        offer.amount_max,
+        offer.currency,
+        offer.usd_stated,
+        offer.offered_by,
+        offer.target,
+        offer.region,
+        _iso(offer.date),
+        offer.confidence,
+        *_evidence_values(offer.evidence),
+    )
+
+
+def _figure_values(doc_id: str, figure: Figure) -> tuple[Any, ...]:
+    return (
+        doc_id,
+        figure.quantity,
+        figure.quantity_max,
+        figure.unit,
+        figure.subject,
+        figure.source,
+        _iso(figure.date),
+        figure.confidence,
+        *_evidence_values(figure.evidence),
+    )
