@@ -1,0 +1,133 @@
+"""One pass over a document: sentences, numbers, money and every cue, found once.
+
+Offers and figures then look cues up by position, so each phrase set runs over the text
+once per document rather than once per amount.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+
+from recruitwatch.extract.money import Money, Quantity, find_money, find_quantities
+from recruitwatch.extract.sentences import Span, split_sentences
+from recruitwatch.extract.vocabulary import Vocabulary
+from recruitwatch.lang import PhraseMatch, PhraseSet
+
+BRACKETED = re.compile(r"\([^()]*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    label: str
+    region: str | None = None
+
+
+class Cues:
+    """Matches of one phrase set over the whole document, queried by range."""
+
+    def __init__(self, matches: list[PhraseMatch] | list[Mention]):
+        self.items = sorted(matches, key=lambda match: match.start)
+        self.starts = [match.start for match in self.items]
+
+    @classmethod
+    def of(cls, phrases: PhraseSet, text: str) -> Cues:
+        return cls(list(phrases.finditer(text)))
+
+    def within(self, start: int, end: int) -> list[PhraseMatch] | list[Mention]:
+        """Matches lying wholly inside [start, end)."""
+        first = bisect_left(self.starts, start)
+        found = []
+        for item in self.items[first:]:
+            if item.start >= end:
+                break
+            if item.end <= end:
+                found.append(item)
+        return found  # type: ignore[return-value]
+
+    def any_within(self, start: int, end: int) -> bool:
+        return bool(self.within(start, end))
+
+
+@dataclass(slots=True)
+class Sentence:
+    span: Span
+    quantities: list[Quantity]
+    money: list[Money]
+    brackets: list[tuple[int, int]] = field(default_factory=list)
+
+    def in_brackets(self, start: int, end: int) -> bool:
+        return any(left <= start and end <= right for left, right in self.brackets)
+
+
+@dataclass(slots=True)
+class DocumentContext:
+    text: str
+    vocab: Vocabulary
+    sentences: list[Sentence]
+    military: bool
+    kind_cues: Cues
+    offer_cues: Cues
+    service_cues: Cues
+    not_offer_cues: Cues
+    payers: Cues
+    targets: Cues
+    family_words: Cues
+    target_counts: Counter[str]
+    places_in_text: list[Mention]
+
+
+def _payer_mentions(text: str, vocab: Vocabulary) -> tuple[list[Mention], list[Mention]]:
+    """Payers and places; a capital followed by a verb ("Moscow is offering") is the state
+    speaking, not the city paying, so it is left out."""
+    payers = [
+        Mention(match.start, match.end, match.label, vocab.payer_regions[match.index])
+        for match in vocab.payers.finditer(text)
+    ]
+    places: list[Mention] = []
+    for match in vocab.places.finditer(text):
+        if match.label in vocab.capitals:
+            verb = vocab.metonym_verbs.matches_at(text, match.end + 1)
+            if verb is not None and text[match.end : match.end + 1] == " ":
+                continue
+        places.append(Mention(match.start, match.end, match.label, match.label))
+    overlapping = {(place.start, place.end) for place in places}
+    payers = [
+        payer
+        for payer in payers
+        if not any(start <= payer.start < end for start, end in overlapping)
+    ]
+    return payers + places, places
+
+
+def analyse(text: str, vocab: Vocabulary) -> DocumentContext:
+    sentences: list[Sentence] = []
+    for span in split_sentences(text):
+        quantities = find_quantities(text, span.start, span.end, vocab)
+        money = find_money(text, span.start, span.end, vocab, quantities)
+        brackets = [
+            (match.start(), match.end())
+            for match in BRACKETED.finditer(text, span.start, span.end)
+        ]
+        sentences.append(Sentence(span, quantities, money, brackets))
+    payers, places = _payer_mentions(text, vocab)
+    targets = list(vocab.targets.finditer(text))
+    return DocumentContext(
+        text=text,
+        vocab=vocab,
+        sentences=sentences,
+        military=vocab.military_cues.search(text) is not None,
+        kind_cues=Cues.of(vocab.kind_cues, text),
+        offer_cues=Cues.of(vocab.offer_cues, text),
+        service_cues=Cues(list(vocab.military_cues.finditer(text)) + list(vocab.service_cues.finditer(text))),
+        not_offer_cues=Cues.of(vocab.not_offer_cues, text),
+        payers=Cues(payers),
+        targets=Cues(targets),
+        family_words=Cues.of(vocab.family_words, text),
+        target_counts=Counter(match.label for match in targets),
+        places_in_text=places,
+    )

@@ -1,0 +1,272 @@
+"""The grammar of numbers and money: quantities, currencies, ranges and stated conversions.
+
+No library reads this grammar: quantulum3 takes "($5,200)" for minus 5,200 and knows neither
+"495k rubles" nor a conversion in brackets, so it is written here, driven by lang/*.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recruitwatch.extract.vocabulary import Vocabulary
+from recruitwatch.lang import PhraseSet
+
+OPEN_BRACKET = re.compile(r"\s*[(\[]\s*")
+CLOSE_BRACKET = re.compile(r"[^()\[\]]{0,60}?[)\]]")
+BETWEEN_SPACE = re.compile(r"[\s,]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    magnitude: float | None  # the multiplier a magnitude word gave, if any
+    percent: bool = False
+
+
+@dataclass(slots=True)
+class Money:
+    start: int
+    end: int
+    amount: float
+    currency: str
+    amount_max: float | None = None
+    conversions: list[tuple[str, float]] = field(default_factory=list)
+    covered: list[tuple[int, int]] = field(default_factory=list)  # every span it consumed
+    follows: Money | None = None  # the amount a bare "from 800,000" continues
+
+
+PERCENT = re.compile(r"\s?(?:%|percent(?!\w)|per cent(?!\w))", re.IGNORECASE)
+
+
+def _digits_value(digits: str, decimal: str) -> float:
+    cleaned = re.sub(r"[\s\u00a0\u202f\u2009]", "", digits)
+    if decimal == ".":
+        cleaned = cleaned.replace(",", "")
+    else:
+        # A dot or space groups thousands; the comma is the decimal mark.
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", cleaned):
+            cleaned = cleaned.replace(".", "")
+        cleaned = cleaned.replace(",", ".")
+    return float(cleaned)
+
+
+def _word_value(words: str, vocab: Vocabulary) -> float:
+    lowered = " ".join(words.lower().split())
+    if lowered in vocab.number_words:
+        return vocab.number_words[lowered]
+    total = 0.0
+    for part in re.split(r"[\s-]+", lowered):
+        total += vocab.number_words.get(part, 0.0)
+    return total
+
+
+def _magnitude(word: str | None, vocab: Vocabulary) -> float | None:
+    if not word:
+        return None
+    return vocab.magnitudes.get(word.strip(" -").lower().rstrip("."))
+
+
+def find_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list[Quantity]:
+    """Every number in text[start:end], expanded by its magnitude word ("5.2 million")."""
+    found: list[Quantity] = []
+    for match in vocab.quantity.finditer(text, start, end):
+        if match.group("num") is not None:
+            magnitude = _magnitude(match.group("nummag"), vocab)
+            value = _digits_value(match.group("num"), vocab.decimal_mark)
+        else:
+            magnitude = _magnitude(match.group("wmag"), vocab)
+            value = _word_value(match.group("words"), vocab)
+        if value <= 0:
+            continue
+        stop = match.end()
+        percent = PERCENT.match(text, stop, end)
+        if percent:
+            stop = percent.end()
+        found.append(
+            Quantity(match.start(), stop, value * (magnitude or 1.0), magnitude, bool(percent))
+        )
+    return found
+
+
+def _currency_before(text: str, quantity: Quantity, floor: int, vocab: Vocabulary) -> tuple[str, int] | None:
+    window_start = max(floor, quantity.start - 12)
+    best: tuple[str, int] | None = None
+    for match in vocab.currency_before.finditer(text, window_start, quantity.start):
+        gap = text[match.end : quantity.start]
+        if gap.strip() == "" and len(gap) <= 1:
+            best = (match.label, match.start)
+    return best
+
+
+def _currency_after(text: str, position: int, limit: int, vocab: Vocabulary) -> tuple[str, int] | None:
+    gap = re.compile(r"[ \u00a0-]?").match(text, position, limit)
+    cursor = gap.end() if gap else position
+    match = vocab.currency_after.matches_at(text[:limit], cursor)
+    return (match.label, match.end) if match else None
+
+
+def resolve_symbol(code: str, symbol: str, document_text: str, vocab: Vocabulary) -> str:
+    """`Rs` is rupees of India, Nepal, Pakistan or Sri Lanka: the document's words decide."""
+    options = vocab.ambiguous_symbols.get(symbol)
+    if not options:
+        return code
+    for option_code, cues in options:
+        if cues.search(document_text):
+            return option_code
+    return options[0][0]
+
+
+def find_money(
+    text: str, start: int, end: int, vocab: Vocabulary, quantities: list[Quantity]
+) -> list[Money]:
+    """Money amounts in text[start:end] with ranges joined and stated conversions folded in.
+
+    A conversion in brackets or after "approximately"/"or about" is part of the amount it
+    follows, never a second amount: "495,000 rubles ($5,200)" is one Money with a USD
+    conversion.
+    """
+    raw: list[Money] = []
+    for quantity in quantities:
+        if quantity.percent:
+            continue
+        money = _attach_currency(text, quantity, start, end, vocab)
+        if money is not None:
+            raw.append(money)
+    raw = _join_ranges(text, raw, quantities, start, vocab)
+    merged = _fold_conversions(text, raw, vocab)
+    merged.extend(_previous_levels(text, merged, quantities, vocab))
+    merged.sort(key=lambda money: money.start)
+    return merged
+
+
+def _attach_currency(text: str, quantity: Quantity, floor: int, limit: int, vocab: Vocabulary) -> Money | None:
+    before = _currency_before(text, quantity, floor, vocab)
+    if before is not None:
+        code, symbol_start = before
+        symbol = text[symbol_start : quantity.start].strip()
+        code = resolve_symbol(code, symbol, text, vocab)
+        return Money(symbol_start, quantity.end, quantity.value, code, covered=[(symbol_start, quantity.end)])
+    after = _currency_after(text, quantity.end, limit, vocab)
+    if after is not None:
+        code, stop = after
+        return Money(quantity.start, stop, quantity.value, code, covered=[(quantity.start, stop)])
+    # "195,000 ($2,260) rubles": the currency word comes after a bracketed conversion.
+    opening = OPEN_BRACKET.match(text, quantity.end, limit)
+    if opening and text[opening.start() : opening.end()].strip()[:1] in "([":
+        closing = CLOSE_BRACKET.match(text, opening.end(), limit)
+        if closing:
+            after = _currency_after(text, closing.end(), limit, vocab)
+            if after is not None:
+                code, stop = after
+                return Money(quantity.start, stop, quantity.value, code, covered=[(quantity.start, stop)])
+    return None
+
+
+def _gap_is(text: str, start: int, end: int, phrases: PhraseSet) -> bool:
+    """True when text[start:end], less spaces and commas, is exactly one of the phrases."""
+    gap = text[start:end]
+    stripped = gap.strip(" ,\u00a0")
+    if not stripped:
+        return False
+    match = phrases.matches_at(stripped, 0)
+    return match is not None and match.end == len(stripped)
+
+
+def _join_ranges(
+    text: str, found: list[Money], quantities: list[Quantity], floor: int, vocab: Vocabulary
+) -> list[Money]:
+    """"from 200,000 to 500,000 rubles", "200,000-500,000 rubles", "Rs 900,000 to Rs 1.4 million"."""
+    by_start = {money.start: money for money in found}
+    money_of_quantity = {}
+    for quantity in quantities:
+        for money in found:
+            if money.start <= quantity.start and quantity.end <= money.end:
+                money_of_quantity[quantity.start] = money
+    joined: list[Money] = []
+    consumed: set[int] = set()
+    for index, quantity in enumerate(quantities[:-1]):
+        upper_quantity = quantities[index + 1]
+        upper = money_of_quantity.get(upper_quantity.start)
+        lower = money_of_quantity.get(quantity.start)
+        if upper is None or quantity.percent or upper is lower:
+            continue
+        if lower is not None and (lower.currency != upper.currency or lower.end > upper_quantity.start):
+            continue
+        gap_start = lower.end if lower is not None else quantity.end
+        gap_end = upper.start
+        if not _gap_is(text, gap_start, gap_end, vocab.range_joiners):
+            continue
+        dash = text[gap_start:gap_end].strip() in {"-", "–", "—"}
+        opener = vocab.range_openers.search(text, max(floor, quantity.start - 12), quantity.start)
+        if not (dash or opener or lower is not None):
+            continue
+        low_value = quantity.value
+        if quantity.magnitude is None and upper_quantity.magnitude and quantity.value < 1000:
+            low_value = quantity.value * upper_quantity.magnitude  # "from 1 to 1.5 million"
+        start = lower.start if lower is not None else quantity.start
+        joined.append(
+            Money(start, upper.end, low_value, upper.currency, amount_max=upper.amount,
+                  covered=[(start, upper.end)])
+        )
+        consumed.update({upper.start} | ({lower.start} if lower is not None else set()))
+    kept = [money for start, money in by_start.items() if start not in consumed]
+    return sorted(kept + joined, key=lambda money: money.start)
+
+
+def _fold_conversions(text: str, found: list[Money], vocab: Vocabulary) -> list[Money]:
+    merged: list[Money] = []
+    for money in found:
+        primary = merged[-1] if merged else None
+        if primary is not None and _is_conversion(text, primary, money, vocab):
+            primary.conversions.append((money.currency, money.amount))
+            primary.covered.extend(money.covered)
+            if money.end > primary.end and not _inside_primary(primary, money):
+                primary.covered.append((primary.end, money.end))
+            continue
+        merged.append(money)
+    return merged
+
+
+def _inside_primary(primary: Money, money: Money) -> bool:
+    return primary.start <= money.start and money.end <= primary.end
+
+
+def _is_conversion(text: str, primary: Money, money: Money, vocab: Vocabulary) -> bool:
+    if _inside_primary(primary, money):
+        return True  # "195,000 ($2,260) rubles"
+    if money.start < primary.end:
+        return False
+    gap = text[primary.end : money.start]
+    bracket = gap.strip(" \u00a0")
+    if bracket in {"(", "["}:
+        return True
+    if bracket[:1] in "([" and _gap_is(text, primary.end + gap.index(bracket[0]) + 1, money.start, vocab.approximators):
+        return True  # "(over $4,600)"
+    return _gap_is(text, primary.end, money.start, vocab.conversion_links)
+
+
+def _previous_levels(
+    text: str, found: list[Money], quantities: list[Quantity], vocab: Vocabulary
+) -> list[Money]:
+    """"upped the payment to 2.6 million rubles from 800,000": the bare number takes the
+    currency (and the meaning) of the amount it follows."""
+    extra: list[Money] = []
+    for money in found:
+        for quantity in quantities:
+            if quantity.start <= money.end or quantity.percent:
+                continue
+            if any(start <= quantity.start < stop for other in found for start, stop in other.covered):
+                break
+            if _gap_is(text, money.end, quantity.start, vocab.previous_level_links):
+                value = quantity.value
+                if quantity.magnitude is None and value < 1000 <= money.amount:
+                    break  # "from 2022": a year or a small count, not an amount
+                extra.append(
+                    Money(quantity.start, quantity.end, value, money.currency,
+                          covered=[(quantity.start, quantity.end)], follows=money)
+                )
+            break
+    return extra

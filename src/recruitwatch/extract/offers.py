@@ -1,0 +1,238 @@
+"""Offers: which money amounts are promised to recruits, of what kind, by whom, to whom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from recruitwatch.extract.context import DocumentContext, Mention, Sentence
+from recruitwatch.extract.money import Money
+from recruitwatch.lang import KIND_ORDER, PhraseMatch
+from recruitwatch.model import Evidence, Offer, OfferKind
+
+NEAR_BEFORE = 30  # characters: cues this close before an amount govern it together
+NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
+NOT_OFFER_WINDOW = 40
+PAYER_AFTER = 45  # "$2,500 from the region of Ryazan"
+LOOKBACK_SENTENCES = 2
+FALLBACK_PAYER = {"monthly_pay": "Russian Ministry of Defence"}
+DEFAULT_PAYER = "Russian military"
+DEFAULT_TARGET = "recruits"
+
+
+@dataclass(slots=True)
+class Reading:
+    """What one money amount turned out to be, before it becomes an Offer."""
+
+    money: Money
+    sentence: Sentence
+    kind: OfferKind
+    kind_local: bool
+    payer: Mention | None
+    target: str
+
+
+def _kind(label: str) -> OfferKind:
+    for kind in KIND_ORDER:
+        if kind == label:
+            return kind
+    raise ValueError(label)
+
+
+def _covered_end(money: Money) -> int:
+    return max(stop for _, stop in money.covered)
+
+
+def _segments(sentence: Sentence, index: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    money = sentence.money[index]
+    before_start = _covered_end(sentence.money[index - 1]) if index else sentence.span.start
+    after_end = (
+        sentence.money[index + 1].start if index + 1 < len(sentence.money) else sentence.span.end
+    )
+    return (before_start, money.start), (_covered_end(money), after_end)
+
+
+def _strongest(cues: list[PhraseMatch]) -> OfferKind:
+    return _kind(min(cues, key=lambda cue: KIND_ORDER.index(cue.label)).label)
+
+
+def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> OfferKind | None:
+    (before_start, money_start), (after_start, after_end) = _segments(sentence, index)
+    before: list[PhraseMatch] = context.kind_cues.within(before_start, money_start)  # type: ignore[assignment]
+    near = [cue for cue in before if money_start - cue.end <= NEAR_BEFORE]
+    if near:
+        return _strongest(near)
+    after: list[PhraseMatch] = context.kind_cues.within(after_start, after_end)  # type: ignore[assignment]
+    close_after = [cue for cue in after if cue.start - after_start <= NEAR_AFTER]
+    if close_after:
+        return _strongest(close_after)
+    if before:
+        return _kind(before[-1].label)
+    return None
+
+
+def _context_kind(context: DocumentContext, sentence_index: int) -> OfferKind | None:
+    for earlier in reversed(context.sentences[max(0, sentence_index - LOOKBACK_SENTENCES) : sentence_index]):
+        cues: list[PhraseMatch] = context.kind_cues.within(earlier.span.start, earlier.span.end)  # type: ignore[assignment]
+        if cues:
+            return _kind(cues[-1].label)
+    return None
+
+
+def _is_offer(context: DocumentContext, sentence: Sentence, index: int) -> bool:
+    money = sentence.money[index]
+    vocab = context.vocab
+    limit = vocab.max_offer_amount.get(money.currency, vocab.max_offer_amount["default"])
+    if money.amount > limit:
+        return False
+    (before_start, money_start), _ = _segments(sentence, index)
+    window_start = max(before_start, money_start - NOT_OFFER_WINDOW)
+    return not context.not_offer_cues.any_within(window_start, money_start)
+
+
+def _payer(context: DocumentContext, sentence: Sentence, index: int, claimed: set[int]) -> Mention | None:
+    """The payer named right after the amount ("from the region of Ryazan"), else the
+    nearest one before it, else any left in the sentence."""
+    text = context.text
+    (_, money_start), (after_start, after_end) = _segments(sentence, index)
+    mentions: list[Mention] = [
+        mention
+        for mention in context.payers.within(sentence.span.start, sentence.span.end)  # type: ignore[union-attr]
+        if not sentence.in_brackets(mention.start, mention.end) and mention.start not in claimed
+    ]
+    for mention in mentions:
+        if after_start <= mention.start < after_end and mention.start - after_start <= PAYER_AFTER:
+            gap = text[after_start : mention.start]
+            if any(True for _ in context.vocab.payer_links.finditer(gap)):
+                claimed.add(mention.start)
+                return mention
+    before = [mention for mention in mentions if mention.end <= money_start]
+    if before:
+        return before[-1]
+    after = [mention for mention in mentions if mention.start >= after_start]
+    return after[0] if after else None
+
+
+def _target(context: DocumentContext, sentence: Sentence, money: Money, payer: Mention | None, kind: OfferKind) -> str:
+    specific = context.vocab.specific_targets
+    mentions: list[PhraseMatch] = context.targets.within(sentence.span.start, sentence.span.end)  # type: ignore[assignment]
+
+    def nearest(candidates: list[PhraseMatch]) -> str | None:
+        if not candidates:
+            return None
+        return min(candidates, key=lambda m: min(abs(m.start - money.end), abs(money.start - m.end))).label
+
+    def frequent(want_specific: bool) -> str | None:
+        counted = [
+            (count, label)
+            for label, count in context.target_counts.most_common()
+            if (label in specific) == want_specific and count >= 2
+        ]
+        return counted[0][1] if counted else None
+
+    label = (
+        nearest([m for m in mentions if m.label in specific])
+        or frequent(True)
+        or nearest([m for m in mentions if m.label not in specific])
+        or frequent(False)
+        or DEFAULT_TARGET
+    )
+    if "{region}" in label:
+        region = payer.region if payer is not None and payer.region == payer.label else None
+        label = label.replace("{region}", region) if region else label.replace("{region} ", "local ")
+    if kind == "compensation" and context.family_words.any_within(sentence.span.start, sentence.span.end):
+        label = f"relatives of {label}"
+    return label
+
+
+def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
+    if not context.military:
+        return []
+    readings: list[Reading] = []
+    by_money: dict[int, Reading] = {}
+    for sentence_index, sentence in enumerate(context.sentences):
+        claimed: set[int] = set()
+        previous: Reading | None = None
+        for index, money in enumerate(sentence.money):
+            if money.follows is not None and id(money.follows) in by_money:
+                base = by_money[id(money.follows)]
+                reading = replace(base, money=money)
+            else:
+                if not _is_offer(context, sentence, index):
+                    continue
+                kind = _local_kind(context, sentence, index)
+                local = kind is not None
+                if kind is None and previous is not None:
+                    kind = previous.kind
+                kind = kind or _context_kind(context, sentence_index) or "other_payment"
+                payer = _payer(context, sentence, index, claimed)
+                target = _target(context, sentence, money, payer, kind)
+                reading = Reading(money, sentence, kind, local, payer, target)
+            by_money[id(money)] = reading
+            readings.append(reading)
+            previous = reading
+    return _deduplicate([_offer(context, reading, doc_id, readings) for reading in readings])
+
+
+def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | None:
+    """A region the story is set in but that pays nothing itself (the Sakhalin recruiting
+    drive): it is where unattributed offers come from."""
+    paying = {reading.payer.label for reading in readings if reading.payer is not None}
+    setting = {place.label for place in context.places_in_text if place.label not in paying}
+    return setting.pop() if len(setting) == 1 else None
+
+
+def _offer(context: DocumentContext, reading: Reading, doc_id: str, readings: list[Reading]) -> Offer:
+    money, sentence = reading.money, reading.sentence
+    if reading.payer is not None:
+        offered_by, region = reading.payer.label, reading.payer.region
+    else:
+        offered_by = FALLBACK_PAYER.get(reading.kind, DEFAULT_PAYER)
+        region = _setting_region(context, readings) or "Russia"
+    usd = money.amount if money.currency == "USD" else None
+    usd = usd or next((amount for code, amount in money.conversions if code == "USD"), None)
+    military_here = context.service_cues.any_within(sentence.span.start, sentence.span.end)
+    confidence = 0.4 + 0.25 * reading.kind_local + 0.2 * military_here + 0.15 * bool(money.conversions)
+    span = sentence.span
+    evidence = Evidence(
+        doc_id=doc_id,
+        start=span.start,
+        end=span.end,
+        text=context.text[span.start : span.end],
+        value_start=money.start,
+        value_end=_covered_end(money),
+        rule=f"offer.{reading.kind}",
+        language=context.vocab.language,
+    )
+    return Offer(
+        kind=reading.kind,
+        amount=money.amount,
+        amount_max=money.amount_max,
+        currency=money.currency,
+        usd_stated=usd,
+        offered_by=offered_by,
+        target=reading.target,
+        region=region,
+        evidence=evidence,
+        confidence=round(min(confidence, 1.0), 2),
+    )
+
+
+def _deduplicate(offers: list[Offer]) -> list[Offer]:
+    """One record per offer: a headline "$5,200 sign-on bonus" restating "495,000 rubles
+    ($5,200)" and a repeat of the same amount for the same payer are dropped."""
+    kept: list[Offer] = []
+    for offer in sorted(offers, key=lambda o: (o.currency == "USD", -bool(o.usd_stated), o.evidence.start)):
+        duplicate = any(_same_offer(offer, other) for other in kept)
+        if not duplicate:
+            kept.append(offer)
+    return sorted(kept, key=lambda o: (o.evidence.start, o.evidence.value_start))
+
+
+def _same_offer(offer: Offer, other: Offer) -> bool:
+    if offer.kind != other.kind:
+        return False
+    if offer.currency == "USD" and other.currency != "USD" and other.usd_stated is not None:
+        return abs(offer.amount - other.usd_stated) <= 0.005 * other.usd_stated
+    if (offer.amount, offer.amount_max, offer.currency) != (other.amount, other.amount_max, other.currency):
+        return False
+    return offer.offered_by == other.offered_by
