@@ -9,7 +9,8 @@ from recruitwatch.extract.money import Quantity
 from recruitwatch.lang import PhraseMatch
 from recruitwatch.model import Evidence, Figure, FigureUnit
 
-EXCLUSION_WINDOW = 60
+EXCLUSION_BEFORE = 25  # "had arrested 17 people", "a community of about 800 people"
+EXCLUSION_AFTER = 30  # "2,000 people were arrested at protests"
 PERCENT_WINDOW = 40
 NOUN_GAP_WORDS = 2  # "38,244 Russian convicts", "a dozen other Cubans"
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -33,9 +34,9 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
     of_the = OF_THE.match(text, cursor, end)  # "Eleven of the men"
     if of_the:
         cursor = of_the.end()
-    for _ in range(NOUN_GAP_WORDS + 1):
+    for step in range(NOUN_GAP_WORDS + 1):
         gap = GAP.match(text, cursor, end)
-        if gap is None and cursor != quantity.end:
+        if gap is None and step:
             return None
         cursor = gap.end() if gap else cursor
         noun = vocab.figure_nouns.matches_at(text[:end], cursor)
@@ -56,9 +57,9 @@ def _population(context: DocumentContext, sentence: Sentence, quantity: Quantity
     return False
 
 
-def _excluded(context: DocumentContext, sentence: Sentence, quantity: Quantity, phrases_window: int) -> bool:
-    start = max(sentence.span.start, quantity.start - phrases_window)
-    end = min(sentence.span.end, quantity.end + phrases_window)
+def _excluded(context: DocumentContext, sentence: Sentence, quantity: Quantity, noun_end: int) -> bool:
+    start = max(sentence.span.start, quantity.start - EXCLUSION_BEFORE)
+    end = min(sentence.span.end, noun_end + EXCLUSION_AFTER)
     return context.vocab.figure_exclusions.search(context.text, start, end) is not None
 
 
@@ -112,6 +113,9 @@ def _name_before(text: str, verb_start: int, floor: int) -> str | None:
 
 
 def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
+    """Manpower figures; only in documents about military service or labour shortage."""
+    if not (context.military or context.vocab.percent_cues.search(context.text)):
+        return []
     figures: list[Figure] = []
     seen: set[tuple[float, str]] = set()
     last_source: str | None = None
@@ -156,7 +160,7 @@ def _read_quantity(
         subject = _clause_after(text, quantity.end, sentence.span.end).removeprefix("of ").strip()
         subject = subject or _clause_before(text, quantity.start, sentence.span.start)
         return "percent", subject, quantity.end
-    if _is_year(text, quantity) or _excluded(context, sentence, quantity, EXCLUSION_WINDOW):
+    if _is_year(text, quantity):
         return None
     anaphora = vocab.anaphora_words.search(text, max(sentence.span.start, quantity.start - 7), quantity.start)
     if anaphora is not None:
@@ -164,9 +168,11 @@ def _read_quantity(
     noun = _noun_after(context, sentence, quantity)
     if noun is not None:
         label, _, noun_end = noun
+        if _excluded(context, sentence, quantity, noun_end):
+            return None
         phrase = text[quantity.end : noun_end].strip()
         return "people", phrase or label, noun_end
-    if _population(context, sentence, quantity):
+    if _population(context, sentence, quantity) and not _excluded(context, sentence, quantity, quantity.end):
         return "people", "population", quantity.end
     return None
 

@@ -14,7 +14,8 @@ from recruitwatch.lang import PhraseSet
 
 OPEN_BRACKET = re.compile(r"\s*[(\[]\s*")
 CLOSE_BRACKET = re.compile(r"[^()\[\]]{0,60}?[)\]]")
-BETWEEN_SPACE = re.compile(r"[\s,]*")
+# Up to two words may stand between an amount and its bracketed conversion.
+BRACKET_GAP = re.compile(r"[\s\u00a0]*(?:[^\W\d]+[\s\u00a0-]+){0,2}?[(\[](?P<inside>[^()\[\]\d]{0,20})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +241,14 @@ def _is_conversion(text: str, primary: Money, money: Money, vocab: Vocabulary) -
     if money.start < primary.end:
         return False
     gap = text[primary.end : money.start]
-    bracket = gap.strip(" \u00a0")
-    if bracket in {"(", "["}:
-        return True
-    if bracket[:1] in "([" and _gap_is(text, primary.end + gap.index(bracket[0]) + 1, money.start, vocab.approximators):
-        return True  # "(over $4,600)"
+    bracket = BRACKET_GAP.fullmatch(gap)
+    if bracket is not None:
+        # "($5,200)", "(over $4,600)", "200,000 roubles payment (£2,383)"
+        inside = bracket.group("inside")
+        if not inside.strip():
+            return True
+        opening = primary.end + bracket.start("inside")
+        return _gap_is(text, opening, money.start, vocab.approximators)
     return _gap_is(text, primary.end, money.start, vocab.conversion_links)
 
 

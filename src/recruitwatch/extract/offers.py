@@ -62,12 +62,22 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
     if near:
         return _strongest(near)
     after: list[PhraseMatch] = context.kind_cues.within(after_start, after_end)  # type: ignore[assignment]
-    close_after = [cue for cue in after if cue.start - after_start <= NEAR_AFTER]
+    close_after = [
+        cue
+        for cue in after
+        if cue.start - after_start <= NEAR_AFTER
+        and not _breaks_clause(context, after_start, cue.start)
+    ]
     if close_after:
         return _strongest(close_after)
     if before:
         return _kind(before[-1].label)
     return None
+
+
+def _breaks_clause(context: DocumentContext, start: int, end: int) -> bool:
+    gap = context.text[start:end]
+    return any(mark in gap for mark in ",;(") or context.vocab.clause_joiners.search(gap) is not None
 
 
 def _context_kind(context: DocumentContext, sentence_index: int) -> OfferKind | None:
@@ -174,20 +184,26 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
 
 
 def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | None:
-    """A region the story is set in but that pays nothing itself (the Sakhalin recruiting
-    drive): it is where unattributed offers come from."""
+    """A region the story is set in but that pays nothing itself (a recruiting drive run
+    from Sakhalin): it is where offers of "the army" come from. Capitals are left out, as
+    "Moscow" mostly stands for the state."""
     paying = {reading.payer.label for reading in readings if reading.payer is not None}
-    setting = {place.label for place in context.places_in_text if place.label not in paying}
+    setting = {
+        place.label
+        for place in context.places_in_text
+        if place.label not in paying and place.label not in context.vocab.capitals
+    }
     return setting.pop() if len(setting) == 1 else None
 
 
 def _offer(context: DocumentContext, reading: Reading, doc_id: str, readings: list[Reading]) -> Offer:
     money, sentence = reading.money, reading.sentence
     if reading.payer is not None:
-        offered_by, region = reading.payer.label, reading.payer.region
+        offered_by, region = reading.payer.label, reading.payer.region or "Russia"
     else:
-        offered_by = FALLBACK_PAYER.get(reading.kind, DEFAULT_PAYER)
-        region = _setting_region(context, readings) or "Russia"
+        offered_by, region = FALLBACK_PAYER.get(reading.kind, DEFAULT_PAYER), "Russia"
+    if offered_by == DEFAULT_PAYER:
+        region = _setting_region(context, readings) or region
     usd = money.amount if money.currency == "USD" else None
     usd = usd or next((amount for code, amount in money.conversions if code == "USD"), None)
     military_here = context.service_cues.any_within(sentence.span.start, sentence.span.end)

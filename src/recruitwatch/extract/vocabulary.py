@@ -60,6 +60,7 @@ class Vocabulary:
     payer_links: PhraseSet
     function_words: frozenset[str]
     anaphora_words: PhraseSet
+    clause_joiners: PhraseSet
     payer_regions: list[str]
     places: PhraseSet
     capitals: frozenset[str]
@@ -130,6 +131,7 @@ def vocabulary(language: str) -> Vocabulary:
         payer_links=PhraseSet.single(raw["payer_links"]),
         function_words=frozenset(word.lower() for word in raw["function_words"]),
         anaphora_words=PhraseSet.single(raw["anaphora_words"]),
+        clause_joiners=PhraseSet.single(raw["clause_joiners"]),
         payer_regions=[str(item["region"]) for item in raw["payers"]],
         places=PhraseSet(_entries(raw["places"]), ignore_case=False),
         capitals=frozenset(str(item["label"]) for item in raw["places"] if item.get("capital")),

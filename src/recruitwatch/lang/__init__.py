@@ -37,6 +37,7 @@ LIST_KEYS = (
     "payer_links",
     "function_words",
     "anaphora_words",
+    "clause_joiners",
 )
 MAPPING_KEYS = (
     "currencies",
