@@ -11,7 +11,7 @@ from recruitwatch.model import Evidence, Offer, OfferKind
 
 NEAR_BEFORE = 30  # characters: cues this close before an amount govern it together
 NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
-NOT_OFFER_WINDOW = 40
+NOT_OFFER_WINDOW = 80
 PAYER_AFTER = 45  # "$2,500 from the region of Ryazan"
 LOOKBACK_SENTENCES = 2
 FALLBACK_PAYER = {"monthly_pay": "Russian Ministry of Defence"}
@@ -62,6 +62,13 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
     if near:
         return _strongest(near)
     after: list[PhraseMatch] = context.kind_cues.within(after_start, after_end)  # type: ignore[assignment]
+    # Death and injury conditions follow the amount: "5 million to the family of any
+    # prisoner killed in action".
+    if any(
+        cue.label == "compensation" and not _breaks_clause(context, after_start, cue.start)
+        for cue in after
+    ):
+        return "compensation"
     close_after = [
         cue
         for cue in after
@@ -115,11 +122,15 @@ def _payer(context: DocumentContext, sentence: Sentence, index: int, claimed: se
             if any(True for _ in context.vocab.payer_links.finditer(gap)):
                 claimed.add(mention.start)
                 return mention
+    # "the army" mostly names the service, not the payer: any other payer outranks it.
     before = [mention for mention in mentions if mention.end <= money_start]
-    if before:
-        return before[-1]
     after = [mention for mention in mentions if mention.start >= after_start]
-    return after[0] if after else None
+    for candidates in (before[::-1], after):
+        for mention in candidates:
+            if mention.label != DEFAULT_PAYER:
+                return mention
+    fallback = before[::-1] + after
+    return fallback[0] if fallback else None
 
 
 def _target(context: DocumentContext, sentence: Sentence, money: Money, payer: Mention | None, kind: OfferKind) -> str:
@@ -180,7 +191,7 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
             by_money[id(money)] = reading
             readings.append(reading)
             previous = reading
-    return _deduplicate([_offer(context, reading, doc_id, readings) for reading in readings])
+    return _deduplicate([(_offer(context, reading, doc_id, readings), reading) for reading in readings])
 
 
 def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | None:
@@ -215,7 +226,7 @@ def _offer(context: DocumentContext, reading: Reading, doc_id: str, readings: li
         end=span.end,
         text=context.text[span.start : span.end],
         value_start=money.start,
-        value_end=_covered_end(money),
+        value_end=_value_end(context.text, money),
         rule=f"offer.{reading.kind}",
         language=context.vocab.language,
     )
@@ -233,22 +244,39 @@ def _offer(context: DocumentContext, reading: Reading, doc_id: str, readings: li
     )
 
 
-def _deduplicate(offers: list[Offer]) -> list[Offer]:
+def _value_end(text: str, money: Money) -> int:
+    end = _covered_end(money)
+    return end + 1 if money.conversions and text[end : end + 1] in {")", "]"} else end
+
+
+def _deduplicate(pairs: list[tuple[Offer, Reading]]) -> list[Offer]:
     """One record per offer: a headline "$5,200 sign-on bonus" restating "495,000 rubles
-    ($5,200)" and a repeat of the same amount for the same payer are dropped."""
-    kept: list[Offer] = []
-    for offer in sorted(offers, key=lambda o: (o.currency == "USD", -bool(o.usd_stated), o.evidence.start)):
-        duplicate = any(_same_offer(offer, other) for other in kept)
-        if not duplicate:
-            kept.append(offer)
-    return sorted(kept, key=lambda o: (o.evidence.start, o.evidence.value_start))
+    ($5,200)", or a repeat of the same amount, is dropped in favour of the mention that
+    says most (a stated conversion, its own kind cue, a named payer)."""
+
+    def richness(pair: tuple[Offer, Reading]) -> tuple[bool, bool, bool, bool, int]:
+        offer, reading = pair
+        return (
+            offer.currency == "USD",
+            offer.usd_stated is None,
+            not reading.kind_local,
+            reading.payer is None,
+            offer.evidence.start,
+        )
+
+    kept: list[tuple[Offer, Reading]] = []
+    for pair in sorted(pairs, key=richness):
+        if not any(_same_offer(pair, other) for other in kept):
+            kept.append(pair)
+    return sorted((offer for offer, _ in kept), key=lambda o: (o.evidence.start, o.evidence.value_start))
 
 
-def _same_offer(offer: Offer, other: Offer) -> bool:
-    if offer.kind != other.kind:
+def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) -> bool:
+    (offer, reading), (other, other_reading) = pair, other_pair
+    if offer.kind != other.kind and reading.kind_local and other_reading.kind_local:
         return False
     if offer.currency == "USD" and other.currency != "USD" and other.usd_stated is not None:
-        return abs(offer.amount - other.usd_stated) <= 0.005 * other.usd_stated
+        return offer.kind == other.kind and abs(offer.amount - other.usd_stated) <= 0.005 * other.usd_stated
     if (offer.amount, offer.amount_max, offer.currency) != (other.amount, other.amount_max, other.currency):
         return False
-    return offer.offered_by == other.offered_by
+    return offer.offered_by == other.offered_by or reading.payer is None or other_reading.payer is None
