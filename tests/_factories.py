@@ -9,7 +9,7 @@ from recruitwatch.model import Document, Evidence, Extraction, Figure, Offer, Of
 
 _AMOUNT = re.compile(r"(\d[\d,]*) roubles")
 _PEOPLE = re.compile(r"(\d[\d,]*) reservists")
-_SENTENCE = re.compile(r"[^.\n]+[.\n]?")
+_SENTENCE = re.compile(r"[^\s.][^.\n]*\.?")
 
 Span = tuple[int, int]
 
