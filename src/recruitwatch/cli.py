@@ -6,12 +6,9 @@ errors exit with 2 (Typer's default).
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
@@ -22,17 +19,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from recruitwatch import render
 from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, samples_dir
 from recruitwatch.model import (
-    Document,
-    Evidence,
     Extraction,
     Figure,
     FigureUnit,
     Offer,
     OfferKind,
-    to_jsonable,
 )
 from recruitwatch.pipeline import IngestReport, extract_paths, ingest_paths
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings
@@ -65,7 +60,6 @@ UntilOption = Annotated[
 
 Format = Literal["table", "json", "csv"]
 _PIPE_WIDTH = 140
-_WRAPPING_COLUMNS = frozenset({"offered by", "target", "subject", "source", "reason"})
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -113,16 +107,16 @@ def extract(
     failed = [item for item in results if isinstance(item, Failure)]
     if json_:
         envelope = {
-            "documents": [_extraction_json(item) for item in extractions],
-            "failed": [_jsonable_any(item) for item in failed],
+            "documents": [render.extraction_json(item) for item in extractions],
+            "failed": [render.jsonable(item) for item in failed],
         }
         _echo_json(envelope)
     else:
         console = _console()
         for extraction in extractions:
-            _print_document_header(console, extraction.document)
-            console.print(_offers_table(extraction.offers))
-            console.print(_figures_table(extraction.figures))
+            _print_lines(console, render.document_header(extraction.document))
+            console.print(render.offers_table(extraction.offers))
+            console.print(render.figures_table(extraction.figures))
     _exit_on_failures(failed)
 
 
@@ -172,7 +166,7 @@ def offers(
         found = store.query_offers(
             kind=kind, currency=currency, target=target, since=_day(since), until=_day(until)
         )
-    _print_records(found, Offer, output, _offers_table)
+    _print_records(found, Offer, output, render.offers_table)
 
 
 @app.command()
@@ -195,7 +189,7 @@ def figures(
         found = store.query_figures(
             unit=unit, subject=subject, since=_day(since), until=_day(until)
         )
-    _print_records(found, Figure, output, _figures_table)
+    _print_records(found, Figure, output, render.figures_table)
 
 
 @app.command()
@@ -217,15 +211,14 @@ def show(
             source=str(db),
         )
     if json_:
-        _echo_json({"ok": True, **_extraction_json(extraction, with_text=True)})
+        _echo_json({"ok": True, **render.extraction_json(extraction, with_text=True)})
         return
     console = _console()
-    _print_document_header(console, extraction.document)
+    _print_lines(console, render.document_header(extraction.document))
     console.print(Text(extraction.document.text))
-    for offer in extraction.offers:
-        _print_record(console, _offer_summary(offer), offer.evidence)
-    for figure in extraction.figures:
-        _print_record(console, _figure_summary(figure), figure.evidence)
+    records: list[Offer | Figure] = [*extraction.offers, *extraction.figures]
+    for record in records:
+        _print_lines(console, render.record_lines(record))
 
 
 @app.command()
@@ -238,7 +231,7 @@ def errors(db: DbOption = DEFAULT_DB, json_: JsonOption = False, csv_: CsvOption
     output = _format(json_, csv_)
     with open_store(db) as store:
         found = store.list_failures()
-    _print_records(found, StoredFailure, output, _failures_table)
+    _print_records(found, StoredFailure, output, render.failures_table)
 
 
 @app.command()
@@ -256,7 +249,7 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
         report = ingest_paths([samples_dir()], store, max_bytes=settings.max_document_bytes)
         found = store.query_offers()
     _print_report(report)
-    _console().print(_offers_table(found))
+    _console().print(render.offers_table(found))
     _exit_on_failures(report.failed)
 
 
@@ -290,162 +283,23 @@ def _echo_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def _jsonable_any(record: Any) -> dict[str, Any]:
-    if isinstance(record, Offer | Figure | Document | Evidence):
-        return to_jsonable(record)
-    return {field.name: getattr(record, field.name) for field in fields(record)}
-
-
-def _extraction_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:
-    document = to_jsonable(extraction.document)
-    if not with_text:
-        del document["text"]
-    return {
-        "document": document,
-        "offers": [to_jsonable(item) for item in extraction.offers],
-        "figures": [to_jsonable(item) for item in extraction.figures],
-    }
-
-
-def _columns(record_type: type) -> list[str]:
-    """CSV header for a record type; the nested evidence becomes evidence_* columns."""
-    names: list[str] = []
-    for field in fields(record_type):
-        if field.name == "evidence":
-            names.extend(f"evidence_{inner.name}" for inner in fields(Evidence))
-        else:
-            names.append(field.name)
-    return names
-
-
-def _flat(item: dict[str, Any]) -> dict[str, Any]:
-    nested = item.pop("evidence", None) or {}
-    return {**item, **{f"evidence_{key}": value for key, value in nested.items()}}
-
-
 def _print_records(
     records: Sequence[Any],
     record_type: type,
     output: Format,
     table: Callable[[Sequence[Any]], Table],
 ) -> None:
-    items = [_jsonable_any(record) for record in records]
     if output == "json":
-        _echo_json({"ok": True, "items": items, "count": len(items)})
+        _echo_json(render.envelope(records))
     elif output == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_columns(record_type), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_flat(item) for item in items)
-        typer.echo(buffer.getvalue(), nl=False)
+        typer.echo(render.records_csv(records, record_type), nl=False)
     else:
         _console().print(table(records))
 
 
-def _table(title: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
-    """A table whose short columns (ids, kinds, numbers) never wrap; long text columns wrap."""
-    cells = [list(row) for row in rows]
-    table = Table(title=title, title_justify="left")
-    for index, header in enumerate(headers):
-        longest = max((len(row[index]) for row in cells), default=0)
-        if header in _WRAPPING_COLUMNS:
-            table.add_column(header, overflow="fold", min_width=min(longest, 12))
-        else:
-            table.add_column(header, no_wrap=True, min_width=max(longest, len(header)))
-    for row in cells:
-        # Text cells: a "[...]" in a source must print as itself, not as rich markup.
-        table.add_row(*(Text(cell) for cell in row))
-    return table
-
-
-def _number(value: float | None, high: float | None = None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-    return f"{text}–{_number(high)}" if high is not None else text
-
-
-def _offers_table(records: Sequence[Offer]) -> Table:
-    headers = ("doc", "kind", "amount", "currency", "usd", "offered by", "target", "date")
-    rows = (
-        (
-            o.evidence.doc_id,
-            o.kind,
-            _number(o.amount, o.amount_max),
-            o.currency,
-            _number(o.usd_stated),
-            o.offered_by or "",
-            o.target or "",
-            o.date.isoformat() if o.date else "",
-        )
-        for o in records
-    )
-    return _table(f"offers: {len(records)}", headers, rows)
-
-
-def _figures_table(records: Sequence[Figure]) -> Table:
-    headers = ("doc", "quantity", "unit", "subject", "source", "date")
-    rows = (
-        (
-            f.evidence.doc_id,
-            _number(f.quantity, f.quantity_max),
-            f.unit,
-            f.subject or "",
-            f.source or "",
-            f.date.isoformat() if f.date else "",
-        )
-        for f in records
-    )
-    return _table(f"figures: {len(records)}", headers, rows)
-
-
-def _failures_table(records: Sequence[StoredFailure]) -> Table:
-    headers = ("id", "when", "stage", "source", "reason")
-    rows = ((str(f.id), f.occurred_at, f.stage, f.source, f.reason) for f in records)
-    return _table(f"failures: {len(records)}", headers, rows)
-
-
-def _offer_summary(offer: Offer) -> str:
-    usd = f" (${_number(offer.usd_stated)})" if offer.usd_stated is not None else ""
-    parts = [f"{offer.kind}: {_number(offer.amount, offer.amount_max)} {offer.currency}{usd}"]
-    parts += [f"{name} {value}" for name, value in _attributes(offer) if value]
-    return "; ".join(parts)
-
-
-def _figure_summary(figure: Figure) -> str:
-    parts = [f"figure: {_number(figure.quantity, figure.quantity_max)} {figure.unit}"]
-    parts += [f"{name} {value}" for name, value in _attributes(figure) if value]
-    return "; ".join(parts)
-
-
-def _attributes(record: Offer | Figure) -> list[tuple[str, str | None]]:
-    if isinstance(record, Offer):
-        named = [("by", record.offered_by), ("for", record.target), ("in", record.region)]
-    else:
-        named = [("of", record.subject), ("per", record.source)]
-    return [*named, ("on", record.date.isoformat() if record.date else None)]
-
-
-def _print_record(console: Console, summary: str, evidence: Evidence) -> None:
-    console.print(Text(f"\n• {summary}", style="bold"))
-    quote = Text(f'  "{evidence.text}"  [{evidence.rule}]')
-    offset = 3 - evidence.start  # the quote starts 3 characters into the line
-    quote.stylize("bold underline", evidence.value_start + offset, evidence.value_end + offset)
-    console.print(quote)
-
-
-def _print_document_header(console: Console, document: Document) -> None:
-    console.print(Text(document.title or document.id, style="bold"))
-    meta = (
-        ("id", document.id),
-        ("source", document.source),
-        ("url", document.url),
-        ("published", document.published.isoformat() if document.published else None),
-        ("language", document.language),
-    )
-    for name, value in meta:
-        if value:
-            console.print(Text(f"{name}: {value}", style="dim"))
+def _print_lines(console: Console, lines: list[Text]) -> None:
+    for line in lines:
+        console.print(line)
 
 
 def _console() -> Console:
