@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from recruitwatch.extract.money import Money, Quantity, find_money, find_quantities
 from recruitwatch.extract.sentences import Span, split_sentences
@@ -27,27 +28,33 @@ class Mention:
     region: str | None = None
 
 
-class Cues:
+class Located(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+Item = TypeVar("Item", bound=Located)
+
+
+class Cues(Generic[Item]):
     """Matches of one phrase set over the whole document, queried by range."""
 
-    def __init__(self, matches: list[PhraseMatch] | list[Mention]):
+    def __init__(self, matches: list[Item]):
         self.items = sorted(matches, key=lambda match: match.start)
         self.starts = [match.start for match in self.items]
 
-    @classmethod
-    def of(cls, phrases: PhraseSet, text: str) -> Cues:
-        return cls(list(phrases.finditer(text)))
-
-    def within(self, start: int, end: int) -> list[PhraseMatch] | list[Mention]:
+    def within(self, start: int, end: int) -> list[Item]:
         """Matches lying wholly inside [start, end)."""
         first = bisect_left(self.starts, start)
-        found = []
+        found: list[Item] = []
         for item in self.items[first:]:
             if item.start >= end:
                 break
             if item.end <= end:
                 found.append(item)
-        return found  # type: ignore[return-value]
+        return found
 
     def any_within(self, start: int, end: int) -> bool:
         return bool(self.within(start, end))
@@ -70,13 +77,12 @@ class DocumentContext:
     vocab: Vocabulary
     sentences: list[Sentence]
     military: bool
-    kind_cues: Cues
-    offer_cues: Cues
-    service_cues: Cues
-    not_offer_cues: Cues
-    payers: Cues
-    targets: Cues
-    family_words: Cues
+    kind_cues: Cues[PhraseMatch]
+    service_cues: Cues[PhraseMatch]
+    not_offer_cues: Cues[PhraseMatch]
+    payers: Cues[Mention]
+    targets: Cues[PhraseMatch]
+    family_words: Cues[PhraseMatch]
     target_counts: Counter[str]
     places_in_text: list[Mention]
 
@@ -104,14 +110,17 @@ def _payer_mentions(text: str, vocab: Vocabulary) -> tuple[list[Mention], list[M
     return payers + places, places
 
 
+def _cues(phrases: PhraseSet, text: str) -> Cues[PhraseMatch]:
+    return Cues(list(phrases.finditer(text)))
+
+
 def analyse(text: str, vocab: Vocabulary) -> DocumentContext:
     sentences: list[Sentence] = []
-    for span in split_sentences(text):
+    for span in split_sentences(text, vocab.abbreviations):
         quantities = find_quantities(text, span.start, span.end, vocab)
         money = find_money(text, span.start, span.end, vocab, quantities)
         brackets = [
-            (match.start(), match.end())
-            for match in BRACKETED.finditer(text, span.start, span.end)
+            (match.start(), match.end()) for match in BRACKETED.finditer(text, span.start, span.end)
         ]
         sentences.append(Sentence(span, quantities, money, brackets))
     payers, places = _payer_mentions(text, vocab)
@@ -121,13 +130,14 @@ def analyse(text: str, vocab: Vocabulary) -> DocumentContext:
         vocab=vocab,
         sentences=sentences,
         military=vocab.military_cues.search(text) is not None,
-        kind_cues=Cues.of(vocab.kind_cues, text),
-        offer_cues=Cues.of(vocab.offer_cues, text),
-        service_cues=Cues(list(vocab.military_cues.finditer(text)) + list(vocab.service_cues.finditer(text))),
-        not_offer_cues=Cues.of(vocab.not_offer_cues, text),
+        kind_cues=_cues(vocab.kind_cues, text),
+        service_cues=Cues(
+            list(vocab.military_cues.finditer(text)) + list(vocab.service_cues.finditer(text))
+        ),
+        not_offer_cues=_cues(vocab.not_offer_cues, text),
         payers=Cues(payers),
         targets=Cues(targets),
-        family_words=Cues.of(vocab.family_words, text),
+        family_words=_cues(vocab.family_words, text),
         target_counts=Counter(match.label for match in targets),
         places_in_text=places,
     )

@@ -24,10 +24,17 @@ LEADING_NOISE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 def _is_year(text: str, quantity: Quantity) -> bool:
     raw = text[quantity.start : quantity.end]
-    return quantity.magnitude is None and raw.isdigit() and len(raw) == 4 and 1900 <= quantity.value <= 2100
+    return (
+        quantity.magnitude is None
+        and raw.isdigit()
+        and len(raw) == 4
+        and 1900 <= quantity.value <= 2100
+    )
 
 
-def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> tuple[str, int, int] | None:
+def _noun_after(
+    context: DocumentContext, sentence: Sentence, quantity: Quantity
+) -> tuple[str, int, int] | None:
     """The people-noun a number counts, if one follows within a couple of modifier words."""
     text, vocab, end = context.text, context.vocab, sentence.span.end
     cursor = quantity.end
@@ -39,7 +46,7 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
         if gap is None and step:
             return None
         cursor = gap.end() if gap else cursor
-        noun = vocab.figure_nouns.matches_at(text[:end], cursor)
+        noun = vocab.figure_nouns.matches_at(text, cursor, end)
         if noun is not None:
             return noun.label, quantity.end, noun.end
         word = WORD.match(text, cursor, end)
@@ -52,12 +59,20 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
 def _population(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> bool:
     window_start = max(sentence.span.start, quantity.start - 40)
     for cue in context.vocab.population_cues.finditer(context.text, window_start, quantity.start):
-        if context.text[cue.end : quantity.start].strip(" ") in {"", "about", "nearly", "some", "over"}:
+        if context.text[cue.end : quantity.start].strip(" ") in {
+            "",
+            "about",
+            "nearly",
+            "some",
+            "over",
+        }:
             return True
     return False
 
 
-def _excluded(context: DocumentContext, sentence: Sentence, quantity: Quantity, noun_end: int) -> bool:
+def _excluded(
+    context: DocumentContext, sentence: Sentence, quantity: Quantity, noun_end: int
+) -> bool:
     start = max(sentence.span.start, quantity.start - EXCLUSION_BEFORE)
     end = min(sentence.span.end, noun_end + EXCLUSION_AFTER)
     return context.vocab.figure_exclusions.search(context.text, start, end) is not None
@@ -75,7 +90,7 @@ def _clause_before(text: str, start: int, floor: int) -> str:
 
 
 def _attribution(context: DocumentContext, sentence: Sentence) -> str | None:
-    """"according to a survey by X", "X believes", "the US recently estimated"."""
+    """ "according to a survey by X", "X believes", "the US recently estimated"."""
     text, vocab = context.text, context.vocab
     start, end = sentence.span.start, sentence.span.end
     opener = vocab.attribution_openers.search(text, start, end)
@@ -100,10 +115,20 @@ def _name_after(text: str, start: int, end: int) -> str | None:
 
 def _name_before(text: str, verb_start: int, floor: int) -> str | None:
     words = text[floor:verb_start].split()
-    while words and words[-1].lower() in {"recently", "also", "now", "has", "have", "had", "previously"}:
+    while words and words[-1].lower() in {
+        "recently",
+        "also",
+        "now",
+        "has",
+        "have",
+        "had",
+        "previously",
+    }:
         words.pop()
     name: list[str] = []
-    while words and (NAME_WORD.fullmatch(words[-1].rstrip(",")) or (name and words[-1] in NAME_CONNECTORS)):
+    while words and (
+        NAME_WORD.fullmatch(words[-1].rstrip(",")) or (name and words[-1] in NAME_CONNECTORS)
+    ):
         if words[-1].endswith(","):
             break
         name.insert(0, words.pop())
@@ -133,7 +158,9 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
             if key in seen:
                 continue
             seen.add(key)
-            figures.append(_figure(context, sentence, quantity, unit, subject, source, value_end, doc_id))
+            figures.append(
+                _figure(context, sentence, quantity, unit, subject, source, value_end, doc_id)
+            )
     return figures
 
 
@@ -162,7 +189,9 @@ def _read_quantity(
         return "percent", subject, quantity.end
     if _is_year(text, quantity):
         return None
-    anaphora = vocab.anaphora_words.search(text, max(sentence.span.start, quantity.start - 7), quantity.start)
+    anaphora = vocab.anaphora_words.search(
+        text, max(sentence.span.start, quantity.start - 7), quantity.start
+    )
     if anaphora is not None:
         return None
     noun = _noun_after(context, sentence, quantity)
@@ -172,7 +201,9 @@ def _read_quantity(
             return None
         phrase = text[quantity.end : noun_end].strip()
         return "people", phrase or label, noun_end
-    if _population(context, sentence, quantity) and not _excluded(context, sentence, quantity, quantity.end):
+    if _population(context, sentence, quantity) and not _excluded(
+        context, sentence, quantity, quantity.end
+    ):
         return "people", "population", quantity.end
     return None
 

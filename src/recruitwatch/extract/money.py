@@ -15,7 +15,9 @@ from recruitwatch.lang import PhraseSet
 OPEN_BRACKET = re.compile(r"\s*[(\[]\s*")
 CLOSE_BRACKET = re.compile(r"[^()\[\]]{0,60}?[)\]]")
 # Up to two words may stand between an amount and its bracketed conversion.
-BRACKET_GAP = re.compile(r"[\s\u00a0]*(?:[^\W\d]+[\s\u00a0-]+){0,2}?[(\[](?P<inside>[^()\[\]\d]{0,20})")
+BRACKET_GAP = re.compile(
+    r"[\s\u00a0]*(?:[^\W\d]+[\s\u00a0-]+){0,2}?[(\[](?P<inside>[^()\[\]\d]{0,20})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,9 @@ def find_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list[
     return found
 
 
-def _currency_before(text: str, quantity: Quantity, floor: int, vocab: Vocabulary) -> tuple[str, int] | None:
+def _currency_before(
+    text: str, quantity: Quantity, floor: int, vocab: Vocabulary
+) -> tuple[str, int] | None:
     window_start = max(floor, quantity.start - 12)
     best: tuple[str, int] | None = None
     for match in vocab.currency_before.finditer(text, window_start, quantity.start):
@@ -102,10 +106,12 @@ def _currency_before(text: str, quantity: Quantity, floor: int, vocab: Vocabular
     return best
 
 
-def _currency_after(text: str, position: int, limit: int, vocab: Vocabulary) -> tuple[str, int] | None:
+def _currency_after(
+    text: str, position: int, limit: int, vocab: Vocabulary
+) -> tuple[str, int] | None:
     gap = re.compile(r"[ \u00a0-]?").match(text, position, limit)
     cursor = gap.end() if gap else position
-    match = vocab.currency_after.matches_at(text[:limit], cursor)
+    match = vocab.currency_after.matches_at(text, cursor, limit)
     return (match.label, match.end) if match else None
 
 
@@ -143,13 +149,17 @@ def find_money(
     return merged
 
 
-def _attach_currency(text: str, quantity: Quantity, floor: int, limit: int, vocab: Vocabulary) -> Money | None:
+def _attach_currency(
+    text: str, quantity: Quantity, floor: int, limit: int, vocab: Vocabulary
+) -> Money | None:
     before = _currency_before(text, quantity, floor, vocab)
     if before is not None:
         code, symbol_start = before
         symbol = text[symbol_start : quantity.start].strip()
         code = resolve_symbol(code, symbol, text, vocab)
-        return Money(symbol_start, quantity.end, quantity.value, code, covered=[(symbol_start, quantity.end)])
+        return Money(
+            symbol_start, quantity.end, quantity.value, code, covered=[(symbol_start, quantity.end)]
+        )
     after = _currency_after(text, quantity.end, limit, vocab)
     if after is not None:
         code, stop = after
@@ -162,7 +172,9 @@ def _attach_currency(text: str, quantity: Quantity, floor: int, limit: int, voca
             after = _currency_after(text, closing.end(), limit, vocab)
             if after is not None:
                 code, stop = after
-                return Money(quantity.start, stop, quantity.value, code, covered=[(quantity.start, stop)])
+                return Money(
+                    quantity.start, stop, quantity.value, code, covered=[(quantity.start, stop)]
+                )
     return None
 
 
@@ -179,7 +191,8 @@ def _gap_is(text: str, start: int, end: int, phrases: PhraseSet) -> bool:
 def _join_ranges(
     text: str, found: list[Money], quantities: list[Quantity], floor: int, vocab: Vocabulary
 ) -> list[Money]:
-    """"from 200,000 to 500,000 rubles", "200,000-500,000 rubles", "Rs 900,000 to Rs 1.4 million"."""
+    """Ranges: "from 200,000 to 500,000 rubles", "200,000-500,000 rubles",
+    "Rs 900,000 to Rs 1.4 million"."""
     by_start = {money.start: money for money in found}
     money_of_quantity = {}
     for quantity in quantities:
@@ -194,7 +207,9 @@ def _join_ranges(
         lower = money_of_quantity.get(quantity.start)
         if upper is None or quantity.percent or upper is lower:
             continue
-        if lower is not None and (lower.currency != upper.currency or lower.end > upper_quantity.start):
+        if lower is not None and (
+            lower.currency != upper.currency or lower.end > upper_quantity.start
+        ):
             continue
         gap_start = lower.end if lower is not None else quantity.end
         gap_end = upper.start
@@ -209,8 +224,14 @@ def _join_ranges(
             low_value = quantity.value * upper_quantity.magnitude  # "from 1 to 1.5 million"
         start = lower.start if lower is not None else quantity.start
         joined.append(
-            Money(start, upper.end, low_value, upper.currency, amount_max=upper.amount,
-                  covered=[(start, upper.end)])
+            Money(
+                start,
+                upper.end,
+                low_value,
+                upper.currency,
+                amount_max=upper.amount,
+                covered=[(start, upper.end)],
+            )
         )
         consumed.update({upper.start} | ({lower.start} if lower is not None else set()))
     kept = [money for start, money in by_start.items() if start not in consumed]
@@ -255,22 +276,30 @@ def _is_conversion(text: str, primary: Money, money: Money, vocab: Vocabulary) -
 def _previous_levels(
     text: str, found: list[Money], quantities: list[Quantity], vocab: Vocabulary
 ) -> list[Money]:
-    """"upped the payment to 2.6 million rubles from 800,000": the bare number takes the
+    """ "upped the payment to 2.6 million rubles from 800,000": the bare number takes the
     currency (and the meaning) of the amount it follows."""
     extra: list[Money] = []
     for money in found:
         for quantity in quantities:
             if quantity.start <= money.end or quantity.percent:
                 continue
-            if any(start <= quantity.start < stop for other in found for start, stop in other.covered):
+            if any(
+                start <= quantity.start < stop for other in found for start, stop in other.covered
+            ):
                 break
             if _gap_is(text, money.end, quantity.start, vocab.previous_level_links):
                 value = quantity.value
                 if quantity.magnitude is None and value < 1000 <= money.amount:
                     break  # "from 2022": a year or a small count, not an amount
                 extra.append(
-                    Money(quantity.start, quantity.end, value, money.currency,
-                          covered=[(quantity.start, quantity.end)], follows=money)
+                    Money(
+                        quantity.start,
+                        quantity.end,
+                        value,
+                        money.currency,
+                        covered=[(quantity.start, quantity.end)],
+                        follows=money,
+                    )
                 )
             break
     return extra

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from recruitwatch.extract.context import DocumentContext, Mention, Sentence
 from recruitwatch.extract.money import Money
 from recruitwatch.lang import KIND_ORDER, PhraseMatch
-from recruitwatch.model import Evidence, Offer, OfferKind
+from recruitwatch.model import OFFER_KINDS, Evidence, Offer, OfferKind
 
 NEAR_BEFORE = 30  # characters: cues this close before an amount govern it together
 NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
@@ -31,11 +31,11 @@ class Reading:
     target: str
 
 
+KINDS: dict[str, OfferKind] = {kind: kind for kind in OFFER_KINDS}
+
+
 def _kind(label: str) -> OfferKind:
-    for kind in KIND_ORDER:
-        if kind == label:
-            return kind
-    raise ValueError(label)
+    return KINDS[label]
 
 
 def _covered_end(money: Money) -> int:
@@ -57,11 +57,11 @@ def _strongest(cues: list[PhraseMatch]) -> OfferKind:
 
 def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> OfferKind | None:
     (before_start, money_start), (after_start, after_end) = _segments(sentence, index)
-    before: list[PhraseMatch] = context.kind_cues.within(before_start, money_start)  # type: ignore[assignment]
+    before: list[PhraseMatch] = context.kind_cues.within(before_start, money_start)
     near = [cue for cue in before if money_start - cue.end <= NEAR_BEFORE]
     if near:
         return _strongest(near)
-    after: list[PhraseMatch] = context.kind_cues.within(after_start, after_end)  # type: ignore[assignment]
+    after: list[PhraseMatch] = context.kind_cues.within(after_start, after_end)
     # Death and injury conditions follow the amount: "5 million to the family of any
     # prisoner killed in action".
     if any(
@@ -82,14 +82,19 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
     return None
 
 
-def _breaks_clause(context: DocumentContext, start: int, end: int) -> bool:
+def _breaks_clause(context: DocumentContext, start: int, end: int, *, commas: bool = True) -> bool:
     gap = context.text[start:end]
-    return any(mark in gap for mark in ",;(") or context.vocab.clause_joiners.search(gap) is not None
+    marks = ",;(" if commas else ";("
+    return (
+        any(mark in gap for mark in marks) or context.vocab.clause_joiners.search(gap) is not None
+    )
 
 
 def _context_kind(context: DocumentContext, sentence_index: int) -> OfferKind | None:
-    for earlier in reversed(context.sentences[max(0, sentence_index - LOOKBACK_SENTENCES) : sentence_index]):
-        cues: list[PhraseMatch] = context.kind_cues.within(earlier.span.start, earlier.span.end)  # type: ignore[assignment]
+    for earlier in reversed(
+        context.sentences[max(0, sentence_index - LOOKBACK_SENTENCES) : sentence_index]
+    ):
+        cues: list[PhraseMatch] = context.kind_cues.within(earlier.span.start, earlier.span.end)
         if cues:
             return _kind(cues[-1].label)
     return None
@@ -103,17 +108,24 @@ def _is_offer(context: DocumentContext, sentence: Sentence, index: int) -> bool:
         return False
     (before_start, money_start), _ = _segments(sentence, index)
     window_start = max(before_start, money_start - NOT_OFFER_WINDOW)
-    return not context.not_offer_cues.any_within(window_start, money_start)
+    payers = context.payers.within(window_start, money_start)
+    for cue in context.not_offer_cues.within(window_start, money_start):
+        inside_payer = any(p.start <= cue.start < p.end for p in payers)  # "federal budget"
+        if not inside_payer and not _breaks_clause(context, cue.end, money_start, commas=False):
+            return False
+    return True
 
 
-def _payer(context: DocumentContext, sentence: Sentence, index: int, claimed: set[int]) -> Mention | None:
+def _payer(
+    context: DocumentContext, sentence: Sentence, index: int, claimed: set[int]
+) -> Mention | None:
     """The payer named right after the amount ("from the region of Ryazan"), else the
     nearest one before it, else any left in the sentence."""
     text = context.text
     (_, money_start), (after_start, after_end) = _segments(sentence, index)
     mentions: list[Mention] = [
         mention
-        for mention in context.payers.within(sentence.span.start, sentence.span.end)  # type: ignore[union-attr]
+        for mention in context.payers.within(sentence.span.start, sentence.span.end)
         if not sentence.in_brackets(mention.start, mention.end) and mention.start not in claimed
     ]
     for mention in mentions:
@@ -133,14 +145,22 @@ def _payer(context: DocumentContext, sentence: Sentence, index: int, claimed: se
     return fallback[0] if fallback else None
 
 
-def _target(context: DocumentContext, sentence: Sentence, money: Money, payer: Mention | None, kind: OfferKind) -> str:
+def _target(
+    context: DocumentContext,
+    sentence: Sentence,
+    money: Money,
+    payer: Mention | None,
+    kind: OfferKind,
+) -> str:
     specific = context.vocab.specific_targets
-    mentions: list[PhraseMatch] = context.targets.within(sentence.span.start, sentence.span.end)  # type: ignore[assignment]
+    mentions: list[PhraseMatch] = context.targets.within(sentence.span.start, sentence.span.end)
 
     def nearest(candidates: list[PhraseMatch]) -> str | None:
         if not candidates:
             return None
-        return min(candidates, key=lambda m: min(abs(m.start - money.end), abs(money.start - m.end))).label
+        return min(
+            candidates, key=lambda m: min(abs(m.start - money.end), abs(money.start - m.end))
+        ).label
 
     def frequent(want_specific: bool) -> str | None:
         counted = [
@@ -159,8 +179,12 @@ def _target(context: DocumentContext, sentence: Sentence, money: Money, payer: M
     )
     if "{region}" in label:
         region = payer.region if payer is not None and payer.region == payer.label else None
-        label = label.replace("{region}", region) if region else label.replace("{region} ", "local ")
-    if kind == "compensation" and context.family_words.any_within(sentence.span.start, sentence.span.end):
+        label = (
+            label.replace("{region}", region) if region else label.replace("{region} ", "local ")
+        )
+    if kind == "compensation" and context.family_words.any_within(
+        sentence.span.start, sentence.span.end
+    ):
         label = f"relatives of {label}"
     return label
 
@@ -191,7 +215,9 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
             by_money[id(money)] = reading
             readings.append(reading)
             previous = reading
-    return _deduplicate([(_offer(context, reading, doc_id, readings), reading) for reading in readings])
+    return _deduplicate(
+        [(_offer(context, reading, doc_id, readings), reading) for reading in readings]
+    )
 
 
 def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | None:
@@ -207,7 +233,9 @@ def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | 
     return setting.pop() if len(setting) == 1 else None
 
 
-def _offer(context: DocumentContext, reading: Reading, doc_id: str, readings: list[Reading]) -> Offer:
+def _offer(
+    context: DocumentContext, reading: Reading, doc_id: str, readings: list[Reading]
+) -> Offer:
     money, sentence = reading.money, reading.sentence
     if reading.payer is not None:
         offered_by, region = reading.payer.label, reading.payer.region or "Russia"
@@ -218,7 +246,9 @@ def _offer(context: DocumentContext, reading: Reading, doc_id: str, readings: li
     usd = money.amount if money.currency == "USD" else None
     usd = usd or next((amount for code, amount in money.conversions if code == "USD"), None)
     military_here = context.service_cues.any_within(sentence.span.start, sentence.span.end)
-    confidence = 0.4 + 0.25 * reading.kind_local + 0.2 * military_here + 0.15 * bool(money.conversions)
+    confidence = (
+        0.4 + 0.25 * reading.kind_local + 0.2 * military_here + 0.15 * bool(money.conversions)
+    )
     span = sentence.span
     evidence = Evidence(
         doc_id=doc_id,
@@ -268,7 +298,9 @@ def _deduplicate(pairs: list[tuple[Offer, Reading]]) -> list[Offer]:
     for pair in sorted(pairs, key=richness):
         if not any(_same_offer(pair, other) for other in kept):
             kept.append(pair)
-    return sorted((offer for offer, _ in kept), key=lambda o: (o.evidence.start, o.evidence.value_start))
+    return sorted(
+        (offer for offer, _ in kept), key=lambda o: (o.evidence.start, o.evidence.value_start)
+    )
 
 
 def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) -> bool:
@@ -276,7 +308,16 @@ def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) 
     if offer.kind != other.kind and reading.kind_local and other_reading.kind_local:
         return False
     if offer.currency == "USD" and other.currency != "USD" and other.usd_stated is not None:
-        return offer.kind == other.kind and abs(offer.amount - other.usd_stated) <= 0.005 * other.usd_stated
-    if (offer.amount, offer.amount_max, offer.currency) != (other.amount, other.amount_max, other.currency):
+        return (
+            offer.kind == other.kind
+            and abs(offer.amount - other.usd_stated) <= 0.005 * other.usd_stated
+        )
+    if (offer.amount, offer.amount_max, offer.currency) != (
+        other.amount,
+        other.amount_max,
+        other.currency,
+    ):
         return False
-    return offer.offered_by == other.offered_by or reading.payer is None or other_reading.payer is None
+    return (
+        offer.offered_by == other.offered_by or reading.payer is None or other_reading.payer is None
+    )

@@ -10,12 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Words whose trailing period does not end a sentence.
-ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st sr jr gen col lt maj capt sgt prof no nos vs approx est inc ltd co corp "
-    "jan feb mar apr jun jul aug sep sept oct nov dec rs u.s u.k e.g i.e etc fig "
-    "г гг т тыс млн млрд руб р ул им др пр см чел".split()
-)
 BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[\w•\-–—])")
 LINE = re.compile(r"[^\n]+")
 
@@ -26,14 +20,18 @@ class Span:
     end: int
 
 
-def _ends_with_abbreviation(text: str, period_at: int, line_start: int) -> bool:
+def _ends_with_abbreviation(
+    text: str, period_at: int, line_start: int, abbreviations: frozenset[str]
+) -> bool:
     word_start = period_at
-    while word_start > line_start and (text[word_start - 1].isalnum() or text[word_start - 1] == "."):
+    while word_start > line_start and (
+        text[word_start - 1].isalnum() or text[word_start - 1] == "."
+    ):
         word_start -= 1
     word = text[word_start:period_at].lower()
     if len(word) == 1 and word.isalpha():  # an initial: "J. Smith"
         return True
-    return word in ABBREVIATIONS
+    return word in abbreviations
 
 
 def _next_is_lowercase(text: str, position: int) -> bool:
@@ -43,14 +41,17 @@ def _next_is_lowercase(text: str, position: int) -> bool:
     return False
 
 
-def split_sentences(text: str) -> list[Span]:
-    """Non-empty, stripped sentence spans in document order; `[]` for blank text."""
+def split_sentences(text: str, abbreviations: frozenset[str] = frozenset()) -> list[Span]:
+    """Non-empty, stripped sentence spans in document order; `[]` for blank text.
+    A period after one of `abbreviations` (lower case, without the period) does not end one."""
     spans: list[Span] = []
     for line in LINE.finditer(text):
         start = line.start()
         for boundary in BOUNDARY.finditer(text, line.start(), line.end()):
             period_at = boundary.start()
-            if text[period_at] == "." and _ends_with_abbreviation(text, period_at, start):
+            if text[period_at] == "." and _ends_with_abbreviation(
+                text, period_at, start, abbreviations
+            ):
                 continue
             if _next_is_lowercase(text, boundary.end()):
                 continue

@@ -12,9 +12,7 @@ from recruitwatch.lang import KIND_ORDER, PhraseSet, load_raw, phrase_regex
 def _number_word_regex(words: dict[str, float], magnitudes: dict[str, float]) -> str:
     ordered = sorted(words, key=len, reverse=True)
     word = "|".join(phrase_regex(item) for item in ordered)
-    units = "|".join(
-        phrase_regex(item) for item in ordered if words[item] < 10 and " " not in item
-    )
+    units = "|".join(phrase_regex(item) for item in ordered if words[item] < 10 and " " not in item)
     magnitude = "|".join(phrase_regex(item) for item in sorted(magnitudes, key=len, reverse=True))
     return rf"(?P<words>(?:{word})(?:-(?:{units}))?)(?:[\s-]+(?P<wmag>{magnitude}))?"
 
@@ -51,7 +49,7 @@ class Vocabulary:
     range_joiners: PhraseSet
     previous_level_links: PhraseSet
     kind_cues: PhraseSet
-    offer_cues: PhraseSet
+    abbreviations: frozenset[str]
     military_cues: PhraseSet
     service_cues: PhraseSet
     not_offer_cues: PhraseSet
@@ -78,7 +76,9 @@ class Vocabulary:
     pronouns: PhraseSet
 
 
-def _entries(items: list[dict[str, object]], label_key: str = "label") -> list[tuple[str, list[str]]]:
+def _entries(
+    items: list[dict[str, object]], label_key: str = "label"
+) -> list[tuple[str, list[str]]]:
     return [(str(item[label_key]), [str(p) for p in item["patterns"]]) for item in items]  # type: ignore[attr-defined]
 
 
@@ -122,7 +122,7 @@ def vocabulary(language: str) -> Vocabulary:
         range_joiners=PhraseSet.single(raw["range_joiners"]),
         previous_level_links=PhraseSet.single(raw["previous_level_links"]),
         kind_cues=PhraseSet([(kind, raw["kind_cues"][kind]) for kind in KIND_ORDER]),
-        offer_cues=PhraseSet.single(raw["offer_cues"]),
+        abbreviations=frozenset(word.lower().rstrip(".") for word in raw["abbreviations"]),
         military_cues=PhraseSet.single(raw["military_cues"]),
         service_cues=PhraseSet.single(raw["service_cues"]),
         not_offer_cues=PhraseSet.single(raw["not_offer_cues"]),
