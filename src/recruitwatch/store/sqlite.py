@@ -9,19 +9,11 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from recruitwatch.errors import StoreError
-from recruitwatch.model import (
-    Document,
-    Evidence,
-    Extraction,
-    Figure,
-    FigureUnit,
-    Offer,
-    OfferKind,
-    content_hash,
-)
+from recruitwatch.model import Extraction, Figure, Offer, content_hash
+from recruitwatch.store import rows
 from recruitwatch.store.base import StoredFailure
 from recruitwatch.store.schema import MIGRATIONS
 
@@ -32,49 +24,6 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_TIMEOUT = 10.0
 # When a record's own date is unknown, the document's publication date places it in time.
 _RECORD_DATE = "COALESCE({table}.date, documents.published)"
-
-_EVIDENCE_COLUMNS = (
-    "evidence_start",
-    "evidence_end",
-    "evidence_text",
-    "value_start",
-    "value_end",
-    "rule",
-    "language",
-)
-_OFFER_COLUMNS = (
-    "document_id",
-    "kind",
-    "amount",
-    "amount_max",
-    "currency",
-    "usd_stated",
-    "offered_by",
-    "target",
-    "region",
-    "date",
-    "confidence",
-    *_EVIDENCE_COLUMNS,
-)
-_FIGURE_COLUMNS = (
-    "document_id",
-    "quantity",
-    "quantity_max",
-    "unit",
-    "subject",
-    "source",
-    "date",
-    "confidence",
-    *_EVIDENCE_COLUMNS,
-)
-
-
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-
-_INSERT_OFFER = _insert_sql("offers", _OFFER_COLUMNS)
-_INSERT_FIGURE = _insert_sql("figures", _FIGURE_COLUMNS)
 
 
 def open_sqlite(path: Path) -> SQLiteStore:
@@ -179,68 +128,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value is not None else None
-
-
-def _evidence_values(evidence: Evidence) -> tuple[Any, ...]:
-    return (
-        evidence.start,
-        evidence.end,
-        evidence.text,
-        evidence.value_start,
-        evidence.value_end,
-        evidence.rule,
-        evidence.language,
-    )
-
-
-def _evidence(row: sqlite3.Row) -> Evidence:
-    return Evidence(
-        doc_id=row["document_id"],
-        start=row["evidence_start"],
-        end=row["evidence_end"],
-        text=row["evidence_text"],
-        value_start=row["value_start"],
-        value_end=row["value_end"],
-        rule=row["rule"],
-        language=row["language"],
-    )
-
-
-def _offer(row: sqlite3.Row) -> Offer:
-    return Offer(
-        kind=cast(OfferKind, row["kind"]),  # the schema's CHECK admits only OfferKind values
-        amount=row["amount"],
-        amount_max=row["amount_max"],
-        currency=row["currency"],
-        usd_stated=row["usd_stated"],
-        offered_by=row["offered_by"],
-        target=row["target"],
-        region=row["region"],
-        date=_date(row["date"]),
-        confidence=row["confidence"],
-        evidence=_evidence(row),
-    )
-
-
-def _figure(row: sqlite3.Row) -> Figure:
-    return Figure(
-        quantity=row["quantity"],
-        quantity_max=row["quantity_max"],
-        unit=cast(FigureUnit, row["unit"]),  # the schema's CHECK admits only FigureUnit values
-        subject=row["subject"],
-        source=row["source"],
-        date=_date(row["date"]),
-        confidence=row["confidence"],
-        evidence=_evidence(row),
-    )
-
-
 class _Filters:
     """WHERE clauses with bound parameters; only fixed SQL fragments are ever joined."""
 
@@ -300,28 +187,14 @@ class SQLiteStore:
                     return False
                 # A changed version of a known document: the cascade drops its old records.
                 execute("DELETE FROM documents WHERE id = ?", (document.id,))
-                execute(
-                    "INSERT INTO documents (id, source, url, title, published, language, text,"
-                    " content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        document.id,
-                        document.source,
-                        document.url,
-                        document.title,
-                        _iso(document.published),
-                        document.language,
-                        document.text,
-                        digest,
-                        _now(),
-                    ),
+                execute(rows.INSERT_DOCUMENT, rows.document_values(document, digest, _now()))
+                self._connection.executemany(
+                    rows.INSERT_OFFER,
+                    [rows.offer_values(document.id, offer) for offer in extraction.offers],
                 )
                 self._connection.executemany(
-                    _INSERT_OFFER,
-                    [_offer_values(document.id, offer) for offer in extraction.offers],
-                )
-                self._connection.executemany(
-                    _INSERT_FIGURE,
-                    [_figure_values(document.id, figure) for figure in extraction.figures],
+                    rows.INSERT_FIGURE,
+                    [rows.figure_values(document.id, figure) for figure in extraction.figures],
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
@@ -338,7 +211,7 @@ class SQLiteStore:
             raise StoreError(f"cannot record failure: {exc}", source=source) from exc
 
     def list_failures(self) -> list[StoredFailure]:
-        rows = self._select("SELECT * FROM failures ORDER BY id", ())
+        found = self._select("SELECT * FROM failures ORDER BY id", ())
         return [
             StoredFailure(
                 id=row["id"],
@@ -347,7 +220,7 @@ class SQLiteStore:
                 reason=row["reason"],
                 occurred_at=row["occurred_at"],
             )
-            for row in rows
+            for row in found
         ]
 
     def query_offers(
@@ -368,7 +241,7 @@ class SQLiteStore:
             "SELECT offers.* FROM offers JOIN documents ON documents.id = offers.document_id"
             f"{filters.where()} ORDER BY offers.document_id, offers.id"
         )
-        return [_offer(row) for row in self._select(sql, filters.params)]
+        return [rows.offer_from_row(row) for row in self._select(sql, filters.params)]
 
     def query_figures(
         self,
@@ -386,29 +259,19 @@ class SQLiteStore:
             "SELECT figures.* FROM figures JOIN documents ON documents.id = figures.document_id"
             f"{filters.where()} ORDER BY figures.document_id, figures.id"
         )
-        return [_figure(row) for row in self._select(sql, filters.params)]
+        return [rows.figure_from_row(row) for row in self._select(sql, filters.params)]
 
     def get_document(self, doc_id: str) -> Extraction | None:
-        rows = self._select("SELECT * FROM documents WHERE id = ?", (doc_id,))
-        if not rows:
+        found = self._select("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        if not found:
             return None
-        row = rows[0]
-        document = Document(
-            id=row["id"],
-            text=row["text"],
-            source=row["source"],
-            url=row["url"],
-            title=row["title"],
-            published=_date(row["published"]),
-            language=row["language"],
-            content_hash=row["content_hash"],
-        )
+        document = rows.document_from_row(found[0])
         offers = self._select("SELECT * FROM offers WHERE document_id = ? ORDER BY id", (doc_id,))
         figures = self._select("SELECT * FROM figures WHERE document_id = ? ORDER BY id", (doc_id,))
         return Extraction(
             document=document,
-            offers=[_offer(item) for item in offers],
-            figures=[_figure(item) for item in figures],
+            offers=[rows.offer_from_row(item) for item in offers],
+            figures=[rows.figure_from_row(item) for item in figures],
         )
 
     def _select(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
@@ -416,34 +279,3 @@ class SQLiteStore:
             return self._connection.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the database: {exc}") from exc
-
-
-def _offer_values(doc_id: str, offer: Offer) -> tuple[Any, ...]:
-    return (
-        doc_id,
-        offer.kind,
-        offer.amount,
-        offer.amount_max,
-        offer.currency,
-        offer.usd_stated,
-        offer.offered_by,
-        offer.target,
-        offer.region,
-        _iso(offer.date),
-        offer.confidence,
-        *_evidence_values(offer.evidence),
-    )
-
-
-def _figure_values(doc_id: str, figure: Figure) -> tuple[Any, ...]:
-    return (
-        doc_id,
-        figure.quantity,
-        figure.quantity_max,
-        figure.unit,
-        figure.subject,
-        figure.source,
-        _iso(figure.date),
-        figure.confidence,
-        *_evidence_values(figure.evidence),
-    )

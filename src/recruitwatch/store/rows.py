@@ -1,0 +1,184 @@
+"""Conversions between records and table rows; the column lists match schema.py."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any, cast
+
+from recruitwatch.model import Document, Evidence, Figure, FigureUnit, Offer, OfferKind
+
+_DOCUMENT_COLUMNS = (
+    "id",
+    "source",
+    "url",
+    "title",
+    "published",
+    "language",
+    "text",
+    "content_hash",
+    "ingested_at",
+)
+_EVIDENCE_COLUMNS = (
+    "evidence_start",
+    "evidence_end",
+    "evidence_text",
+    "value_start",
+    "value_end",
+    "rule",
+    "language",
+)
+_OFFER_COLUMNS = (
+    "document_id",
+    "kind",
+    "amount",
+    "amount_max",
+    "currency",
+    "usd_stated",
+    "offered_by",
+    "target",
+    "region",
+    "date",
+    "confidence",
+    *_EVIDENCE_COLUMNS,
+)
+_FIGURE_COLUMNS = (
+    "document_id",
+    "quantity",
+    "quantity_max",
+    "unit",
+    "subject",
+    "source",
+    "date",
+    "confidence",
+    *_EVIDENCE_COLUMNS,
+)
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+INSERT_DOCUMENT = _insert_sql("documents", _DOCUMENT_COLUMNS)
+INSERT_OFFER = _insert_sql("offers", _OFFER_COLUMNS)
+INSERT_FIGURE = _insert_sql("figures", _FIGURE_COLUMNS)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _evidence_values(evidence: Evidence) -> tuple[Any, ...]:
+    return (
+        evidence.start,
+        evidence.end,
+        evidence.text,
+        evidence.value_start,
+        evidence.value_end,
+        evidence.rule,
+        evidence.language,
+    )
+
+
+def _evidence(row: sqlite3.Row) -> Evidence:
+    return Evidence(
+        doc_id=row["document_id"],
+        start=row["evidence_start"],
+        end=row["evidence_end"],
+        text=row["evidence_text"],
+        value_start=row["value_start"],
+        value_end=row["value_end"],
+        rule=row["rule"],
+        language=row["language"],
+    )
+
+
+def offer_from_row(row: sqlite3.Row) -> Offer:
+    return Offer(
+        kind=cast(OfferKind, row["kind"]),  # the schema's CHECK admits only OfferKind values
+        amount=row["amount"],
+        amount_max=row["amount_max"],
+        currency=row["currency"],
+        usd_stated=row["usd_stated"],
+        offered_by=row["offered_by"],
+        target=row["target"],
+        region=row["region"],
+        date=_date(row["date"]),
+        confidence=row["confidence"],
+        evidence=_evidence(row),
+    )
+
+
+def figure_from_row(row: sqlite3.Row) -> Figure:
+    return Figure(
+        quantity=row["quantity"],
+        quantity_max=row["quantity_max"],
+        unit=cast(FigureUnit, row["unit"]),  # the schema's CHECK admits only FigureUnit values
+        subject=row["subject"],
+        source=row["source"],
+        date=_date(row["date"]),
+        confidence=row["confidence"],
+        evidence=_evidence(row),
+    )
+
+
+def offer_values(doc_id: str, offer: Offer) -> tuple[Any, ...]:
+    return (
+        doc_id,
+        offer.kind,
+        offer.amount,
+        offer.amount_max,
+        offer.currency,
+        offer.usd_stated,
+        offer.offered_by,
+        offer.target,
+        offer.region,
+        _iso(offer.date),
+        offer.confidence,
+        *_evidence_values(offer.evidence),
+    )
+
+
+def figure_values(doc_id: str, figure: Figure) -> tuple[Any, ...]:
+    return (
+        doc_id,
+        figure.quantity,
+        figure.quantity_max,
+        figure.unit,
+        figure.subject,
+        figure.source,
+        _iso(figure.date),
+        figure.confidence,
+        *_evidence_values(figure.evidence),
+    )
+
+
+def document_values(document: Document, digest: str, ingested_at: str) -> tuple[Any, ...]:
+    return (
+        document.id,
+        document.source,
+        document.url,
+        document.title,
+        _iso(document.published),
+        document.language,
+        document.text,
+        digest,
+        ingested_at,
+    )
+
+
+def document_from_row(row: sqlite3.Row) -> Document:
+    return Document(
+        id=row["id"],
+        text=row["text"],
+        source=row["source"],
+        url=row["url"],
+        title=row["title"],
+        published=_date(row["published"]),
+        language=row["language"],
+        content_hash=row["content_hash"],
+    )
