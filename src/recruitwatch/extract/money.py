@@ -56,16 +56,6 @@ def _digits_value(digits: str, decimal: str) -> float:
     return float(cleaned)
 
 
-def _word_value(words: str, vocab: Vocabulary) -> float:
-    lowered = " ".join(words.lower().split())
-    if lowered in vocab.number_words:
-        return vocab.number_words[lowered]
-    total = 0.0
-    for part in re.split(r"[\s-]+", lowered):
-        total += vocab.number_words.get(part, 0.0)
-    return total
-
-
 def _magnitude(word: str | None, vocab: Vocabulary) -> float | None:
     if not word:
         return None
@@ -76,22 +66,24 @@ def find_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list[
     """Every number in text[start:end], expanded by its magnitude word ("5.2 million")."""
     found: list[Quantity] = []
     for match in vocab.quantity.finditer(text, start, end):
-        if match.group("num") is not None:
-            magnitude = _magnitude(match.group("nummag"), vocab)
-            value = _digits_value(match.group("num"), vocab.decimal_mark)
-        else:
-            magnitude = _magnitude(match.group("wmag"), vocab)
-            value = _word_value(match.group("words"), vocab)
-        if value <= 0:
-            continue
-        stop = match.end()
-        percent = PERCENT.match(text, stop, end)
-        if percent:
-            stop = percent.end()
-        found.append(
-            Quantity(match.start(), stop, value * (magnitude or 1.0), magnitude, bool(percent))
-        )
-    return found
+        magnitude = _magnitude(match.group("nummag"), vocab)
+        value = _digits_value(match.group("num"), vocab.decimal_mark)
+        found.append(_quantity(text, match.start(), match.end(), end, value, magnitude))
+    for word in vocab.number_words.finditer(text, start, end):
+        after = vocab.magnitude_after_words.match(text, word.end, end)
+        magnitude = _magnitude(after.group("mag"), vocab) if after else None
+        stop = after.end() if after else word.end
+        found.append(_quantity(text, word.start, stop, end, float(word.label), magnitude))
+    return sorted((quantity for quantity in found if quantity.value > 0), key=lambda q: q.start)
+
+
+def _quantity(
+    text: str, start: int, stop: int, limit: int, value: float, magnitude: float | None
+) -> Quantity:
+    percent = PERCENT.match(text, stop, limit)
+    if percent:
+        stop = percent.end()
+    return Quantity(start, stop, value * (magnitude or 1.0), magnitude, bool(percent))
 
 
 def _currency_before(

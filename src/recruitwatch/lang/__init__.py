@@ -54,12 +54,15 @@ KIND_ORDER = ("compensation", "other_payment", "monthly_pay", "signing_bonus")
 ATTRIBUTION_KEYS = ("openers", "survey_words", "survey_links", "verbs", "pronouns")
 
 
-def available_languages() -> list[str]:
+@cache
+def available_languages() -> tuple[str, ...]:
     folder = resources.files(__package__)
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".yaml")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".yaml")
+        )
     )
 
 
@@ -136,17 +139,35 @@ class Tokens:
     ends: list[int]
     exact: list[str]
     folded: list[str]
+    # word -> its positions, so a phrase set finds its first words without a full pass
+    exact_positions: dict[str, list[int]]
+    folded_positions: dict[str, list[int]]
+
+
+def _positions(words: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for position, word in enumerate(words):
+        found.setdefault(word, []).append(position)
+    return found
 
 
 def _tokenize(text: str) -> Tokens:
-    starts: list[int] = []
-    ends: list[int] = []
-    exact: list[str] = []
-    for match in TOKEN.finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-        exact.append(match.group().translate(APOSTROPHES))
-    return Tokens(starts, ends, exact, [token.lower() for token in exact])
+    exact_text = text.translate(APOSTROPHES)  # one-for-one, so offsets stay put
+    spans = [match.span() for match in TOKEN.finditer(exact_text)]
+    exact = [exact_text[start:end] for start, end in spans]
+    folded_text = exact_text.lower()
+    if len(folded_text) == len(exact_text):
+        folded = [folded_text[start:end] for start, end in spans]
+    else:  # a few letters grow when lowered ("İ"): fold token by token
+        folded = [token.lower() for token in exact]
+    return Tokens(
+        [start for start, _ in spans],
+        [end for _, end in spans],
+        exact,
+        folded,
+        _positions(exact),
+        _positions(folded),
+    )
 
 
 @lru_cache(maxsize=16)
@@ -170,7 +191,8 @@ class PhraseMatch:
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     terminal: int | None = None  # the entry index a phrase ending here belongs to
-    prefixes: list[tuple[str, int]] = field(default_factory=list)  # "mobili*" ends
+    # "mobili*" ends, bucketed by first letter so a token tries only its own bucket
+    prefixes: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 class PhraseSet:
@@ -185,6 +207,8 @@ class PhraseSet:
         self.labels = [label for label, _ in entries]
         self.ignore_case = ignore_case
         self.root = _Node()
+        # The last long text scanned, its matches and their starts (see finditer).
+        self._document: tuple[Tokens | None, list[PhraseMatch], list[int]] = (None, [], [])
         for index, (_, phrases) in enumerate(entries):
             for phrase in phrases:
                 self._add(phrase, index)
@@ -204,7 +228,7 @@ class PhraseSet:
         for word in words[:-1]:
             node = node.children.setdefault(word, _Node())
         if wildcard:
-            node.prefixes.append((words[-1], index))
+            node.prefixes.setdefault(words[-1][:1], []).append((words[-1], index))
             return
         node = node.children.setdefault(words[-1], _Node())
         if node.terminal is None:
@@ -218,7 +242,7 @@ class PhraseSet:
         position = first
         while node is not None and position < last:
             word = words[position]
-            for prefix, index in node.prefixes:
+            for prefix, index in node.prefixes.get(word[:1], ()):
                 if word.startswith(prefix) and (best is None or best[1] <= position):
                     best = (index, position)
             node = node.children.get(word)
@@ -231,19 +255,58 @@ class PhraseSet:
         return bisect_left(tokens.starts, start), bisect_right(tokens.ends, end)
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[PhraseMatch]:
+        stop = len(text) if end is None else end
+        if len(text) < SHORT_TEXT:
+            yield from self._scan(tokenize(text), start, stop)
+            return
+        # A document is asked about many windows: scan it once, answer each by bisection.
         tokens = tokenize(text)
-        first, last = self._token_range(tokens, start, len(text) if end is None else end)
-        position = first
-        while position < last:
+        cached_tokens, matches, match_starts = self._document
+        if cached_tokens is not tokens:
+            matches = list(self._scan(tokens, 0, len(text)))
+            match_starts = [match.start for match in matches]
+            self._document = (tokens, matches, match_starts)
+        for match in matches[bisect_left(match_starts, start) :]:
+            if match.start >= stop:
+                break
+            if match.end <= stop:
+                yield match
+
+    def _scan(self, tokens: Tokens, start: int, end: int) -> Iterator[PhraseMatch]:
+        first, last = self._token_range(tokens, start, end)
+        positions = tokens.folded_positions if self.ignore_case else tokens.exact_positions
+        candidates = sorted(
+            position
+            for word in self._heads_in(positions)
+            for position in positions[word]
+            if first <= position < last
+        )
+        resume = first
+        for position in candidates:
+            if position < resume:
+                continue
             found = self._longest_at(tokens, position, last)
             if found is None:
-                position += 1
                 continue
             index, final = found
             yield PhraseMatch(
                 tokens.starts[position], tokens.ends[final], self.labels[index], index
             )
-            position = final + 1
+            resume = final + 1
+
+    def _heads_in(self, positions: dict[str, list[int]]) -> list[str]:
+        """The document's words that can start one of the phrases."""
+        heads = [word for word in self.root.children if word in positions]
+        prefixes = self.root.prefixes
+        if prefixes:
+            heads += [
+                word
+                for word in positions
+                if word[:1] in prefixes
+                and word not in self.root.children
+                and any(word.startswith(prefix) for prefix, _ in prefixes[word[:1]])
+            ]
+        return heads
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> PhraseMatch | None:
         return next(self.finditer(text, start, end), None)
