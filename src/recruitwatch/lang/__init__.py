@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -50,6 +50,11 @@ MAPPING_KEYS = (
     "attribution",
 )
 ENTRY_KEYS = {"payers": "label", "places": "label", "targets": "label", "figure_nouns": "subject"}
+# Letters, digits and single symbols are separate tokens: "RM9,662" is RM 9 , 662.
+TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+PREFIX_KEY = 3  # wildcard phrases are bucketed by their first letters; validate() checks
+SHORT_TEXT = 256  # shorter strings are tokenized on the spot, longer ones once and cached
 KIND_ORDER = ("compensation", "other_payment", "monthly_pay", "signing_bonus")
 ATTRIBUTION_KEYS = ("openers", "survey_words", "survey_links", "verbs", "pronouns")
 
@@ -67,7 +72,13 @@ def available_languages() -> tuple[str, ...]:
 
 
 def _is_phrase_list(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+    """Non-empty strings; a wildcard phrase keeps at least PREFIX_KEY letters before its '*'."""
+    return isinstance(value, list) and all(
+        isinstance(item, str)
+        and item
+        and (not item.endswith("*") or len(TOKEN.findall(item.rstrip("*"))[-1]) >= PREFIX_KEY)
+        for item in value
+    )
 
 
 def validate(data: Mapping[str, Any], name: str) -> None:
@@ -127,12 +138,6 @@ def phrase_regex(phrase: str) -> str:
     return pattern
 
 
-# Letters, digits and single symbols are separate tokens: "RM9,662" is RM 9 , 662.
-TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
-APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
-SHORT_TEXT = 256  # shorter strings are tokenized on the spot, longer ones once and cached
-
-
 @dataclass(frozen=True, slots=True)
 class Tokens:
     starts: list[int]
@@ -140,8 +145,10 @@ class Tokens:
     exact: list[str]
     folded: list[str]
     # word -> its positions, so a phrase set finds its first words without a full pass
-    exact_positions: dict[str, list[int]]
-    folded_positions: dict[str, list[int]]
+    # Lower-cased word -> its positions, and distinct words by first letters (for
+    # phrases ending in a wildcard): a phrase set finds its first words without a pass.
+    positions: dict[str, list[int]]
+    initials: dict[str, list[str]]
 
 
 def _positions(words: list[str]) -> dict[str, list[int]]:
@@ -151,7 +158,14 @@ def _positions(words: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def _tokenize(text: str) -> Tokens:
+def _initials(words: Iterable[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for word in words:
+        found.setdefault(word[:PREFIX_KEY], []).append(word)
+    return found
+
+
+def _tokenize(text: str, *, indexed: bool = False) -> Tokens:
     exact_text = text.translate(APOSTROPHES)  # one-for-one, so offsets stay put
     spans = [match.span() for match in TOKEN.finditer(exact_text)]
     exact = [exact_text[start:end] for start, end in spans]
@@ -165,14 +179,14 @@ def _tokenize(text: str) -> Tokens:
         [end for _, end in spans],
         exact,
         folded,
-        _positions(exact),
-        _positions(folded),
+        positions := _positions(folded) if indexed else {},
+        _initials(positions) if indexed else {},
     )
 
 
 @lru_cache(maxsize=16)
 def _tokenize_cached(text: str) -> Tokens:
-    return _tokenize(text)
+    return _tokenize(text, indexed=True)
 
 
 def tokenize(text: str) -> Tokens:
@@ -191,7 +205,7 @@ class PhraseMatch:
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     terminal: int | None = None  # the entry index a phrase ending here belongs to
-    # "mobili*" ends, bucketed by first letter so a token tries only its own bucket
+    # "mobili*" ends, bucketed by first letters so a token tries only its own bucket
     prefixes: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
@@ -212,6 +226,12 @@ class PhraseSet:
         for index, (_, phrases) in enumerate(entries):
             for phrase in phrases:
                 self._add(phrase, index)
+        self._folded_heads = {word.lower() for word in self.root.children}
+        self._folded_prefixes: dict[str, list[str]] = {}
+        for bucket in self.root.prefixes.values():
+            for prefix, _ in bucket:
+                folded = prefix.lower()
+                self._folded_prefixes.setdefault(folded[:PREFIX_KEY], []).append(folded)
 
     @classmethod
     def single(
@@ -228,7 +248,7 @@ class PhraseSet:
         for word in words[:-1]:
             node = node.children.setdefault(word, _Node())
         if wildcard:
-            node.prefixes.setdefault(words[-1][:1], []).append((words[-1], index))
+            node.prefixes.setdefault(words[-1][:PREFIX_KEY], []).append((words[-1], index))
             return
         node = node.children.setdefault(words[-1], _Node())
         if node.terminal is None:
@@ -242,7 +262,7 @@ class PhraseSet:
         position = first
         while node is not None and position < last:
             word = words[position]
-            for prefix, index in node.prefixes.get(word[:1], ()):
+            for prefix, index in node.prefixes.get(word[:PREFIX_KEY], ()):
                 if word.startswith(prefix) and (best is None or best[1] <= position):
                     best = (index, position)
             node = node.children.get(word)
@@ -274,13 +294,23 @@ class PhraseSet:
 
     def _scan(self, tokens: Tokens, start: int, end: int) -> Iterator[PhraseMatch]:
         first, last = self._token_range(tokens, start, end)
-        positions = tokens.folded_positions if self.ignore_case else tokens.exact_positions
-        candidates = sorted(
-            position
-            for word in self._heads_in(positions)
-            for position in positions[word]
-            if first <= position < last
-        )
+        positions = tokens.positions
+        if positions:
+            # Lower-cased first words give a superset; _longest_at checks case where it counts.
+            candidates = sorted(
+                position
+                for word in self._heads_in(positions, tokens.initials)
+                for position in positions[word]
+                if first <= position < last
+            )
+        else:  # a short text: a pass over its few tokens is cheaper than an index
+            words = tokens.folded if self.ignore_case else tokens.exact
+            children, prefixes = self.root.children, self.root.prefixes
+            candidates = [
+                position
+                for position in range(first, last)
+                if words[position] in children or words[position][:PREFIX_KEY] in prefixes
+            ]
         resume = first
         for position in candidates:
             if position < resume:
@@ -294,17 +324,18 @@ class PhraseSet:
             )
             resume = final + 1
 
-    def _heads_in(self, positions: dict[str, list[int]]) -> list[str]:
+    def _heads_in(
+        self, positions: dict[str, list[int]], initials: dict[str, list[str]]
+    ) -> list[str]:
         """The document's words that can start one of the phrases."""
-        heads = [word for word in self.root.children if word in positions]
-        prefixes = self.root.prefixes
-        if prefixes:
+        heads = list(self._folded_heads & positions.keys())
+        for initial in self._folded_prefixes.keys() & initials.keys():
+            prefixes = self._folded_prefixes[initial]
             heads += [
                 word
-                for word in positions
-                if word[:1] in prefixes
-                and word not in self.root.children
-                and any(word.startswith(prefix) for prefix, _ in prefixes[word[:1]])
+                for word in initials[initial]
+                if word not in self._folded_heads
+                and any(word.startswith(prefix) for prefix in prefixes)
             ]
         return heads
 
