@@ -69,7 +69,10 @@ def test_range_borrows_the_magnitude_of_its_upper_end() -> None:
     [
         ("The army offers a signing bonus of 400,000 rubles ($4,300) to volunteers.", 4_300),
         ("The army offers a signing bonus of 400,000 rubles (about $4,300) to volunteers.", 4_300),
-        ("The army offers a signing bonus of 400,000 rubles, or about $4,300, to volunteers.", 4_300),
+        (
+            "The army offers a signing bonus of 400,000 rubles, or about $4,300, to volunteers.",
+            4_300,
+        ),
         ("The army offers a 400,000-ruble ($4,300) signing bonus to volunteers.", 4_300),
         ("The army offers a signing bonus of 400,000 ($4,300) rubles to volunteers.", 4_300),
     ],
@@ -186,8 +189,16 @@ def test_target(sentence: str, target: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "payer", "region"),
     [
-        ("Putin ordered a one-off payment of 300,000 rubles for recruits.", "Russian federal government", "Russia"),
-        ("Recruits get a bonus of 300,000 rubles from the Bashkortostan government.", "Bashkortostan", "Bashkortostan"),
+        (
+            "Putin ordered a one-off payment of 300,000 rubles for recruits.",
+            "Russian federal government",
+            "Russia",
+        ),
+        (
+            "Recruits get a bonus of 300,000 rubles from the Bashkortostan government.",
+            "Bashkortostan",
+            "Bashkortostan",
+        ),
         ("In Khabarovsk, the sign-up bonus is 300,000 rubles.", "Khabarovsk", "Khabarovsk"),
         ("Wagner promised convicts a payment of 300,000 rubles.", "Wagner Group", "Russia"),
     ],
@@ -198,7 +209,9 @@ def test_payer_and_region(sentence: str, payer: str, region: str) -> None:
 
 
 def test_capital_as_subject_stands_for_the_state_not_the_city() -> None:
-    offers = extract(ARMY + "Moscow is offering Kazakh citizens a signing bonus of 300,000 rubles.").offers
+    offers = extract(
+        ARMY + "Moscow is offering Kazakh citizens a signing bonus of 300,000 rubles."
+    ).offers
     assert [o.offered_by for o in offers] == ["Russian military"]
 
 
@@ -239,7 +252,10 @@ def test_numbers_that_are_not_figures(sentence: str) -> None:
 
 
 def test_figure_attribution() -> None:
-    text = ARMY + "According to a survey by the Levada Center, 12% of men reported plans to flee mobilisation."
+    text = (
+        ARMY
+        + "According to a survey by the Levada Center, 12% of men plan to flee mobilisation."
+    )
     figures = extract(text).figures
     assert [(f.quantity, f.source) for f in figures] == [(12, "Levada Center")]
 

@@ -11,11 +11,32 @@ from recruitwatch.extract import extract_document
 from recruitwatch.model import Document
 
 PIECES = [
-    "The army pays ", "a sign-on bonus of ", "a monthly salary of ", "495,000 rubles",
-    "($5,200)", " to Kazakh citizens", ". ", "\n", "300,000 reservists", " 42% of firms",
-    " report a shortage", "from 200,000 to 500,000 roubles", " in Tatarstan", "Rs 60,000",
-    " according to the Levada Center", "half a million rubles", "(about $4,300)", ", and ",
-    "€3,000", "Eleven Nepalis", " killed", "1 205 000 рублей", "—", "…", "«", "»",
+    "The army pays ",
+    "a sign-on bonus of ",
+    "a monthly salary of ",
+    "495,000 rubles",
+    "($5,200)",
+    " to Kazakh citizens",
+    ". ",
+    "\n",
+    "300,000 reservists",
+    " 42% of firms",
+    " report a shortage",
+    "from 200,000 to 500,000 roubles",
+    " in Tatarstan",
+    "Rs 60,000",
+    " according to the Levada Center",
+    "half a million rubles",
+    "(about $4,300)",
+    ", and ",
+    "€3,000",
+    "Eleven Nepalis",
+    " killed",
+    "1 205 000 рублей",
+    "—",
+    "…",
+    "«",
+    "»",
 ]
 
 

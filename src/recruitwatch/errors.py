@@ -1,7 +1,7 @@
 """One base exception; every failure a user can see is a RecruitwatchError.
 
 RecruitwatchError
-├── InputError          a source could not be read as a document (empty, binary, too big, bad encoding)
+├── InputError          a source could not be read (empty, binary, too big, bad encoding)
 ├── StoreError          the database could not be opened, migrated or written
 ├── CorpusError         an eval corpus is missing files or has malformed lines
 └── LanguageDataError   a lang/*.yaml file is missing or does not match the schema

@@ -40,7 +40,7 @@ class Document:
         cls,
         text: str,
         *,
-        id: str | None = None,  # noqa: A002 - mirrors the field name
+        id: str | None = None,
         source: str = "",
         url: str | None = None,
         title: str | None = None,
