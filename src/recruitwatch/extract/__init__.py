@@ -6,6 +6,8 @@ records rather than English rules misreading them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from recruitwatch.extract.context import analyse
 from recruitwatch.extract.figures import read_figures
 from recruitwatch.extract.offers import read_offers
@@ -19,10 +21,12 @@ def extract_document(document: Document) -> Extraction:
     if document.language not in available_languages() or not document.text.strip():
         return Extraction(document=document)
     context = analyse(document.text, vocabulary(document.language))
+    # A record refers to its document's date until the normalise stage reads dates in the text.
+    dated = document.published
     return Extraction(
         document=document,
-        offers=read_offers(context, document.id),
-        figures=read_figures(context, document.id),
+        offers=[replace(offer, date=dated) for offer in read_offers(context, document.id)],
+        figures=[replace(figure, date=dated) for figure in read_figures(context, document.id)],
     )
 
 
