@@ -14,7 +14,7 @@ from recruitwatch.evaluate import evaluate_corpus
 FLOORS_FILE = Path(__file__).with_name("accuracy_floors.json")
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
-pytestmark = pytest.mark.skipif(not DEV.exists(), reason="../shared/corpus/dev is not beside the repo")
+pytestmark = pytest.mark.skipif(not DEV.exists(), reason="no ../shared/corpus/dev beside the repo")
 
 
 def corpus_hash(root: Path) -> str:
