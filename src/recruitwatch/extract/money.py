@@ -41,6 +41,7 @@ class Money:
     follows: Money | None = None  # the amount a bare "from 800,000" continues
 
 
+STRIPPED = frozenset(" ,\u00a0\n\t")
 PERCENT = re.compile(r"\s?(?:%|percent(?!\w)|per cent(?!\w))", re.IGNORECASE)
 
 
@@ -172,12 +173,14 @@ def _attach_currency(
 
 def _gap_is(text: str, start: int, end: int, phrases: PhraseSet) -> bool:
     """True when text[start:end], less spaces and commas, is exactly one of the phrases."""
-    gap = text[start:end]
-    stripped = gap.strip(" ,\u00a0")
-    if not stripped:
+    while start < end and text[start] in STRIPPED:
+        start += 1
+    while end > start and text[end - 1] in STRIPPED:
+        end -= 1
+    if start == end:
         return False
-    match = phrases.matches_at(stripped, 0)
-    return match is not None and match.end == len(stripped)
+    match = phrases.matches_at(text, start, end)
+    return match is not None and match.end == end
 
 
 def _join_ranges(

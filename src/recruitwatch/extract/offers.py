@@ -83,10 +83,11 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
 
 
 def _breaks_clause(context: DocumentContext, start: int, end: int, *, commas: bool = True) -> bool:
-    gap = context.text[start:end]
     marks = ",;(" if commas else ";("
+    text = context.text
     return (
-        any(mark in gap for mark in marks) or context.vocab.clause_joiners.search(gap) is not None
+        any(text.find(mark, start, end) >= 0 for mark in marks)
+        or context.vocab.clause_joiners.search(text, start, end) is not None
     )
 
 
@@ -129,11 +130,13 @@ def _payer(
         if not sentence.in_brackets(mention.start, mention.end) and mention.start not in claimed
     ]
     for mention in mentions:
-        if after_start <= mention.start < after_end and mention.start - after_start <= PAYER_AFTER:
-            gap = text[after_start : mention.start]
-            if any(True for _ in context.vocab.payer_links.finditer(gap)):
-                claimed.add(mention.start)
-                return mention
+        if (
+            after_start <= mention.start < after_end
+            and mention.start - after_start <= PAYER_AFTER
+            and context.vocab.payer_links.search(text, after_start, mention.start) is not None
+        ):
+            claimed.add(mention.start)
+            return mention
     # "the army" mostly names the service, not the payer: any other payer outranks it.
     before = [mention for mention in mentions if mention.end <= money_start]
     after = [mention for mention in mentions if mention.start >= after_start]

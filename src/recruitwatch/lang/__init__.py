@@ -311,9 +311,22 @@ class PhraseSet:
                 for position in range(first, last)
                 if words[position] in children or words[position][:PREFIX_KEY] in prefixes
             ]
+        words = tokens.folded if self.ignore_case else tokens.exact
+        children = self.root.children
         resume = first
         for position in candidates:
             if position < resume:
+                continue
+            # Most candidates are common first words ("the", "a"): look one word ahead
+            # before walking the trie.
+            head = children.get(words[position])
+            if (
+                head is not None
+                and head.terminal is None
+                and not head.prefixes
+                and (position + 1 >= last or words[position + 1] not in head.children)
+                and words[position][:PREFIX_KEY] not in self.root.prefixes
+            ):
                 continue
             found = self._longest_at(tokens, position, last)
             if found is None:
