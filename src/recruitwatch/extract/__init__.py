@@ -6,28 +6,63 @@ records rather than English rules misreading them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from recruitwatch.extract.context import analyse
 from recruitwatch.extract.figures import read_figures
 from recruitwatch.extract.offers import read_offers
+from recruitwatch.extract.sentences import Span, split_sentences
 from recruitwatch.extract.vocabulary import vocabulary
 from recruitwatch.lang import available_languages
-from recruitwatch.model import Document, Extraction
+from recruitwatch.language import detect_language
+from recruitwatch.model import Document, Extraction, Figure, Offer
+
+CYRILLIC_LETTER = re.compile(r"[а-яёА-ЯЁәіңғүұқөһӘІҢҒҮҰҚӨҺ]")
+LATIN_LETTER = re.compile(r"[a-zA-Z]")
+MIN_LETTERS = 20  # a sentence this short (a ticker, a name) keeps the document's language
 
 
 def extract_document(document: Document) -> Extraction:
-    """Every offer and figure in the document, each with its evidence span."""
+    """Every offer and figure in the document, each with its evidence span. Sentences in
+    another script than the document's language are read with their own language's grammar."""
     if document.language not in available_languages() or not document.text.strip():
         return Extraction(document=document)
-    context = analyse(document.text, vocabulary(document.language))
+    text = document.text
+    by_language: dict[str, list[Span]] = {}
+    for span in split_sentences(text, vocabulary(document.language).abbreviations):
+        language = _sentence_language(text, span, document.language)
+        by_language.setdefault(language, []).append(span)
+    offers: list[Offer] = []
+    figures: list[Figure] = []
+    for language, spans in by_language.items():
+        context = analyse(text, vocabulary(language), spans)
+        offers += read_offers(context, document.id)
+        figures += read_figures(context, document.id)
     # A record refers to its document's date until the normalise stage reads dates in the text.
     dated = document.published
     return Extraction(
         document=document,
-        offers=[replace(offer, date=dated) for offer in read_offers(context, document.id)],
-        figures=[replace(figure, date=dated) for figure in read_figures(context, document.id)],
+        offers=sorted((replace(o, date=dated) for o in offers), key=_position),
+        figures=sorted((replace(f, date=dated) for f in figures), key=_position),
     )
+
+
+def _position(record: Offer | Figure) -> tuple[int, int]:
+    return record.evidence.start, record.evidence.value_start
+
+
+def _sentence_language(text: str, span: Span, document_language: str) -> str:
+    """The document's language, unless the sentence is written in another script; then the
+    language detector decides, if recruitwatch has a grammar for what it finds."""
+    sentence = text[span.start : span.end]
+    cyrillic = len(CYRILLIC_LETTER.findall(sentence))
+    latin = len(LATIN_LETTER.findall(sentence))
+    script = "Cyrillic" if cyrillic > latin else "Latin"
+    if latin + cyrillic < MIN_LETTERS or script == vocabulary(document_language).script:
+        return document_language
+    detected = detect_language(sentence, default=document_language)
+    return detected if detected in available_languages() else document_language
 
 
 __all__ = ["extract_document"]

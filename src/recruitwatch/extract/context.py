@@ -83,6 +83,7 @@ class DocumentContext:
     payers: Cues[Mention]
     targets: Cues[PhraseMatch]
     family_words: Cues[PhraseMatch]
+    contract_parties: Cues[PhraseMatch]
     target_counts: Counter[str]
     places_in_text: list[Mention]
 
@@ -114,9 +115,10 @@ def _cues(phrases: PhraseSet, text: str) -> Cues[PhraseMatch]:
     return Cues(list(phrases.finditer(text)))
 
 
-def analyse(text: str, vocab: Vocabulary) -> DocumentContext:
+def analyse(text: str, vocab: Vocabulary, spans: list[Span] | None = None) -> DocumentContext:
+    """Read the document's sentences (or only `spans`, those in this vocabulary's language)."""
     sentences: list[Sentence] = []
-    for span in split_sentences(text, vocab.abbreviations):
+    for span in split_sentences(text, vocab.abbreviations) if spans is None else spans:
         quantities = find_quantities(text, span.start, span.end, vocab)
         money = find_money(text, span.start, span.end, vocab, quantities)
         brackets = [
@@ -138,6 +140,7 @@ def analyse(text: str, vocab: Vocabulary) -> DocumentContext:
         payers=Cues(payers),
         targets=Cues(targets),
         family_words=_cues(vocab.family_words, text),
+        contract_parties=_cues(vocab.contract_party_cues, text),
         target_counts=Counter(match.label for match in targets),
         places_in_text=places,
     )

@@ -64,18 +64,64 @@ def _magnitude(word: str | None, vocab: Vocabulary) -> float | None:
 
 
 def find_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list[Quantity]:
-    """Every number in text[start:end], expanded by its magnitude word ("5.2 million")."""
+    """Every number in text[start:end], expanded by its magnitude word ("5.2 million"),
+    with number words summed ("двести пятьдесят") and mixed forms joined ("2 млн 400 тыс.")."""
     found: list[Quantity] = []
     for match in vocab.quantity.finditer(text, start, end):
         magnitude = _magnitude(match.group("nummag"), vocab)
         value = _digits_value(match.group("num"), vocab.decimal_mark)
         found.append(_quantity(text, match.start(), match.end(), end, value, magnitude))
-    for word in vocab.number_words.finditer(text, start, end):
-        after = vocab.magnitude_after_words.match(text, word.end, end)
+    found.extend(_word_quantities(text, start, end, vocab))
+    ordered: list[Quantity] = []
+    for quantity in sorted(found, key=lambda q: (q.start, -q.end)):
+        if quantity.value <= 0 or (ordered and quantity.start < ordered[-1].end):
+            continue  # "тысяч" inside "пяти тысяч" is not a number of its own
+        if ordered and _continues(text, ordered[-1], quantity):
+            previous = ordered.pop()
+            quantity = Quantity(
+                previous.start,
+                quantity.end,
+                previous.value + quantity.value,
+                previous.magnitude,
+                quantity.percent,
+            )
+        ordered.append(quantity)
+    return ordered
+
+
+def _continues(text: str, larger: Quantity, smaller: Quantity) -> bool:
+    """ "2 млн 400 тыс.", "26 тысяч 700", "1 million 200 thousand": one number."""
+    return (
+        larger.magnitude is not None
+        and not larger.percent
+        and smaller.value < larger.magnitude
+        and not text[larger.end : smaller.start].strip()
+    )
+
+
+def _word_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list[Quantity]:
+    """Number words, consecutive ones summed while each is smaller than the one before
+    ("twenty five", "двести пятьдесят три"), then scaled by a magnitude word."""
+    found: list[Quantity] = []
+    words = list(vocab.number_words.finditer(text, start, end))
+    index = 0
+    while index < len(words):
+        first = words[index]
+        value, stop, smallest = float(first.label), first.end, float(first.label)
+        while index + 1 < len(words):
+            following = words[index + 1]
+            part = float(following.label)
+            if text[stop : following.start].strip() or part >= smallest or smallest < 10:
+                break
+            value, stop, smallest = value + part, following.end, part
+            index += 1
+        after = vocab.magnitude_after_words.match(text, stop, end)
         magnitude = _magnitude(after.group("mag"), vocab) if after else None
-        stop = after.end() if after else word.end
-        found.append(_quantity(text, word.start, stop, end, float(word.label), magnitude))
-    return sorted((quantity for quantity in found if quantity.value > 0), key=lambda q: q.start)
+        found.append(
+            _quantity(text, first.start, after.end() if after else stop, end, value, magnitude)
+        )
+        index += 1
+    return found
 
 
 def _quantity(

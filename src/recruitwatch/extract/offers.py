@@ -14,6 +14,8 @@ NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
 NOT_OFFER_WINDOW = 80
 PAYER_AFTER = 45  # "$2,500 from the region of Ryazan"
 LOOKBACK_SENTENCES = 2
+LIST_ITEM_CHARS = 80
+HEADLINE_CHARS = 300  # a dollar figure this near the top restates the story's offer
 FALLBACK_PAYER = {"monthly_pay": "Russian Ministry of Defence"}
 DEFAULT_PAYER = "Russian military"
 DEFAULT_TARGET = "recruits"
@@ -82,8 +84,10 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
     return None
 
 
-def _breaks_clause(context: DocumentContext, start: int, end: int, *, commas: bool = True) -> bool:
-    marks = ",;(" if commas else ";("
+def _breaks_clause(
+    context: DocumentContext, start: int, end: int, *, commas: bool = True, brackets: bool = True
+) -> bool:
+    marks = (",;" if commas else ";") + ("(" if brackets else "")
     text = context.text
     return (
         any(text.find(mark, start, end) >= 0 for mark in marks)
@@ -124,16 +128,20 @@ def _payer(
     nearest one before it, else any left in the sentence."""
     text = context.text
     (_, money_start), (after_start, after_end) = _segments(sentence, index)
-    mentions: list[Mention] = [
+    candidates = [
         mention
         for mention in context.payers.within(sentence.span.start, sentence.span.end)
         if not sentence.in_brackets(mention.start, mention.end) and mention.start not in claimed
     ]
+    # The other party to the contract pays only when nobody else is named.
+    parties = [mention for mention in candidates if _contract_party(context, mention)]
+    mentions = [mention for mention in candidates if mention not in parties] or parties
     for mention in mentions:
         if (
             after_start <= mention.start < after_end
             and mention.start - after_start <= PAYER_AFTER
             and context.vocab.payer_links.search(text, after_start, mention.start) is not None
+            and not _breaks_clause(context, after_start, mention.start, brackets=False)
         ):
             claimed.add(mention.start)
             return mention
@@ -146,6 +154,29 @@ def _payer(
                 return mention
     fallback = before[::-1] + after
     return fallback[0] if fallback else None
+
+
+def _contract_party(context: DocumentContext, mention: Mention) -> bool:
+    """ "sign a contract with the Defence Ministry": the other party, not the payer."""
+    window = context.contract_parties.within(max(0, mention.start - 40), mention.start)
+    return any(len(context.text[cue.end : mention.start].split()) <= 1 for cue in window)
+
+
+def _relevant(context: DocumentContext, index: int, list_goes_on: bool) -> bool:
+    """A sentence speaks of pay for service when it has a cue of its own, or when it is a
+    short item of a list introduced by one ("184,1 тыс. рублей рядовому:") or continuing
+    one (`list_goes_on`). A currency ticker in a page header has neither."""
+    span = context.sentences[index].span
+    if context.kind_cues.any_within(span.start, span.end):
+        return True
+    if context.service_cues.any_within(span.start, span.end):
+        return True
+    if span.end - span.start > LIST_ITEM_CHARS:
+        return False
+    return list_goes_on or any(
+        context.kind_cues.any_within(earlier.span.start, earlier.span.end)
+        for earlier in context.sentences[max(0, index - LOOKBACK_SENTENCES) : index]
+    )
 
 
 def _target(
@@ -197,9 +228,13 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
         return []
     readings: list[Reading] = []
     by_money: dict[int, Reading] = {}
+    kinds_by_sentence: dict[int, OfferKind] = {}
     for sentence_index, sentence in enumerate(context.sentences):
         claimed: set[int] = set()
         previous: Reading | None = None
+        list_goes_on = sentence_index - 1 in kinds_by_sentence
+        if sentence.money and not _relevant(context, sentence_index, list_goes_on):
+            continue
         for index, money in enumerate(sentence.money):
             if money.follows is not None and id(money.follows) in by_money:
                 base = by_money[id(money.follows)]
@@ -211,13 +246,19 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                 local = kind is not None
                 if kind is None and previous is not None:
                     kind = previous.kind
-                kind = kind or _context_kind(context, sentence_index) or "other_payment"
+                kind = (
+                    kind
+                    or _context_kind(context, sentence_index)
+                    or kinds_by_sentence.get(sentence_index - 1)  # the list goes on
+                    or "other_payment"
+                )
                 payer = _payer(context, sentence, index, claimed)
                 target = _target(context, sentence, money, payer, kind)
                 reading = Reading(money, sentence, kind, local, payer, target)
             by_money[id(money)] = reading
             readings.append(reading)
             previous = reading
+            kinds_by_sentence[sentence_index] = reading.kind
     return _deduplicate(
         [(_offer(context, reading, doc_id, readings), reading) for reading in readings]
     )
@@ -302,8 +343,32 @@ def _deduplicate(pairs: list[tuple[Offer, Reading]]) -> list[Offer]:
         if not any(_same_offer(pair, other) for other in kept):
             kept.append(pair)
     return sorted(
-        (offer for offer, _ in kept), key=lambda o: (o.evidence.start, o.evidence.value_start)
+        (offer for offer, _ in _fold_headline_dollars(kept)),
+        key=lambda o: (o.evidence.start, o.evidence.value_start),
     )
+
+
+def _fold_headline_dollars(pairs: list[tuple[Offer, Reading]]) -> list[tuple[Offer, Reading]]:
+    """A headline that gives the story's offer in dollars ("more than $3,000 a month") while
+    the body gives it in roubles: the dollars are the body offer's stated conversion."""
+    kept = list(pairs)
+    for pair in pairs:
+        offer, _ = pair
+        if offer.currency != "USD" or offer.evidence.start >= HEADLINE_CHARS:
+            continue
+        twin = next(
+            (
+                index
+                for index, (other, _) in enumerate(kept)
+                if other.currency != "USD" and other.kind == offer.kind and other.usd_stated is None
+            ),
+            None,
+        )
+        if twin is not None:
+            other, other_reading = kept[twin]
+            kept[twin] = (replace(other, usd_stated=offer.amount), other_reading)
+            kept.remove(pair)
+    return kept
 
 
 def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) -> bool:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from recruitwatch.lang import KIND_ORDER, PhraseSet, load_raw, phrase_regex
+from recruitwatch.lang.morphology import inflect_all, inflections
 
 
 def _number_word_phrases(words: dict[str, float]) -> list[tuple[str, list[str]]]:
@@ -18,17 +21,25 @@ def _number_word_phrases(words: dict[str, float]) -> list[tuple[str, list[str]]]
     return phrases
 
 
-def _magnitude_after(magnitudes: dict[str, float]) -> str:
+def _magnitude_words(magnitudes: dict[str, float], abbreviations: frozenset[str]) -> str:
+    """Magnitude words longest first; an abbreviated one may keep its period ("тыс.")."""
     long_words = sorted((item for item in magnitudes if len(item) > 1), key=len, reverse=True)
-    return r"[\s-]+(?P<mag>" + "|".join(phrase_regex(item) for item in long_words) + ")"
+    return "|".join(
+        phrase_regex(item) + (r"\.?" if item in abbreviations else "") for item in long_words
+    )
 
 
-def _digit_regex(magnitudes: dict[str, float], group: str, decimal: str) -> str:
+def _magnitude_after(magnitudes: dict[str, float], abbreviations: frozenset[str]) -> str:
+    return r"[\s-]+(?P<mag>" + _magnitude_words(magnitudes, abbreviations) + ")"
+
+
+def _digit_regex(
+    magnitudes: dict[str, float], group: str, decimal: str, abbreviations: frozenset[str]
+) -> str:
     # Thousands groups by comma, space or narrow space; a decimal part after `decimal`.
     separators = "[,\u00a0\u202f\u2009 ]" if decimal == "." else "[.\u00a0\u202f\u2009 ]"
-    long_words = [item for item in magnitudes if len(item) > 1]
     letters = [item for item in magnitudes if len(item) == 1]
-    spaced = "|".join(phrase_regex(item) for item in sorted(long_words, key=len, reverse=True))
+    spaced = _magnitude_words(magnitudes, abbreviations)
     tight = "|".join(re.escape(item) + r"(?!\w)" for item in letters)
     magnitude = rf"(?:[\s-]?(?:{spaced})|(?:{tight}))" if tight else rf"[\s-]?(?:{spaced})"
     escaped_decimal = re.escape(decimal)
@@ -42,6 +53,7 @@ def _digit_regex(magnitudes: dict[str, float], group: str, decimal: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     language: str
+    script: str  # "Latin" or "Cyrillic": which sentences of a mixed document it reads
     decimal_mark: str
     quantity: re.Pattern[str]
     number_words: PhraseSet  # labels are the values
@@ -62,6 +74,7 @@ class Vocabulary:
     not_offer_cues: PhraseSet
     max_offer_amount: dict[str, float]
     payers: PhraseSet
+    contract_party_cues: PhraseSet
     payer_links: PhraseSet
     function_words: frozenset[str]
     anaphora_words: PhraseSet
@@ -83,41 +96,59 @@ class Vocabulary:
     pronouns: PhraseSet
 
 
-def _entries(
-    items: list[dict[str, object]], label_key: str = "label"
-) -> list[tuple[str, list[str]]]:
-    return [(str(item[label_key]), [str(p) for p in item["patterns"]]) for item in items]  # type: ignore[attr-defined]
-
-
 @cache
 def vocabulary(language: str) -> Vocabulary:
     """The compiled vocabulary of one language (lang/<language>.yaml), built once."""
     raw = load_raw(language)
-    magnitudes = {str(key): float(value) for key, value in raw["magnitudes"].items()}
-    number_words = {str(key): float(value) for key, value in raw["number_words"].items()}
-    decimal = str(raw.get("decimal_mark", "."))
+    # Declining languages list each phrase once; every case and number of it is matched.
+    forms: Callable[[list[str]], list[str]] = inflect_all if raw["inflect"] else list
+
+    def entries(
+        items: list[dict[str, Any]], label_key: str = "label"
+    ) -> list[tuple[str, list[str]]]:
+        return [(str(item[label_key]), forms(item["patterns"])) for item in items]
+
+    def numbers(table: dict[str, float]) -> dict[str, float]:
+        expanded = {
+            form.lower(): float(value)
+            for word, value in table.items()
+            for form in (inflections(word) if raw["inflect"] else (word,))
+        }
+        return expanded | {str(word).lower(): float(value) for word, value in table.items()}
+
+    abbreviations = frozenset(word.lower().rstrip(".") for word in raw["abbreviations"])
+    magnitudes = numbers(raw["magnitudes"])
+    number_words = numbers(raw["number_words"])
+    decimal = str(raw["decimal_mark"])
     # Digits only: number words go through a phrase trie, as a regex alternation of them
     # costs ten times more than the digits.
-    quantity = re.compile(rf"(?<![\d.,]){_digit_regex(magnitudes, 'num', decimal)}", re.IGNORECASE)
+    quantity = re.compile(
+        rf"(?<![\d.,]){_digit_regex(magnitudes, 'num', decimal, abbreviations)}", re.IGNORECASE
+    )
     currencies = raw["currencies"]
     attribution = raw["attribution"]
     openers = [
         f"{opener} {word} {link}"
         for opener in attribution["openers"]
-        for word in attribution["survey_words"]
+        for word in forms(attribution["survey_words"])
         for link in attribution["survey_links"]
     ] + list(attribution["openers"])
     return Vocabulary(
         language=language,
+        script=str(raw["script"]),
         decimal_mark=decimal,
         quantity=quantity,
         magnitudes=magnitudes,
         number_words=PhraseSet(_number_word_phrases(number_words)),
-        magnitude_after_words=re.compile(_magnitude_after(magnitudes), re.IGNORECASE),
-        currency_before=PhraseSet(
-            [(code, forms["before"]) for code, forms in currencies.items()], ignore_case=False
+        magnitude_after_words=re.compile(
+            _magnitude_after(magnitudes, abbreviations), re.IGNORECASE
         ),
-        currency_after=PhraseSet([(code, forms["after"]) for code, forms in currencies.items()]),
+        currency_before=PhraseSet(
+            [(code, spelled["before"]) for code, spelled in currencies.items()], ignore_case=False
+        ),
+        currency_after=PhraseSet(
+            [(code, forms(spelled["after"])) for code, spelled in currencies.items()]
+        ),
         ambiguous_symbols={
             symbol: [(code, PhraseSet.single(cues)) for code, cues in options.items()]
             for symbol, options in raw["ambiguous_symbols"].items()
@@ -127,31 +158,32 @@ def vocabulary(language: str) -> Vocabulary:
         range_openers=PhraseSet.single(raw["range_openers"]),
         range_joiners=PhraseSet.single(raw["range_joiners"]),
         previous_level_links=PhraseSet.single(raw["previous_level_links"]),
-        kind_cues=PhraseSet([(kind, raw["kind_cues"][kind]) for kind in KIND_ORDER]),
-        abbreviations=frozenset(word.lower().rstrip(".") for word in raw["abbreviations"]),
-        military_cues=PhraseSet.single(raw["military_cues"]),
-        service_cues=PhraseSet.single(raw["service_cues"]),
-        not_offer_cues=PhraseSet.single(raw["not_offer_cues"]),
+        kind_cues=PhraseSet([(kind, forms(raw["kind_cues"][kind])) for kind in KIND_ORDER]),
+        abbreviations=abbreviations,
+        military_cues=PhraseSet.single(forms(raw["military_cues"])),
+        service_cues=PhraseSet.single(forms(raw["service_cues"])),
+        not_offer_cues=PhraseSet.single(forms(raw["not_offer_cues"])),
         max_offer_amount={str(k): float(v) for k, v in raw["max_offer_amount"].items()},
-        payers=PhraseSet(_entries(raw["payers"])),
+        payers=PhraseSet(entries(raw["payers"])),
+        contract_party_cues=PhraseSet.single(raw["contract_party_cues"]),
         payer_links=PhraseSet.single(raw["payer_links"]),
         function_words=frozenset(word.lower() for word in raw["function_words"]),
         anaphora_words=PhraseSet.single(raw["anaphora_words"]),
         clause_joiners=PhraseSet.single(raw["clause_joiners"]),
         payer_regions=[str(item["region"]) for item in raw["payers"]],
-        places=PhraseSet(_entries(raw["places"]), ignore_case=False),
+        places=PhraseSet(entries(raw["places"]), ignore_case=not raw["places_case_sensitive"]),
         capitals=frozenset(str(item["label"]) for item in raw["places"] if item.get("capital")),
         metonym_verbs=PhraseSet.single(raw["metonym_verbs"]),
-        targets=PhraseSet(_entries(raw["targets"])),
+        targets=PhraseSet(entries(raw["targets"])),
         specific_targets=frozenset(
             str(item["label"]) for item in raw["targets"] if item.get("specific")
         ),
-        family_words=PhraseSet.single(raw["family_words"]),
-        figure_nouns=PhraseSet(_entries(raw["figure_nouns"], "subject")),
-        population_cues=PhraseSet.single(raw["population_cues"]),
-        figure_exclusions=PhraseSet.single(raw["figure_exclusions"]),
-        percent_cues=PhraseSet.single(raw["percent_cues"]),
-        percent_exclusions=PhraseSet.single(raw["percent_exclusions"]),
+        family_words=PhraseSet.single(forms(raw["family_words"])),
+        figure_nouns=PhraseSet(entries(raw["figure_nouns"], "subject")),
+        population_cues=PhraseSet.single(forms(raw["population_cues"])),
+        figure_exclusions=PhraseSet.single(forms(raw["figure_exclusions"])),
+        percent_cues=PhraseSet.single(forms(raw["percent_cues"])),
+        percent_exclusions=PhraseSet.single(forms(raw["percent_exclusions"])),
         attribution_openers=PhraseSet.single(openers),
         attribution_verbs=PhraseSet.single(attribution["verbs"]),
         pronouns=PhraseSet.single(attribution["pronouns"]),

@@ -39,7 +39,9 @@ LIST_KEYS = (
     "function_words",
     "anaphora_words",
     "clause_joiners",
+    "contract_party_cues",
 )
+FLAG_KEYS = ("inflect", "places_case_sensitive")
 MAPPING_KEYS = (
     "currencies",
     "ambiguous_symbols",
@@ -52,7 +54,13 @@ MAPPING_KEYS = (
 ENTRY_KEYS = {"payers": "label", "places": "label", "targets": "label", "figure_nouns": "subject"}
 # Letters, digits and single symbols are separate tokens: "RM9,662" is RM 9 , 662.
 TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
-APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+# One-for-one folds, so offsets stay put: typographic apostrophes, and ё read as е (Russian
+# print mostly drops the dots).
+FOLDS = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ё": "е", "Ё": "Е"})
+# Latin letters that look Cyrillic, for words that mix the two scripts ("pуб" with a Latin p).
+HOMOGLYPHS = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
+CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
+LATIN = re.compile(r"[a-zA-Z]")
 PREFIX_KEY = 3  # wildcard phrases are bucketed by their first letters; validate() checks
 SHORT_TEXT = 256  # shorter strings are tokenized on the spot, longer ones once and cached
 KIND_ORDER = ("compensation", "other_payment", "monthly_pay", "signing_bonus")
@@ -89,6 +97,13 @@ def validate(data: Mapping[str, Any], name: str) -> None:
 
     if not isinstance(data.get("language"), str):
         raise fail("missing 'language' code")
+    for key in FLAG_KEYS:
+        if not isinstance(data.get(key), bool):
+            raise fail(f"'{key}' must be true or false")
+    if data.get("decimal_mark") not in {".", ","}:
+        raise fail("'decimal_mark' must be '.' or ','")
+    if data.get("script") not in {"Latin", "Cyrillic"}:
+        raise fail("'script' must be 'Latin' or 'Cyrillic'")
     for key in LIST_KEYS:
         if not _is_phrase_list(data.get(key)):
             raise fail(f"'{key}' must be a list of non-empty strings")
@@ -166,13 +181,16 @@ def _initials(words: Iterable[str]) -> dict[str, list[str]]:
 
 
 def _tokenize(text: str, *, indexed: bool = False) -> Tokens:
-    exact_text = text.translate(APOSTROPHES)  # one-for-one, so offsets stay put
+    exact_text = text.translate(FOLDS)
     spans = [match.span() for match in TOKEN.finditer(exact_text)]
     exact = [exact_text[start:end] for start, end in spans]
+    mixed_scripts = bool(CYRILLIC.search(exact_text) and LATIN.search(exact_text))
+    if mixed_scripts:
+        exact = [_unmix(token) for token in exact]
     folded_text = exact_text.lower()
-    if len(folded_text) == len(exact_text):
+    if len(folded_text) == len(exact_text) and not mixed_scripts:
         folded = [folded_text[start:end] for start, end in spans]
-    else:  # a few letters grow when lowered ("İ"): fold token by token
+    else:  # a few letters grow when lowered ("İ"), or words were unmixed: fold each token
         folded = [token.lower() for token in exact]
     return Tokens(
         [start for start, _ in spans],
@@ -182,6 +200,13 @@ def _tokenize(text: str, *, indexed: bool = False) -> Tokens:
         positions := _positions(folded) if indexed else {},
         _initials(positions) if indexed else {},
     )
+
+
+def _unmix(token: str) -> str:
+    """A word written mostly in Cyrillic with Latin look-alikes, read as Cyrillic."""
+    if CYRILLIC.search(token) and LATIN.search(token):
+        return token.translate(HOMOGLYPHS)
+    return token
 
 
 @lru_cache(maxsize=16)
@@ -241,7 +266,7 @@ class PhraseSet:
 
     def _add(self, phrase: str, index: int) -> None:
         wildcard = phrase.endswith("*")
-        words = [token.translate(APOSTROPHES) for token in TOKEN.findall(phrase.rstrip("*"))]
+        words = [token.translate(FOLDS) for token in TOKEN.findall(phrase.rstrip("*"))]
         if self.ignore_case:
             words = [word.lower() for word in words]
         node = self.root
