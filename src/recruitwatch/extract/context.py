@@ -84,6 +84,7 @@ class DocumentContext:
     targets: Cues[PhraseMatch]
     family_words: Cues[PhraseMatch]
     contract_parties: Cues[PhraseMatch]
+    authorities: Cues[PhraseMatch]
     target_counts: Counter[str]
     places_in_text: list[Mention]
 
@@ -141,6 +142,7 @@ def analyse(text: str, vocab: Vocabulary, spans: list[Span] | None = None) -> Do
         targets=Cues(targets),
         family_words=_cues(vocab.family_words, text),
         contract_parties=_cues(vocab.contract_party_cues, text),
+        authorities=_cues(vocab.authority_words, text),
         target_counts=Counter(match.label for match in targets),
         places_in_text=places,
     )

@@ -11,14 +11,17 @@ from recruitwatch.model import OFFER_KINDS, Evidence, Offer, OfferKind
 
 NEAR_BEFORE = 30  # characters: cues this close before an amount govern it together
 NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
-NOT_OFFER_WINDOW = 80
+NOT_OFFER_WINDOW = 120
 PAYER_AFTER = 45  # "$2,500 from the region of Ryazan"
 LOOKBACK_SENTENCES = 2
 LIST_ITEM_CHARS = 80
+AUTHORITY_GAP = 20  # characters between "governor of" and the place it governs
+LINK_PUNCTUATION = frozenset(" )]—–-:\u00a0")
 HEADLINE_CHARS = 300  # a dollar figure this near the top restates the story's offer
 FALLBACK_PAYER = {"monthly_pay": "Russian Ministry of Defence"}
 DEFAULT_PAYER = "Russian military"
 DEFAULT_TARGET = "recruits"
+SETTING = "{setting}"  # a payer's region in lang data: the region the story is set in
 
 
 @dataclass(slots=True)
@@ -122,11 +125,15 @@ def _is_offer(context: DocumentContext, sentence: Sentence, index: int) -> bool:
 
 
 def _payer(
-    context: DocumentContext, sentence: Sentence, index: int, claimed: set[int]
+    context: DocumentContext,
+    sentence: Sentence,
+    index: int,
+    claimed: set[int],
+    previous: Sentence | None,
 ) -> Mention | None:
     """The payer named right after the amount ("from the region of Ryazan"), else the
-    nearest one before it, else any left in the sentence."""
-    text = context.text
+    nearest one before it, else any left in the sentence, else a region or authority the
+    sentence before names ("The governor of Kursk signed a decree. It is now 1.2 million")."""
     (_, money_start), (after_start, after_end) = _segments(sentence, index)
     candidates = [
         mention
@@ -140,7 +147,7 @@ def _payer(
         if (
             after_start <= mention.start < after_end
             and mention.start - after_start <= PAYER_AFTER
-            and context.vocab.payer_links.search(text, after_start, mention.start) is not None
+            and _introduced_by_link(context, after_start, mention.start)
             and not _breaks_clause(context, after_start, mention.start, brackets=False)
         ):
             claimed.add(mention.start)
@@ -153,7 +160,32 @@ def _payer(
             if mention.label != DEFAULT_PAYER:
                 return mention
     fallback = before[::-1] + after
-    return fallback[0] if fallback else None
+    if fallback:
+        return fallback[0]
+    if previous is None:
+        return None
+    authorities = [
+        mention
+        for mention in context.payers.within(previous.span.start, previous.span.end)
+        if mention.region == mention.label and _governed(context, mention)
+    ]
+    return authorities[-1] if authorities else None
+
+
+def _governed(context: DocumentContext, place: Mention) -> bool:
+    """ "The governor of Kursk", "Власти Белгородской области": the place as an authority
+    that can pay, not as where something happened ("In Moscow, leaflets appeared")."""
+    before = context.authorities.within(max(0, place.start - AUTHORITY_GAP), place.start)
+    after = context.authorities.within(place.end, place.end + AUTHORITY_GAP)
+    return bool(before or after)
+
+
+def _introduced_by_link(context: DocumentContext, start: int, end: int) -> bool:
+    """The gap after an amount opens with "from", "in", "из" ... ("— из федерального бюджета")."""
+    text = context.text
+    while start < end and text[start] in LINK_PUNCTUATION:
+        start += 1
+    return context.vocab.payer_links.matches_at(text, start, end) is not None
 
 
 def _contract_party(context: DocumentContext, mention: Mention) -> bool:
@@ -173,9 +205,12 @@ def _relevant(context: DocumentContext, index: int, list_goes_on: bool) -> bool:
         return True
     if span.end - span.start > LIST_ITEM_CHARS:
         return False
-    return list_goes_on or any(
-        context.kind_cues.any_within(earlier.span.start, earlier.span.end)
-        for earlier in context.sentences[max(0, index - LOOKBACK_SENTENCES) : index]
+    earlier = context.sentences[max(0, index - LOOKBACK_SENTENCES) : index]
+    header = bool(earlier) and context.text[earlier[-1].span.end - 1] == ":"
+    return (
+        list_goes_on
+        or header
+        or any(context.kind_cues.any_within(e.span.start, e.span.end) for e in earlier)
     )
 
 
@@ -200,9 +235,12 @@ def _target(
         counted = [
             (count, label)
             for label, count in context.target_counts.most_common()
-            if (label in specific) == want_specific and count >= 2
+            if (label in specific) == want_specific
         ]
-        return counted[0][1] if counted else None
+        # Named twice, or the only group of its sort the document names at all.
+        if counted and (counted[0][0] >= 2 or len(counted) == 1):
+            return counted[0][1]
+        return None
 
     label = (
         nearest([m for m in mentions if m.label in specific])
@@ -252,7 +290,8 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                     or kinds_by_sentence.get(sentence_index - 1)  # the list goes on
                     or "other_payment"
                 )
-                payer = _payer(context, sentence, index, claimed)
+                before = context.sentences[sentence_index - 1] if sentence_index else None
+                payer = _payer(context, sentence, index, claimed, before)
                 target = _target(context, sentence, money, payer, kind)
                 reading = Reading(money, sentence, kind, local, payer, target)
             by_money[id(money)] = reading
@@ -283,6 +322,8 @@ def _offer(
     money, sentence = reading.money, reading.sentence
     if reading.payer is not None:
         offered_by, region = reading.payer.label, reading.payer.region or "Russia"
+        if region == SETTING:
+            region = _setting_region(context, readings) or "Russian regions"
     else:
         offered_by, region = FALLBACK_PAYER.get(reading.kind, DEFAULT_PAYER), "Russia"
     if offered_by == DEFAULT_PAYER:

@@ -75,6 +75,7 @@ class Vocabulary:
     max_offer_amount: dict[str, float]
     payers: PhraseSet
     contract_party_cues: PhraseSet
+    authority_words: PhraseSet
     payer_links: PhraseSet
     function_words: frozenset[str]
     anaphora_words: PhraseSet
@@ -166,6 +167,7 @@ def vocabulary(language: str) -> Vocabulary:
         max_offer_amount={str(k): float(v) for k, v in raw["max_offer_amount"].items()},
         payers=PhraseSet(entries(raw["payers"])),
         contract_party_cues=PhraseSet.single(raw["contract_party_cues"]),
+        authority_words=PhraseSet.single(forms(raw["authority_words"])),
         payer_links=PhraseSet.single(raw["payer_links"]),
         function_words=frozenset(word.lower() for word in raw["function_words"]),
         anaphora_words=PhraseSet.single(raw["anaphora_words"]),

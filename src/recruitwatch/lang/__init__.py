@@ -40,6 +40,7 @@ LIST_KEYS = (
     "anaphora_words",
     "clause_joiners",
     "contract_party_cues",
+    "authority_words",
 )
 FLAG_KEYS = ("inflect", "places_case_sensitive")
 MAPPING_KEYS = (
