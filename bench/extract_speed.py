@@ -1,11 +1,11 @@
-"""English extraction throughput, ours against quantulum3, on generated recruitment news.
+"""Extraction throughput, English and Russian, ours against quantulum3, on generated news.
 
     python bench/extract_speed.py --docs 2000
 
 Documents come from a seeded generator (never a list), so memory use is the extractor's alone:
 peak RSS is read after N and after 2N documents and should stay flat. One process, so the
-docs/s figure is per core. quantulum3 is far slower; it runs on the first few documents only
-and its rate is extrapolated.
+docs/s figure is per core. quantulum3 (English only) is far slower; it runs on the first few
+documents only and its rate is extrapolated.
 """
 
 from __future__ import annotations
@@ -66,8 +66,52 @@ FILLER = [
 ]
 
 
-def fill(template: str, rng: random.Random) -> str:
-    payer, target = rng.choice(PAYERS)
+RU_PAYERS = [
+    ("Мэр Москвы Сергей Собянин", "жителям столицы, заключившим контракт"),
+    ("Власти Белгородской области", "добровольцам из региона"),
+    ("Президент Владимир Путин", "контрактникам и мобилизованным"),
+    ("Правительство Татарстана", "мужчинам, подписавшим контракт с Минобороны"),
+    ("Администрация Краснодарского края", "новобранцам"),
+    ("Губернатор Сахалинской области", "иностранным гражданам"),
+]
+RU_OFFERS = [
+    "{payer} объявил о единовременной выплате в размере {rub_sp} рублей (${usd}) {target}.",
+    "{payer} увеличил региональную выплату {target} до {rub_m_ru} млн рублей.",
+    "По указу {target} будут получать денежное довольствие не менее {rub_k} тыс. рублей в месяц.",
+    "Вербовщики обещают {target} {rub_k} тыс. руб. при подписании контракта и "
+    "{rub2_k} тыс. руб. ежемесячно.",
+    "Семьям погибших {payer} обещает компенсацию в размере {rub_m_ru} млн рублей.",
+    "В объявлении {target} предлагают {rub_words} рублей единовременно.",
+]
+RU_FIGURES = [
+    "В ходе частичной мобилизации было призвано около {people_sp} резервистов.",
+    "По данным опроса, о нехватке кадров сообщили {pct}% промышленных предприятий.",
+    "По оценке Украины, Россия ежемесячно вербует около {people_k} тыс. военнослужащих.",
+    "По оценкам демографов, страну покинули более {people_k} тыс. человек.",
+]
+RU_DISTRACTORS = [
+    "Средняя заработная плата в регионе составляет {wage_k} тыс. рублей, по данным Росстата.",
+    "Бюджет программы составил {budget} млрд рублей.",
+    "Кандидаты должны быть в возрасте от {age} до {age2} лет, контракт заключается на {years} год.",
+    "Курс доллара в пятницу составил {rate_ru} рубля.",
+    "Телефон пункта отбора: 8 800 {phone} 00 00.",
+    "Протяжённость линии фронта превышает {km} км.",
+]
+RU_FILLER = [
+    "Постановление опубликовано на официальном портале правительства региона.",
+    "Эксперты связывают рост выплат с трудностями при наборе добровольцев.",
+    "В Кремле не ответили на запрос о комментарии.",
+    "Местные СМИ сообщают об очередях у пункта отбора на военную службу.",
+]
+RU_NUMBER_WORDS = ["двести тысяч", "триста тысяч", "полмиллиона", "два миллиона", "три миллиона"]
+POOLS = {
+    "en": ([OFFERS, FIGURES, DISTRACTORS, FILLER], PAYERS),
+    "ru": ([RU_OFFERS, RU_FIGURES, RU_DISTRACTORS, RU_FILLER], RU_PAYERS),
+}
+
+
+def fill(template: str, rng: random.Random, payers: list[tuple[str, str]] = PAYERS) -> str:
+    payer, target = rng.choice(payers)
     values = {
         "payer": payer,
         "target": target,
@@ -89,22 +133,31 @@ def fill(template: str, rng: random.Random) -> str:
         "rate": f"{rng.uniform(60, 110):.2f}",
         "fee": f"{rng.randrange(5, 40) * 100:,}",
         "km": f"{rng.randrange(8, 13) * 100:,}",
+        "rub_sp": f"{rng.randrange(100, 3000) * 1000:,}".replace(",", "\u00a0"),
+        "rub_m_ru": f"{rng.randrange(5, 40) / 10:g}".replace(".", ","),
+        "rub2_k": rng.randrange(150, 300),
+        "rub_words": rng.choice(RU_NUMBER_WORDS),
+        "people_sp": f"{rng.randrange(10, 500) * 1000:,}".replace(",", " "),
+        "people_k": rng.randrange(5, 600),
+        "wage_k": rng.randrange(40, 90),
+        "rate_ru": f"{rng.uniform(60, 110):.2f}".replace(".", ","),
+        "phone": rng.randrange(100, 999),
     }
     return template.format(**values)
 
 
-def generate(count: int, seed: int = SEED) -> Iterator[Document]:
-    """`count` English articles of 8-16 sentences: offers, figures, distractors and filler."""
+def generate(count: int, seed: int = SEED, language: str = "en") -> Iterator[Document]:
+    """`count` articles of 8-16 sentences: offers, figures, distractors and filler."""
     rng = random.Random(seed)
+    pools, payers = POOLS[language]
     for index in range(count):
-        pools = [OFFERS, FIGURES, DISTRACTORS, FILLER]
         sentences = [
-            fill(rng.choice(rng.choices(pools, weights=[3, 2, 3, 3])[0]), rng)
+            fill(rng.choice(rng.choices(pools, weights=[3, 2, 3, 3])[0]), rng, payers)
             for _ in range(rng.randrange(8, 17))
         ]
         paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
         yield Document.from_text(
-            "\n\n".join(paragraphs), id=f"bench-{index:06d}", source="bench", language="en"
+            "\n\n".join(paragraphs), id=f"bench-{index:06d}", source="bench", language=language
         )
 
 
@@ -114,13 +167,16 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def time_ours(count: int) -> tuple[list[tuple[str, float, float, int]], list[float], int]:
+def time_ours(
+    count: int, language: str = "en"
+) -> tuple[list[tuple[str, float, float, int]], list[float], int]:
     """Rows (label, wall s, cpu s, docs) for each half, peak RSS after each half, total chars."""
-    extract_document(next(generate(1, seed=SEED + 1)))  # warm-up: lazy vocabulary loading
+    # Warm-up: the vocabulary (and for Russian its inflected forms) is built on first use.
+    extract_document(next(generate(1, seed=SEED + 1, language=language)))
     rows: list[tuple[str, float, float, int]] = []
     peaks: list[float] = []
     chars = 0
-    stream = generate(2 * count)
+    stream = generate(2 * count, language=language)
     for label in (f"docs 1..{count}", f"docs {count + 1}..{2 * count}"):
         wall = cpu = 0.0
         for _ in range(count):
@@ -175,18 +231,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.docs < 1 or args.quantulum_docs < 0:
         options.error("--docs must be >= 1 and --quantulum-docs >= 0")
 
-    rows, peaks, chars = time_ours(args.docs)
     total_docs = 2 * args.docs
-    print(f"generated English corpus: {total_docs} docs, mean {chars / total_docs:,.0f} chars/doc")
     print("one process: docs/s per core = docs/s of the run; cpu = process CPU time\n")
     header = (
         f"{'extractor':<14}{'docs':<18}{'wall s':>9}{'cpu s':>9}{'docs/s':>10}{'docs/cpu-s':>12}"
     )
-    print(header)
-    total_wall = sum(row[1] for row in rows)
-    total_cpu = sum(row[2] for row in rows)
-    for label, wall, cpu, n in [*rows, (f"all {total_docs}", total_wall, total_cpu, total_docs)]:
-        print(row("recruitwatch", label, wall, cpu, n))
+    peaks_by_language: dict[str, list[float]] = {}
+    for language, name in (("en", "English"), ("ru", "Russian")):
+        rows, peaks, chars = time_ours(args.docs, language)
+        peaks_by_language[name] = peaks
+        mean = chars / total_docs
+        print(f"generated {name} corpus: {total_docs} docs, mean {mean:,.0f} chars/doc")
+        print(header)
+        total_wall = sum(r[1] for r in rows)
+        total_cpu = sum(r[2] for r in rows)
+        for label, wall, cpu, n in [
+            *rows,
+            (f"all {total_docs}", total_wall, total_cpu, total_docs),
+        ]:
+            print(row(f"recruitwatch-{language}", label, wall, cpu, n))
+        print()
 
     parse = load_quantulum() if args.quantulum_docs else "skipped (--quantulum-docs 0)"
     if isinstance(parse, str):
@@ -200,9 +264,12 @@ def main(argv: list[str] | None = None) -> int:
             " It runs without its optional classifier extra."
         )
 
-    print(f"\npeak RSS after {args.docs:>6} docs: {peaks[0]:8.1f} MB")
-    growth = peaks[1] - peaks[0]
-    print(f"peak RSS after {total_docs:>6} docs: {peaks[1]:8.1f} MB  (growth {growth:+.1f} MB)")
+    for name, peaks in peaks_by_language.items():
+        growth = peaks[1] - peaks[0]
+        print(
+            f"\n{name}: peak RSS after {args.docs:>6} docs: {peaks[0]:8.1f} MB, after"
+            f" {total_docs:>6}: {peaks[1]:8.1f} MB (growth {growth:+.1f} MB)"
+        )
     return 0
 
 

@@ -29,10 +29,16 @@ def extract_document(document: Document) -> Extraction:
     if document.language not in available_languages() or not document.text.strip():
         return Extraction(document=document)
     text = document.text
-    by_language: dict[str, list[Span]] = {}
-    for span in split_sentences(text, vocabulary(document.language).abbreviations):
-        language = _sentence_language(text, span, document.language)
-        by_language.setdefault(language, []).append(span)
+    vocab = vocabulary(document.language)
+    spans = split_sentences(text, vocab.abbreviations)
+    other_script = LATIN_LETTER if vocab.script == "Cyrillic" else CYRILLIC_LETTER
+    if other_script.search(text) is None:  # one script throughout: no sentence to re-read
+        by_language = {document.language: spans}
+    else:
+        by_language = {}
+        for span in spans:
+            language = _sentence_language(text, span, document.language)
+            by_language.setdefault(language, []).append(span)
     offers: list[Offer] = []
     figures: list[Figure] = []
     for language, spans in by_language.items():
