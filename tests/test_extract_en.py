@@ -278,3 +278,25 @@ def test_language_without_vocabulary_gives_nothing() -> None:
 def test_empty_document_gives_empty_lists() -> None:
     extraction = extract("   ")
     assert extraction.offers == [] and extraction.figures == []
+
+
+def test_bare_amount_with_magnitude_takes_the_currency_before_it() -> None:
+    text = ARMY + "Samara pays volunteers a one-time bonus of 800k rubles, while Penza pays 300k."
+    offers = extract(text).offers
+    assert [(o.amount, o.currency, o.offered_by) for o in offers] == [
+        (800_000, "RUB", "Samara"),
+        (300_000, "RUB", "Penza"),
+    ]
+
+
+def test_bare_count_of_people_is_not_carried_money() -> None:
+    text = ARMY + "The bonus is 2 million rubles for 5 million eligible men."
+    assert [o.amount for o in extract(text).offers] == [2_000_000]
+
+
+def test_target_named_in_the_sentence_before() -> None:
+    text = (
+        "Recruiters invite Kazakh citizens to serve in the Russian army. "
+        "The one-off payment is 495,000 rubles."
+    )
+    assert [o.target for o in extract(text).offers] == ["Kazakh citizens"]

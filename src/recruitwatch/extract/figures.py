@@ -99,7 +99,7 @@ def _attribution(context: DocumentContext, sentence: Sentence) -> str | None:
         if name:
             return name
     for verb in vocab.attribution_verbs.finditer(text, start, end):
-        name = _name_before(text, verb.start, start)
+        name = _name_before(text, verb.start, start, vocab.function_words)
         if name:
             return name
     return None
@@ -113,7 +113,9 @@ def _name_after(text: str, start: int, end: int) -> str | None:
     return name if name and NAME_WORD.match(name) else None
 
 
-def _name_before(text: str, verb_start: int, floor: int) -> str | None:
+def _name_before(
+    text: str, verb_start: int, floor: int, function_words: frozenset[str]
+) -> str | None:
     words = text[floor:verb_start].split()
     while words and words[-1].lower() in {
         "recently",
@@ -132,7 +134,7 @@ def _name_before(text: str, verb_start: int, floor: int) -> str | None:
         if words[-1].endswith(","):
             break
         name.insert(0, words.pop())
-    while name and name[0].lower() in NAME_CONNECTORS:
+    while name and (name[0].lower() in NAME_CONNECTORS or name[0].lower() in function_words):
         name.pop(0)
     return " ".join(name) or None
 

@@ -184,6 +184,7 @@ def find_money(
     raw = _join_ranges(text, raw, quantities, start, vocab)
     merged = _fold_conversions(text, raw, vocab)
     merged.extend(_previous_levels(text, merged, quantities, vocab))
+    merged.extend(_carried(text, merged, quantities, vocab))
     merged.sort(key=lambda money: money.start)
     return merged
 
@@ -343,4 +344,31 @@ def _previous_levels(
                     )
                 )
             break
+    return extra
+
+
+def _carried(
+    text: str, found: list[Money], quantities: list[Quantity], vocab: Vocabulary
+) -> list[Money]:
+    """ "Samara pays 800k rubles, while Penza pays 300k": a bare amount with a magnitude word
+    after an amount in the same sentence is in that amount's currency, unless it counts
+    people ("300 thousand reservists")."""
+    extra: list[Money] = []
+    for quantity in quantities:
+        if quantity.magnitude is None or quantity.percent:
+            continue
+        if any(start <= quantity.start < stop for money in found for start, stop in money.covered):
+            continue
+        earlier = [money for money in found if money.end <= quantity.start]
+        if not earlier or vocab.figure_nouns.search(text, quantity.end, quantity.end + 40):
+            continue
+        extra.append(
+            Money(
+                quantity.start,
+                quantity.end,
+                quantity.value,
+                earlier[-1].currency,
+                covered=[(quantity.start, quantity.end)],
+            )
+        )
     return extra

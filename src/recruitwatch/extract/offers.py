@@ -220,9 +220,17 @@ def _target(
     money: Money,
     payer: Mention | None,
     kind: OfferKind,
+    previous: Sentence | None,
 ) -> str:
+    """The group named nearest the amount; else one the sentence before names ("Kazakh
+    citizens are invited to serve. The one-off payment is ..."); else the document's."""
     specific = context.vocab.specific_targets
     mentions: list[PhraseMatch] = context.targets.within(sentence.span.start, sentence.span.end)
+    earlier = (
+        context.targets.within(previous.span.start, previous.span.end)
+        if previous is not None
+        else []
+    )
 
     def nearest(candidates: list[PhraseMatch]) -> str | None:
         if not candidates:
@@ -237,13 +245,11 @@ def _target(
             for label, count in context.target_counts.most_common()
             if (label in specific) == want_specific
         ]
-        # Named twice, or the only group of its sort the document names at all.
-        if counted and (counted[0][0] >= 2 or len(counted) == 1):
-            return counted[0][1]
-        return None
+        return counted[0][1] if counted and counted[0][0] >= 2 else None
 
     label = (
         nearest([m for m in mentions if m.label in specific])
+        or next((m.label for m in reversed(earlier) if m.label in specific), None)
         or frequent(True)
         or nearest([m for m in mentions if m.label not in specific])
         or frequent(False)
@@ -292,7 +298,7 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                 )
                 before = context.sentences[sentence_index - 1] if sentence_index else None
                 payer = _payer(context, sentence, index, claimed, before)
-                target = _target(context, sentence, money, payer, kind)
+                target = _target(context, sentence, money, payer, kind, before)
                 reading = Reading(money, sentence, kind, local, payer, target)
             by_money[id(money)] = reading
             readings.append(reading)
