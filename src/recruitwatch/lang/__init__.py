@@ -247,8 +247,13 @@ class PhraseSet:
         self.labels = [label for label, _ in entries]
         self.ignore_case = ignore_case
         self.root = _Node()
-        # The last long text scanned, its matches and their starts (see finditer).
-        self._document: tuple[Tokens | None, list[PhraseMatch], list[int]] = (None, [], [])
+        # The last long text scanned, its matches, their starts and ends (see matches).
+        self._document: tuple[str | None, list[PhraseMatch], list[int], list[int]] = (
+            None,
+            [],
+            [],
+            [],
+        )
         for index, (_, phrases) in enumerate(entries):
             for phrase in phrases:
                 self._add(phrase, index)
@@ -301,22 +306,27 @@ class PhraseSet:
         return bisect_left(tokens.starts, start), bisect_right(tokens.ends, end)
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[PhraseMatch]:
+        return iter(self.matches(text, start, end))
+
+    def matches(self, text: str, start: int = 0, end: int | None = None) -> list[PhraseMatch]:
+        """Matches lying wholly inside text[start:end], in order."""
         stop = len(text) if end is None else end
         if len(text) < SHORT_TEXT:
-            yield from self._scan(tokenize(text), start, stop)
-            return
+            return list(self._scan(tokenize(text), start, stop))
         # A document is asked about many windows: scan it once, answer each by bisection.
-        tokens = tokenize(text)
-        cached_tokens, matches, match_starts = self._document
-        if cached_tokens is not tokens:
-            matches = list(self._scan(tokens, 0, len(text)))
+        cached_text, matches, match_starts, match_ends = self._document
+        if cached_text is not text:
+            matches = list(self._scan(tokenize(text), 0, len(text)))
             match_starts = [match.start for match in matches]
-            self._document = (tokens, matches, match_starts)
-        for match in matches[bisect_left(match_starts, start) :]:
-            if match.start >= stop:
-                break
-            if match.end <= stop:
-                yield match
+            match_ends = [match.end for match in matches]
+            self._document = (text, matches, match_starts, match_ends)
+        first = bisect_left(match_starts, start)
+        last = bisect_left(match_starts, stop, first)
+        return [
+            match
+            for match, match_end in zip(matches[first:last], match_ends[first:last], strict=True)
+            if match_end <= stop
+        ]
 
     def _scan(self, tokens: Tokens, start: int, end: int) -> Iterator[PhraseMatch]:
         first, last = self._token_range(tokens, start, end)
@@ -379,7 +389,8 @@ class PhraseSet:
         return heads
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> PhraseMatch | None:
-        return next(self.finditer(text, start, end), None)
+        found = self.matches(text, start, end)
+        return found[0] if found else None
 
     def matches_at(self, text: str, position: int, end: int | None = None) -> PhraseMatch | None:
         """The longest phrase starting at `position` (after any whitespace there)."""
