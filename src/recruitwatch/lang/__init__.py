@@ -210,7 +210,7 @@ def _unmix(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=2)  # one document at a time; a larger cache would hold big texts alive
 def _tokenize_cached(text: str) -> Tokens:
     return _tokenize(text, indexed=True)
 
