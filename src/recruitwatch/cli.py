@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -15,13 +17,21 @@ from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from recruitwatch import render
 from recruitwatch.errors import RecruitwatchError
-from recruitwatch.ingest import Failure, samples_dir
+from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
 from recruitwatch.model import (
     Extraction,
     Figure,
@@ -32,6 +42,7 @@ from recruitwatch.model import (
 from recruitwatch.pipeline import IngestReport, extract_paths, ingest_paths
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings
 from recruitwatch.store import StoredFailure, open_store, remove_database
+from recruitwatch.watch import read_sources_file, watch_round
 
 app = typer.Typer(
     help="A sourced, checkable database of military recruitment offers and manpower figures.",
@@ -56,6 +67,17 @@ SinceOption = Annotated[
 UntilOption = Annotated[
     datetime | None,
     typer.Option(formats=["%Y-%m-%d"], help="Only records dated on or before (YYYY-MM-DD)."),
+]
+
+FollowOption = Annotated[
+    bool, typer.Option("--follow", help="Feeds: fetch and extract each entry's page.")
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Fetch URLs on loopback, private and link-local addresses (refused by default).",
+    ),
 ]
 
 Format = Literal["table", "json", "csv"]
@@ -88,21 +110,36 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
+def _read_options(
+    settings: Settings, *, follow: bool = False, allow_private: bool = False
+) -> ReadOptions:
+    return ReadOptions(
+        max_bytes=settings.max_document_bytes,
+        max_export_bytes=settings.max_export_bytes,
+        follow=follow,
+        fetch=FetchPolicy(max_bytes=settings.max_document_bytes, allow_private=allow_private),
+    )
+
+
 # --- commands --------------------------------------------------------------------------------
 
 
 @app.command()
 @_reports_errors
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Text, markdown or corpus JSON files.")],
+    files: Annotated[
+        list[str], typer.Argument(help="Files, folders, URLs or - (as for `ingest`).")
+    ],
     json_: JsonOption = False,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Print the offers and figures found in files, without storing anything.
 
     Example: recruitwatch extract article.txt --json
     """
     settings = Settings.from_env()
-    results = list(extract_paths(files, max_bytes=settings.max_document_bytes))
+    options = _read_options(settings, allow_private=allow_private)
+    results = list(extract_paths(files, options=options))
     extractions = [item for item in results if isinstance(item, Extraction)]
     failed = [item for item in results if isinstance(item, Failure)]
     if json_:
@@ -123,22 +160,33 @@ def extract(
 @app.command()
 @_reports_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (*.txt, *.md, *.json).")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, http(s) URLs, or - for standard input: text, markdown, JSON,"
+            " JSON Lines, HTML, RSS/Atom, Telegram export (result.json), WARC(.gz)."
+        ),
+    ],
     db: DbOption = DEFAULT_DB,
+    follow: FollowOption = False,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Read, extract and store documents; failures are recorded and the batch goes on.
 
-    Exit code 0 when every file was stored, 1 when some failed (see `recruitwatch errors`).
+    The format is recognised from the content. Unchanged documents are skipped, changed ones
+    re-extracted, and a text found at a second place is stored once with both places.
+    Exit code 0 when every source was stored, 1 when some failed (see `recruitwatch errors`).
 
-    Example: recruitwatch ingest articles/ --db news.db
+    Example: recruitwatch ingest articles/ https://example.org/feed.xml --follow --db news.db
     """
     settings = Settings.from_env()
+    options = _read_options(settings, follow=follow, allow_private=allow_private)
     with open_store(db) as store, _progress_bar() as bar:
         task = bar.add_task("ingest", total=None)
         report = ingest_paths(
             paths,
             store,
-            max_bytes=settings.max_document_bytes,
+            options=options,
             progress=lambda done, total, _name: bar.update(task, completed=done, total=total),
         )
     _print_report(report)
@@ -205,6 +253,7 @@ def show(
     """
     with open_store(db) as store:
         extraction = store.get_document(doc_id)
+        locations = store.list_locations(doc_id)
     if extraction is None:
         raise RecruitwatchError(
             f"no document with id {doc_id!r}; `recruitwatch offers` lists document ids",
@@ -215,6 +264,8 @@ def show(
         return
     console = _console()
     _print_lines(console, render.document_header(extraction.document))
+    for location in locations[1:]:  # the first is the document's own source and url
+        console.print(Text(f"also at: {location.url or location.source}", style="dim"))
     console.print(Text(extraction.document.text))
     records: list[Offer | Figure] = [*extraction.offers, *extraction.figures]
     for record in records:
@@ -246,11 +297,49 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
     settings = Settings.from_env()
     remove_database(db)
     with open_store(db) as store:
-        report = ingest_paths([samples_dir()], store, max_bytes=settings.max_document_bytes)
+        report = ingest_paths([samples_dir()], store, options=_read_options(settings))
         found = store.query_offers()
     _print_report(report)
     _console().print(render.offers_table(found))
     _exit_on_failures(report.failed)
+
+
+@app.command()
+@_reports_errors
+def watch(
+    sources_file: Annotated[
+        Path, typer.Argument(help="Feed or page URLs, one per line (# comments).", dir_okay=False)
+    ],
+    db: DbOption = DEFAULT_DB,
+    every: Annotated[str, typer.Option(help="Time between rounds: 90s, 15m, 2h.")] = "15m",
+    rounds: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many rounds (default: never).")
+    ] = None,
+    follow: FollowOption = False,
+    allow_private: AllowPrivateOption = False,
+) -> None:
+    """Poll feeds and pages and ingest what is new, one round every --every.
+
+    Requests are conditional (ETag / Last-Modified), so unchanged sources cost little; a
+    source that is down is recorded (`recruitwatch errors`) and the others go on.
+
+    Example: recruitwatch watch sources.txt --every 15m --follow --db news.db
+    """
+    interval = _duration(every)
+    urls = read_sources_file(sources_file)
+    options = _read_options(Settings.from_env(), follow=follow, allow_private=allow_private)
+    done = 0
+    with open_store(db) as store:
+        while True:
+            done += 1
+            results = watch_round(urls, store, options=options)
+            stamp = datetime.now().isoformat(timespec="seconds")
+            typer.echo(f"{stamp} round {done}:")
+            for result in results:
+                typer.echo(f"  {result.url}: {result.summary}")
+            if rounds is not None and done >= rounds:
+                return
+            time.sleep(interval)
 
 
 @app.command("eval")
@@ -310,12 +399,33 @@ def _console() -> Console:
     return console
 
 
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smh]?)$")
+
+
+def _duration(text: str) -> float:
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise typer.BadParameter(
+            f"{text!r} is not a duration like 90s, 15m or 2h", param_hint="--every"
+        )
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+class _RateColumn(ProgressColumn):
+    """Documents per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} docs/s" if speed else "", style="progress.data.speed")
+
+
 def _progress_bar() -> Progress:
     console = Console(stderr=True)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        _RateColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -324,8 +434,10 @@ def _progress_bar() -> Progress:
 
 
 def _print_report(report: IngestReport) -> None:
+    duplicates = f"{report.duplicates} duplicates, " if report.duplicates else ""
     typer.echo(
-        f"ingested {report.ingested}, unchanged {report.unchanged}, {len(report.failed)} failed"
+        f"ingested {report.ingested}, unchanged {report.unchanged}, {duplicates}"
+        f"{len(report.failed)} failed"
     )
 
 

@@ -1,15 +1,20 @@
-"""Corpus JSON documents: `{"id", "url", "title", "published", "language", "text"}`."""
+"""Corpus JSON documents `{"id", "url", "title", "published", "language", "text"}`, one per file,
+and JSON Lines of the same objects (`id` optional there) from users' own scrapers."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import InputError
-from recruitwatch.ingest.read import read_text
-from recruitwatch.model import Document
+from recruitwatch.ingest.ids import url_id
+from recruitwatch.ingest.items import Failure
+from recruitwatch.ingest.read import decode_utf8, read_text
+from recruitwatch.language import detect_language
+from recruitwatch.model import Document, content_hash
 
 
 def read_corpus_document(path: Path, *, max_bytes: int) -> Document:
@@ -23,25 +28,54 @@ def read_corpus_document(path: Path, *, max_bytes: int) -> Document:
         ) from exc
     if not isinstance(raw, dict):
         raise InputError("must hold one JSON object with id and text", source=source)
-    doc_id = _string(raw, "id", source)
-    text = _string(raw, "text", source)
-    if not doc_id or not text.strip():
+    if not _string(raw, "id", source):
         raise InputError("needs a non-empty 'id' and 'text'", source=source)
+    return document_from_object(raw, source=source)
+
+
+def read_json_lines(data: bytes, *, source: str) -> Iterator[Document | Failure]:
+    """One document per line `{"url", "title", "published", "text"}` (`id`, `language`
+    optional); a bad line is that line's failure and the next line is read."""
+    for number, line in enumerate(decode_utf8(data, source=source).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            raw: Any = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Failure(where, f"is not valid JSON (column {exc.colno}): {exc.msg}")
+            continue
+        if not isinstance(raw, dict):
+            yield Failure(where, "must be one JSON object with text")
+            continue
+        try:
+            yield document_from_object(raw, source=where)
+        except InputError as exc:
+            yield Failure.from_error(exc, where)
+
+
+def document_from_object(raw: dict[str, Any], *, source: str) -> Document:
+    """A document from a JSON object; without an `id` it is named by its url, else its text."""
+    text = _string(raw, "text", source)
+    if not text.strip():
+        raise InputError("needs a non-empty 'id' and 'text'", source=source)
+    url = _string(raw, "url", source) or None
     published = _string(raw, "published", source)
     try:
-        published_date = date.fromisoformat(published) if published else None
+        published_date = date.fromisoformat(published[:10]) if published else None
     except ValueError as exc:
         raise InputError(
             f"'published' {published!r} is not a YYYY-MM-DD date", source=source
         ) from exc
+    doc_id = _string(raw, "id", source) or (url_id(url) if url else content_hash(text)[:16])
     return Document.from_text(
         text,
         id=doc_id,
         source=source,
-        url=_string(raw, "url", source) or None,
+        url=url,
         title=_string(raw, "title", source) or None,
         published=published_date,
-        language=_string(raw, "language", source) or "en",
+        language=_string(raw, "language", source) or detect_language(text),
     )
 
 

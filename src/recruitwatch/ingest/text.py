@@ -8,6 +8,7 @@ from pathlib import Path
 
 from recruitwatch.errors import InputError
 from recruitwatch.ingest.read import read_text
+from recruitwatch.language import detect_language
 from recruitwatch.model import Document
 
 # A first line longer than this is a paragraph, not a headline.
@@ -21,14 +22,23 @@ _PUBLISHED = re.compile(r"^[\s*_>-]*published:\s*(\d{4}-\d{2}-\d{2})[\s*_]*$", r
 
 def read_text_document(path: Path, *, doc_id: str, max_bytes: int) -> Document:
     """A document from a .txt or .md file; the text is kept verbatim so offsets match the file."""
-    text = read_text(path, max_bytes=max_bytes)
+    return text_document(read_text(path, max_bytes=max_bytes), doc_id=doc_id, source=str(path))
+
+
+def text_document(text: str, *, doc_id: str, source: str) -> Document:
+    """A document from plain text or markdown, with the title and date its header gives."""
     header = [line.strip() for line in text.splitlines() if line.strip()][:HEADER_LINES]
-    published = _published(header, str(path))
+    published = _published(header, source)
     title = header[0].lstrip("#").strip() if header else None
     if title and (len(title) > MAX_TITLE_CHARS or _PUBLISHED.match(title)):
         title = None
     return Document.from_text(
-        text, id=doc_id, source=str(path), title=title or None, published=published
+        text,
+        id=doc_id,
+        source=source,
+        title=title or None,
+        published=published,
+        language=detect_language(text),
     )
 
 

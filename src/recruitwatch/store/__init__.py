@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recruitwatch.store.base import Store, StoredFailure
+from recruitwatch.store.base import Location, Seen, Store, StoredFailure, Validators
 from recruitwatch.store.sqlite import open_sqlite, remove_database
 
 
@@ -17,4 +17,12 @@ def open_store(path: Path) -> Store:
     return open_sqlite(path)
 
 
-__all__ = ["Store", "StoredFailure", "open_store", "remove_database"]
+__all__ = [
+    "Location",
+    "Seen",
+    "Store",
+    "StoredFailure",
+    "Validators",
+    "open_store",
+    "remove_database",
+]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
-from recruitwatch.model import Extraction, Figure, Offer
+from recruitwatch.model import Document, Extraction, Figure, Offer
+
+# What the store knows of a document's text: nothing yet, this very place, or another place.
+Seen = Literal["new", "same", "duplicate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +24,25 @@ class StoredFailure:
     occurred_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class Location:
+    """One place a stored text was found; `location_id` is the id the copy there would have."""
+
+    document_id: str
+    location_id: str
+    source: str
+    url: str | None
+    first_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said about a URL's last response, for a conditional request next time."""
+
+    etag: str | None
+    last_modified: str | None
+
+
 class Store(Protocol):
     def save_extraction(self, extraction: Extraction) -> bool:
         """Write a document and all its records in one transaction.
@@ -29,6 +51,27 @@ class Store(Protocol):
         written); a changed document with a known id replaces the old version and its records.
         """
         ...
+
+    def record_location(self, document: Document) -> Seen:
+        """Note where this copy of a document was found, if its text is stored already.
+
+        "new": no stored document has this text (nothing written); "same": this place is
+        known; "duplicate": the text is stored under another place, and this one is added."""
+        ...
+
+    def list_locations(self, doc_id: str) -> list[Location]:
+        """Every place the stored document's text was found, first seen first."""
+        ...
+
+    def knows_url(self, url: str) -> bool:
+        """Whether a stored document was found at `url`."""
+        ...
+
+    def get_validators(self, url: str) -> Validators | None:
+        """The ETag and Last-Modified remembered for `url`, or None before its first fetch."""
+        ...
+
+    def save_validators(self, url: str, validators: Validators) -> None: ...
 
     def record_failure(self, source: str, stage: str, reason: str) -> None: ...
 

@@ -93,4 +93,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=2,
+        name="document locations, fetch validators",
+        statements=(
+            # Each place a stored text was found: an exact copy elsewhere is stored once.
+            """
+            CREATE TABLE document_locations (
+                id INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                location_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                url TEXT,
+                first_seen TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX document_locations_place"
+            " ON document_locations (document_id, source, ifnull(url, ''))",
+            "CREATE INDEX document_locations_url ON document_locations (url)",
+            "INSERT INTO document_locations (document_id, location_id, source, url, first_seen)"
+            " SELECT id, id, source, url, ingested_at FROM documents",
+            # ETag / Last-Modified per URL, so `watch` asks only for what changed.
+            """
+            CREATE TABLE fetch_validators (
+                url TEXT PRIMARY KEY,
+                etag TEXT,
+                last_modified TEXT,
+                updated_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )

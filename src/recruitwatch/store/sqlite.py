@@ -12,9 +12,9 @@ from types import TracebackType
 from typing import Any, Self
 
 from recruitwatch.errors import StoreError
-from recruitwatch.model import Extraction, Figure, Offer, content_hash
+from recruitwatch.model import Document, Extraction, Figure, Offer, content_hash
 from recruitwatch.store import rows
-from recruitwatch.store.base import StoredFailure
+from recruitwatch.store.base import Location, Seen, StoredFailure, Validators
 from recruitwatch.store.schema import MIGRATIONS
 
 logger = logging.getLogger(__name__)
@@ -183,11 +183,12 @@ class SQLiteStore:
         execute = self._connection.execute
         try:
             with _transaction(self._connection):
-                if execute("SELECT 1 FROM documents WHERE content_hash = ?", (digest,)).fetchone():
+                if self._add_location(document, digest) != "new":
                     return False
                 # A changed version of a known document: the cascade drops its old records.
                 execute("DELETE FROM documents WHERE id = ?", (document.id,))
                 execute(rows.INSERT_DOCUMENT, rows.document_values(document, digest, _now()))
+                self._add_location(document, digest)
                 self._connection.executemany(
                     rows.INSERT_OFFER,
                     [rows.offer_values(document.id, offer) for offer in extraction.offers],
@@ -199,6 +200,63 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
         return True
+
+    def record_location(self, document: Document) -> Seen:
+        digest = document.content_hash or content_hash(document.text)
+        try:
+            with _transaction(self._connection):
+                return self._add_location(document, digest)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot record location: {exc}", source=document.id) from exc
+
+    def _add_location(self, document: Document, digest: str) -> Seen:
+        # Inside the caller's transaction.
+        found = self._connection.execute(
+            "SELECT id FROM documents WHERE content_hash = ?", (digest,)
+        ).fetchone()
+        if found is None:
+            return "new"
+        added = self._connection.execute(
+            "INSERT OR IGNORE INTO document_locations"
+            " (document_id, location_id, source, url, first_seen) VALUES (?, ?, ?, ?, ?)",
+            (found["id"], document.id, document.source, document.url, _now()),
+        )
+        return "duplicate" if added.rowcount else "same"
+
+    def list_locations(self, doc_id: str) -> list[Location]:
+        found = self._select(
+            "SELECT * FROM document_locations WHERE document_id = ? ORDER BY id", (doc_id,)
+        )
+        return [
+            Location(
+                document_id=row["document_id"],
+                location_id=row["location_id"],
+                source=row["source"],
+                url=row["url"],
+                first_seen=row["first_seen"],
+            )
+            for row in found
+        ]
+
+    def knows_url(self, url: str) -> bool:
+        return bool(self._select("SELECT 1 FROM document_locations WHERE url = ? LIMIT 1", (url,)))
+
+    def get_validators(self, url: str) -> Validators | None:
+        found = self._select("SELECT * FROM fetch_validators WHERE url = ?", (url,))
+        if not found:
+            return None
+        return Validators(etag=found[0]["etag"], last_modified=found[0]["last_modified"])
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        try:
+            with _transaction(self._connection):
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO fetch_validators"
+                    " (url, etag, last_modified, updated_at) VALUES (?, ?, ?, ?)",
+                    (url, validators.etag, validators.last_modified, _now()),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot save fetch validators: {exc}", source=url) from exc
 
     def record_failure(self, source: str, stage: str, reason: str) -> None:
         try:
