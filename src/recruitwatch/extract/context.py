@@ -7,7 +7,7 @@ once per document rather than once per amount.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
@@ -48,13 +48,8 @@ class Cues(Generic[Item]):
     def within(self, start: int, end: int) -> list[Item]:
         """Matches lying wholly inside [start, end)."""
         first = bisect_left(self.starts, start)
-        found: list[Item] = []
-        for item in self.items[first:]:
-            if item.start >= end:
-                break
-            if item.end <= end:
-                found.append(item)
-        return found
+        last = bisect_left(self.starts, end, first)
+        return [item for item in self.items[first:last] if item.end <= end]
 
     def any_within(self, start: int, end: int) -> bool:
         return bool(self.within(start, end))
@@ -103,13 +98,14 @@ def _payer_mentions(text: str, vocab: Vocabulary) -> tuple[list[Mention], list[M
             if verb is not None and text[match.end : match.end + 1] == " ":
                 continue
         places.append(Mention(match.start, match.end, match.label, match.label))
-    overlapping = {(place.start, place.end) for place in places}
-    payers = [
-        payer
-        for payer in payers
-        if not any(start <= payer.start < end for start, end in overlapping)
-    ]
-    return payers + places, places
+    # A place name inside a payer phrase is the place ("Moscow" in "Moscow city"), not both.
+    place_starts = [place.start for place in places]
+
+    def inside_place(payer: Mention) -> bool:
+        index = bisect_right(place_starts, payer.start) - 1
+        return index >= 0 and payer.start < places[index].end
+
+    return [payer for payer in payers if not inside_place(payer)] + places, places
 
 
 def _cues(phrases: PhraseSet, text: str) -> Cues[PhraseMatch]:

@@ -304,8 +304,9 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
             readings.append(reading)
             previous = reading
             kinds_by_sentence[sentence_index] = reading.kind
+    setting = _setting_region(context, readings)
     return _deduplicate(
-        [(_offer(context, reading, doc_id, readings), reading) for reading in readings]
+        [(_offer(context, reading, doc_id, setting), reading) for reading in readings]
     )
 
 
@@ -322,18 +323,16 @@ def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | 
     return setting.pop() if len(setting) == 1 else None
 
 
-def _offer(
-    context: DocumentContext, reading: Reading, doc_id: str, readings: list[Reading]
-) -> Offer:
+def _offer(context: DocumentContext, reading: Reading, doc_id: str, setting: str | None) -> Offer:
     money, sentence = reading.money, reading.sentence
     if reading.payer is not None:
         offered_by, region = reading.payer.label, reading.payer.region or "Russia"
         if region == SETTING:
-            region = _setting_region(context, readings) or "Russian regions"
+            region = setting or "Russian regions"
     else:
         offered_by, region = FALLBACK_PAYER.get(reading.kind, DEFAULT_PAYER), "Russia"
     if offered_by == DEFAULT_PAYER:
-        region = _setting_region(context, readings) or region
+        region = setting or region
     usd = money.amount if money.currency == "USD" else None
     usd = usd or next((amount for code, amount in money.conversions if code == "USD"), None)
     military_here = context.service_cues.any_within(sentence.span.start, sentence.span.end)
@@ -386,9 +385,29 @@ def _deduplicate(pairs: list[tuple[Offer, Reading]]) -> list[Offer]:
         )
 
     kept: list[tuple[Offer, Reading]] = []
+    # Indexes keep this linear: a long channel dump has thousands of amounts.
+    by_value: dict[tuple[float, float | None, str], list[tuple[Offer, Reading]]] = {}
+    by_payer: dict[tuple[float, float | None, str, str | None], list[tuple[Offer, Reading]]] = {}
+    unpaid: dict[tuple[float, float | None, str], list[tuple[Offer, Reading]]] = {}
+    converted_by_kind: dict[str, list[tuple[Offer, Reading]]] = {}
     for pair in sorted(pairs, key=richness):
-        if not any(_same_offer(pair, other) for other in kept):
-            kept.append(pair)
+        offer, reading = pair
+        key = (offer.amount, offer.amount_max, offer.currency)
+        if reading.payer is None:
+            candidates = by_value.get(key, [])
+        else:
+            candidates = by_payer.get((*key, offer.offered_by), []) + unpaid.get(key, [])
+        if offer.currency == "USD":
+            candidates = candidates + converted_by_kind.get(offer.kind, [])
+        if any(_same_offer(pair, other) for other in candidates):
+            continue
+        kept.append(pair)
+        by_value.setdefault(key, []).append(pair)
+        by_payer.setdefault((*key, offer.offered_by), []).append(pair)
+        if reading.payer is None:
+            unpaid.setdefault(key, []).append(pair)
+        if offer.currency != "USD" and offer.usd_stated is not None:
+            converted_by_kind.setdefault(offer.kind, []).append(pair)
     return sorted(
         (offer for offer, _ in _fold_headline_dollars(kept)),
         key=lambda o: (o.evidence.start, o.evidence.value_start),
