@@ -20,7 +20,7 @@ from _factories import fake_extract
 from recruitwatch import pipeline
 from recruitwatch.cli import app
 
-COMMANDS = ("extract", "ingest", "offers", "figures", "show", "errors", "demo", "eval")
+COMMANDS = ("extract", "ingest", "offers", "figures", "show", "errors", "demo", "eval", "watch")
 
 
 @pytest.fixture(autouse=True)

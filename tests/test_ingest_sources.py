@@ -19,8 +19,9 @@ from recruitwatch.cli import app
 from recruitwatch.ingest import Failure, find_sources, iter_documents
 from recruitwatch.ingest.ids import url_id
 from recruitwatch.ingest.sniff import sniff
-from recruitwatch.model import Document
+from recruitwatch.model import Document, content_hash
 from recruitwatch.store import open_store
+from recruitwatch.store.schema import MIGRATIONS
 
 
 @pytest.fixture(autouse=True)
@@ -153,17 +154,23 @@ def test_changed_document_is_updated_and_re_extracted(tmp_path: Path) -> None:
         assert len(store.list_locations("page")) == 1
 
 
-def test_migration_keeps_existing_documents_locations(tmp_path: Path) -> None:
+def test_migration_gives_existing_documents_their_location(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    path = tmp_path / "doc.txt"
-    path.write_text("Doc\n\nPays 100 roubles.\n", encoding="utf-8")
-    assert run("ingest", path, "--db", db).exit_code == 0
-    with sqlite3.connect(db) as connection:  # back to a version-1 database
-        connection.execute("DROP TABLE document_locations")
-        connection.execute("DROP TABLE fetch_validators")
-        connection.execute("DELETE FROM migrations WHERE version > 1")
-    again = run("ingest", path, "--db", db)
-    assert "ingested 0, unchanged 1, 0 failed" in again.stdout
+    with sqlite3.connect(db) as connection:  # a database as version 1 left it
+        for statement in MIGRATIONS[0].statements:
+            connection.execute(statement)
+        connection.execute(
+            "CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        )
+        connection.execute("INSERT INTO migrations VALUES (1, 'v1', '2024-01-01')")
+        connection.execute(
+            "INSERT INTO documents VALUES ('doc', 'doc.txt', NULL, 'Doc', NULL, 'en',"
+            " 'Doc\n\nPays 100 roubles.\n', ?, '2024-01-01')",
+            (content_hash("Doc\n\nPays 100 roubles.\n"),),
+        )
+    with open_store(db) as store:
+        (place,) = store.list_locations("doc")
+    assert (place.location_id, place.source, place.url) == ("doc", "doc.txt", None)
 
 
 def test_cli_ingest_urls_with_failures_listed(tmp_path: Path) -> None:
@@ -206,3 +213,11 @@ def test_ingest_help_names_every_source() -> None:
         "--allow-private",
     ):
         assert word in text
+
+
+def test_text_files_get_their_language_detected(tmp_path: Path) -> None:
+    path = tmp_path / "ru.txt"
+    path.write_text("Выплаты\n\nДобровольцам обещают 500 тысяч рублей при подписании.\n", "utf-8")
+    (doc,) = list(iter_documents(find_sources([path])))
+    assert isinstance(doc, Document)
+    assert doc.language == "ru"

@@ -4,7 +4,8 @@ RecruitwatchError
 ├── InputError          a source could not be read (empty, binary, too big, bad encoding)
 ├── StoreError          the database could not be opened, migrated or written
 ├── CorpusError         an eval corpus is missing files or has malformed lines
-└── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
+├── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
+└── RatesError          an exchange-rate snapshot or the CBR API could not be read
 """
 
 from __future__ import annotations
@@ -36,3 +37,7 @@ class CorpusError(RecruitwatchError):
 
 class LanguageDataError(RecruitwatchError):
     """A language vocabulary file is missing or invalid."""
+
+
+class RatesError(RecruitwatchError):
+    """Exchange rates could not be read, fetched or written."""

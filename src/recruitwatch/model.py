@@ -104,9 +104,14 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
+    """A document and its records; the notes (dates, conversions, checks) are the normalise
+    stage's, one per record in the same order, and empty until it has run."""
+
     document: Document
     offers: list[Offer] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    offer_notes: list[OfferNotes] = field(default_factory=list)
+    figure_notes: list[FigureNotes] = field(default_factory=list)
 
 
 def to_jsonable(record: Offer | Figure | Document | Evidence) -> dict[str, Any]:
@@ -121,3 +126,161 @@ def to_jsonable(record: Offer | Figure | Document | Evidence) -> dict[str, Any]:
         return value
 
     return {key: convert(value) for key, value in raw.items()}
+
+
+# --- what the normalise stage adds to a record ----------------------------------------------
+
+DatePrecision = Literal["day", "week", "month", "season", "year"]
+CheckStatus = Literal["ok", "flag", "n/a"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDate:
+    """The date a record refers to: the first day of its period, and how precise it is.
+
+    `phrase` is the words in the evidence sentence it was read from (None: the document date);
+    `value` is None when no date is known, and `reason` says why."""
+
+    value: date | None
+    precision: DatePrecision | None
+    phrase: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """`value` units of the target currency for one unit of the source currency."""
+
+    value: float
+    date: date
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """An amount in `currency` (USD or RUB), or None with the reason there is no rate."""
+
+    currency: str
+    amount: float | None
+    amount_max: float | None = None
+    rate: Rate | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One test of a record against something independent of the text (an official rate,
+    arithmetic, the calendar). `stated`/`expected`/`deviation` hold the numbers compared."""
+
+    name: str
+    status: CheckStatus
+    detail: str
+    stated: float | None = None
+    expected: float | None = None
+    deviation: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferNotes:
+    date: RecordDate
+    usd: Conversion
+    rub: Conversion
+    checks: list[Check] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureNotes:
+    date: RecordDate
+    checks: list[Check] = field(default_factory=list)
+
+
+# --- what the link stage finds across documents ---------------------------------------------
+
+RecordType = Literal["offer", "figure"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A line crediting another outlet: "Source: Insider", "according to a report by ANBLE"."""
+
+    doc_id: str
+    name: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    """One copy or rewrite; `similarity` is its estimated word-shingle Jaccard with the origin,
+    `misattribution` says why its credit line does not match the origin's, if it does not."""
+
+    doc_id: str
+    published: date | None
+    similarity: float
+    misattribution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Copies and rewrites of one story; `origin` is the earliest published member."""
+
+    id: int
+    origin: str
+    members: list[ClusterMember]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A stored offer or figure reduced to what it claims, for matching across documents:
+    `kind` is the offer kind or "figure", `unit` the currency or figure unit, `who` the payer
+    or the figure's source, `about` the target or subject."""
+
+    record: RecordType
+    record_id: int
+    doc_id: str
+    kind: str
+    unit: str
+    value: float
+    who: str | None
+    about: str | None
+    when: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One thing stated by one or more documents; copies from one rewrite cluster count once
+    in `independent_sources`."""
+
+    id: int
+    record: RecordType
+    kind: str
+    unit: str
+    value: float
+    who: str | None
+    about: str | None
+    first: date | None
+    last: date | None
+    statements: list[Statement]
+    sources: list[str]
+    independent_sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two claims about the same payer (or subject) and kind in one period, with different
+    values."""
+
+    id: int
+    first: int
+    second: int
+    period: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    clusters: list[Cluster] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)

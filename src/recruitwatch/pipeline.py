@@ -1,6 +1,10 @@
 """One path from sources to stored records, the same for one document and for a batch.
 
-    locations -> ingest.find_sources -> ingest.iter_documents -> extract_document -> store
+    locations -> ingest.find_sources -> ingest.iter_documents -> extract_document
+              -> normalise (dates, official-rate conversions, checks) -> store
+
+Linking across documents (rewrite clusters, claims, conflicts) is `link.link_store`, run over
+the whole store after a batch.
 
 A document whose text is already stored (same content hash) is not extracted again: the store
 only notes where this copy was found. A source that fails at any stage becomes a Failure
@@ -11,13 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from recruitwatch.errors import RecruitwatchError, StoreError
 from recruitwatch.extract import extract_document
 from recruitwatch.ingest import Failure, Input, ReadOptions, Source, find_sources, iter_documents
 from recruitwatch.model import Document, Extraction
+from recruitwatch.normalise import Normaliser
 from recruitwatch.store import Store
 
 logger = logging.getLogger(__name__)
@@ -41,12 +47,38 @@ class IngestReport:
         return not self.failed
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentDefaults:
+    """Metadata for documents whose source gives none, e.g. a plain text file with no
+    `Published:` line (`ingest --published 2023-08-07`)."""
+
+    published: date | None = None
+    url: str | None = None
+    title: str | None = None
+
+    def fill(self, document: Document) -> Document:
+        return replace(
+            document,
+            published=document.published or self.published,
+            url=document.url or self.url,
+            title=document.title or self.title,
+        )
+
+
 def extract_paths(
-    paths: Iterable[Path | str], *, options: ReadOptions | None = None
+    paths: Iterable[Path | str],
+    *,
+    options: ReadOptions | None = None,
+    normaliser: Normaliser | None = None,
+    defaults: DocumentDefaults | None = None,
 ) -> Iterator[Extraction | Failure]:
     """One Extraction or Failure per document found in `paths`, without a store."""
+    normalise = normaliser or Normaliser()
     for item in iter_documents(find_sources(paths), options=options):
-        yield item if isinstance(item, Failure) else _extract(item)
+        if isinstance(item, Failure):
+            yield item
+        else:
+            yield _extract(defaults.fill(item) if defaults else item, normalise)
 
 
 def ingest_paths(
@@ -55,13 +87,17 @@ def ingest_paths(
     *,
     options: ReadOptions | None = None,
     progress: Progress | None = None,
+    normaliser: Normaliser | None = None,
+    defaults: DocumentDefaults | None = None,
 ) -> IngestReport:
     """Read, extract and save every document in `paths` (files, folders, URLs, `-`);
     failures are recorded, not raised."""
     sources = find_sources(paths)
     total = len(sources) if all(_single(source) for source in sources) else None
     items = iter_documents(sources, options=options)
-    return ingest_documents(items, store, progress=progress, total=total)
+    return ingest_documents(
+        items, store, progress=progress, total=total, normaliser=normaliser, defaults=defaults
+    )
 
 
 def ingest_documents(
@@ -70,20 +106,23 @@ def ingest_documents(
     *,
     progress: Progress | None = None,
     total: int | None = None,
+    normaliser: Normaliser | None = None,
+    defaults: DocumentDefaults | None = None,
 ) -> IngestReport:
-    """Extract and save documents not stored yet; note new places of known texts."""
+    """Extract, normalise and save documents not stored yet; note new places of known texts."""
     report = IngestReport()
+    normalise = normaliser or Normaliser()
     for done, item in enumerate(items, start=1):
         if isinstance(item, Failure):
             _record(store, report, item)
         else:
-            _save(store, report, item)
+            _save(store, report, defaults.fill(item) if defaults else item, normalise)
         if progress is not None:
             progress(done, total if total is not None and done <= total else None, item.source)
     return report
 
 
-def _save(store: Store, report: IngestReport, document: Document) -> None:
+def _save(store: Store, report: IngestReport, document: Document, normalise: Normaliser) -> None:
     try:
         seen = store.record_location(document)
         if seen == "same":
@@ -92,7 +131,7 @@ def _save(store: Store, report: IngestReport, document: Document) -> None:
         if seen == "duplicate":
             report.duplicates += 1
             return
-        extraction = _extract(document)
+        extraction = _extract(document, normalise)
         if isinstance(extraction, Failure):
             _record(store, report, extraction)
         elif store.save_extraction(extraction):
@@ -103,9 +142,9 @@ def _save(store: Store, report: IngestReport, document: Document) -> None:
         _record(store, report, Failure(document.source, exc.args[0], "store"))
 
 
-def _extract(document: Document) -> Extraction | Failure:
+def _extract(document: Document, normalise: Normaliser) -> Extraction | Failure:
     try:
-        return extract_document(document)
+        extraction = extract_document(document)
     except RecruitwatchError as exc:
         return Failure(document.source, exc.args[0], "extract")
     except Exception as exc:
@@ -113,6 +152,16 @@ def _extract(document: Document) -> Extraction | Failure:
         # become that document's failure, not end the batch. The traceback goes to the log.
         logger.exception("extractor failed on %s", document.source)
         return Failure(document.source, f"extractor error: {type(exc).__name__}: {exc}", "extract")
+    try:
+        return normalise(extraction)
+    except RecruitwatchError as exc:
+        return Failure(document.source, exc.args[0], "normalise")
+    except Exception as exc:
+        # Date parsing runs over untrusted text too: same rule as for the extractor.
+        logger.exception("normalise failed on %s", document.source)
+        return Failure(
+            document.source, f"normalise error: {type(exc).__name__}: {exc}", "normalise"
+        )
 
 
 def _record(store: Store, report: IngestReport, failure: Failure) -> None:

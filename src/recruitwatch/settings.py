@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,17 @@ DEFAULT_DB = Path("recruitwatch.db")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # A Telegram channel's whole history, a feed or a JSON Lines dump is parsed in memory at once.
 DEFAULT_MAX_EXPORT_BYTES = 512 * 1024 * 1024
+# A stated conversion further than this from the official rate is flagged: news rounds and uses
+# the rate of a day or two before, which stays within a few percent.
+DEFAULT_TOLERANCE = 0.07
+# Offers repeated within this many days are one claim; a month plus slack for late reporting.
+DEFAULT_CLAIM_WINDOW_DAYS = 45
+
+
+def default_rates_file(env: Mapping[str, str]) -> Path:
+    """Where `rates update` writes its snapshot: one per user, shared by every database."""
+    data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "recruitwatch" / "cbr_rates.csv.gz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +33,9 @@ class Settings:
     db: Path = DEFAULT_DB
     max_document_bytes: int = DEFAULT_MAX_BYTES
     max_export_bytes: int = DEFAULT_MAX_EXPORT_BYTES
+    rates_file: Path | None = None
+    conversion_tolerance: float = DEFAULT_TOLERANCE
+    claim_window_days: int = DEFAULT_CLAIM_WINDOW_DAYS
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -28,8 +43,14 @@ class Settings:
         db = env.get(f"{ENV_PREFIX}DB")
         max_bytes = env.get(f"{ENV_PREFIX}MAX_DOCUMENT_BYTES")
         max_export = env.get(f"{ENV_PREFIX}MAX_EXPORT_BYTES")
+        rates = env.get(f"{ENV_PREFIX}RATES_FILE")
+        tolerance = env.get(f"{ENV_PREFIX}CONVERSION_TOLERANCE")
+        window = env.get(f"{ENV_PREFIX}CLAIM_WINDOW_DAYS")
         return cls(
             db=Path(db) if db else DEFAULT_DB,
             max_document_bytes=int(max_bytes) if max_bytes else DEFAULT_MAX_BYTES,
             max_export_bytes=int(max_export) if max_export else DEFAULT_MAX_EXPORT_BYTES,
+            rates_file=Path(rates) if rates else default_rates_file(env),
+            conversion_tolerance=float(tolerance) if tolerance else DEFAULT_TOLERANCE,
+            claim_window_days=int(window) if window else DEFAULT_CLAIM_WINDOW_DAYS,
         )

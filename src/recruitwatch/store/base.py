@@ -7,7 +7,19 @@ from datetime import date
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
-from recruitwatch.model import Document, Extraction, Figure, Offer
+from recruitwatch.model import (
+    Attribution,
+    Claim,
+    Cluster,
+    Conflict,
+    Document,
+    Extraction,
+    Figure,
+    Links,
+    Offer,
+    OfferNotes,
+    Statement,
+)
 
 # What the store knows of a document's text: nothing yet, this very place, or another place.
 Seen = Literal["new", "same", "duplicate"]
@@ -102,8 +114,45 @@ class Store(Protocol):
         ...
 
     def get_document(self, doc_id: str) -> Extraction | None:
-        """The stored document with its offers and figures, or None when the id is unknown."""
+        """The stored document with its offers and figures (and their notes, when normalised),
+        or None when the id is unknown."""
         ...
+
+    def query_noted_offers(
+        self,
+        *,
+        kind: str | None = None,
+        currency: str | None = None,
+        target: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[tuple[Offer, OfferNotes | None]]:
+        """As `query_offers`, each offer with its notes (None if stored before normalise)."""
+        ...
+
+    def list_documents(self) -> list[Document]:
+        """Every stored document, with its text, by id."""
+        ...
+
+    def list_statements(self) -> list[Statement]:
+        """Every stored offer and figure, reduced to what it claims, for the link stage."""
+        ...
+
+    def save_links(self, links: Links) -> None:
+        """Replace every stored cluster, credit line, claim and conflict in one transaction."""
+        ...
+
+    def list_clusters(self, doc_id: str | None = None) -> list[Cluster]:
+        """Rewrite clusters (only the one holding `doc_id`, when given)."""
+        ...
+
+    def list_attributions(self, doc_id: str) -> list[Attribution]: ...
+
+    def list_claims(self, doc_id: str | None = None) -> list[Claim]:
+        """Claims, most independent sources first (only those `doc_id` states, when given)."""
+        ...
+
+    def list_conflicts(self) -> list[Conflict]: ...
 
     def close(self) -> None: ...
 

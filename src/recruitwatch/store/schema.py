@@ -124,4 +124,119 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=4,
+        name="normalise notes (dates, conversions, checks) and links (clusters, claims)",
+        statements=(
+            # IF NOT EXISTS: a database whose migrations table was rolled back by hand can
+            # re-run this migration. Notes on one record are written with it by
+            # save_extraction and dropped with it by the cascade; exactly one of offer_id and
+            # figure_id is set.
+            """
+            CREATE TABLE IF NOT EXISTS record_dates (
+                offer_id INTEGER UNIQUE REFERENCES offers (id) ON DELETE CASCADE,
+                figure_id INTEGER UNIQUE REFERENCES figures (id) ON DELETE CASCADE,
+                date TEXT,
+                precision TEXT CHECK (precision IN ('day', 'week', 'month', 'season', 'year')),
+                phrase TEXT,
+                reason TEXT,
+                CHECK ((offer_id IS NULL) <> (figure_id IS NULL))
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS conversions (
+                offer_id INTEGER NOT NULL REFERENCES offers (id) ON DELETE CASCADE,
+                currency TEXT NOT NULL,
+                amount REAL,
+                amount_max REAL,
+                rate REAL,
+                rate_date TEXT,
+                rate_source TEXT,
+                reason TEXT,
+                PRIMARY KEY (offer_id, currency),
+                CHECK ((amount IS NULL) <> (reason IS NULL))
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS checks (
+                id INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                offer_id INTEGER REFERENCES offers (id) ON DELETE CASCADE,
+                figure_id INTEGER REFERENCES figures (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('ok', 'flag', 'n/a')),
+                detail TEXT NOT NULL,
+                stated REAL,
+                expected REAL,
+                deviation REAL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS checks_document ON checks (document_id)",
+            "CREATE INDEX IF NOT EXISTS checks_offer ON checks (offer_id)",
+            "CREATE INDEX IF NOT EXISTS checks_figure ON checks (figure_id)",
+            # Links across documents, replaced as a whole each time the link stage runs.
+            """
+            CREATE TABLE IF NOT EXISTS clusters (
+                id INTEGER PRIMARY KEY,
+                origin TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS cluster_members (
+                document_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+                cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
+                similarity REAL NOT NULL,
+                misattribution TEXT
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS cluster_members_cluster ON cluster_members (cluster_id)",
+            """
+            CREATE TABLE IF NOT EXISTS attributions (
+                id INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                start INTEGER NOT NULL,
+                end INTEGER NOT NULL,
+                text TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS attributions_document ON attributions (document_id)",
+            """
+            CREATE TABLE IF NOT EXISTS claims (
+                id INTEGER PRIMARY KEY,
+                record TEXT NOT NULL CHECK (record IN ('offer', 'figure')),
+                kind TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                value REAL NOT NULL,
+                who TEXT,
+                about TEXT,
+                first TEXT,
+                last TEXT,
+                sources INTEGER NOT NULL,
+                independent_sources INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS claim_statements (
+                claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+                document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                offer_id INTEGER REFERENCES offers (id) ON DELETE CASCADE,
+                figure_id INTEGER REFERENCES figures (id) ON DELETE CASCADE,
+                CHECK ((offer_id IS NULL) <> (figure_id IS NULL))
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS claim_statements_claim ON claim_statements (claim_id)",
+            "CREATE INDEX IF NOT EXISTS claim_statements_document"
+            " ON claim_statements (document_id)",
+            """
+            CREATE TABLE IF NOT EXISTS conflicts (
+                id INTEGER PRIMARY KEY,
+                first_claim INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+                second_claim INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+                period TEXT NOT NULL,
+                detail TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from recruitwatch.errors import StoreError
-from recruitwatch.model import Document, Extraction, Figure, Offer, content_hash
-from recruitwatch.store import rows
+from recruitwatch.model import (
+    Attribution,
+    Claim,
+    Cluster,
+    Conflict,
+    Document,
+    Extraction,
+    Figure,
+    Links,
+    Offer,
+    OfferNotes,
+    Statement,
+    content_hash,
+)
+from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Location, Seen, StoredFailure, Validators
 from recruitwatch.store.schema import MIGRATIONS
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # Seconds a writer waits for another writer's lock before giving up with "database is locked".
@@ -189,17 +203,25 @@ class SQLiteStore:
                 execute("DELETE FROM documents WHERE id = ?", (document.id,))
                 execute(rows.INSERT_DOCUMENT, rows.document_values(document, digest, _now()))
                 self._add_location(document, digest)
-                self._connection.executemany(
-                    rows.INSERT_OFFER,
-                    [rows.offer_values(document.id, offer) for offer in extraction.offers],
-                )
-                self._connection.executemany(
-                    rows.INSERT_FIGURE,
-                    [rows.figure_values(document.id, figure) for figure in extraction.figures],
-                )
+                offer_ids = [
+                    self._insert(rows.INSERT_OFFER, rows.offer_values(document.id, offer))
+                    for offer in extraction.offers
+                ]
+                figure_ids = [
+                    self._insert(rows.INSERT_FIGURE, rows.figure_values(document.id, figure))
+                    for figure in extraction.figures
+                ]
+                if extraction.offer_notes or extraction.figure_notes:
+                    notes.insert_notes(self._connection, extraction, offer_ids, figure_ids)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
         return True
+
+    def _insert(self, sql: str, values: tuple[Any, ...]) -> int:
+        # Row by row, not executemany: the notes need each record's id.
+        row_id = self._connection.execute(sql, values).lastrowid
+        assert row_id is not None  # an INSERT always sets it
+        return row_id
 
     def record_location(self, document: Document) -> Seen:
         digest = document.content_hash or content_hash(document.text)
@@ -290,6 +312,30 @@ class SQLiteStore:
         since: date | None = None,
         until: date | None = None,
     ) -> list[Offer]:
+        found = self._offer_rows(kind, currency, target, since, until)
+        return [rows.offer_from_row(row) for row in found]
+
+    def query_noted_offers(
+        self,
+        *,
+        kind: str | None = None,
+        currency: str | None = None,
+        target: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[tuple[Offer, OfferNotes | None]]:
+        found = self._offer_rows(kind, currency, target, since, until)
+        noted = self._read(notes.offer_notes, [row["id"] for row in found])
+        return [(rows.offer_from_row(row), noted.get(row["id"])) for row in found]
+
+    def _offer_rows(
+        self,
+        kind: str | None,
+        currency: str | None,
+        target: str | None,
+        since: date | None,
+        until: date | None,
+    ) -> list[sqlite3.Row]:
         filters = _Filters("offers")
         filters.equal("kind", kind)
         filters.equal("currency", currency.upper() if currency else None)
@@ -299,7 +345,7 @@ class SQLiteStore:
             "SELECT offers.* FROM offers JOIN documents ON documents.id = offers.document_id"
             f"{filters.where()} ORDER BY offers.document_id, offers.id"
         )
-        return [rows.offer_from_row(row) for row in self._select(sql, filters.params)]
+        return self._select(sql, filters.params)
 
     def query_figures(
         self,
@@ -326,11 +372,49 @@ class SQLiteStore:
         document = rows.document_from_row(found[0])
         offers = self._select("SELECT * FROM offers WHERE document_id = ? ORDER BY id", (doc_id,))
         figures = self._select("SELECT * FROM figures WHERE document_id = ? ORDER BY id", (doc_id,))
+        offer_notes = self._read(notes.offer_notes, [row["id"] for row in offers])
+        figure_notes = self._read(notes.figure_notes, [row["id"] for row in figures])
+        # Notes come all or none: a document stored before normalise ran has none.
+        noted = len(offer_notes) == len(offers) and len(figure_notes) == len(figures)
         return Extraction(
             document=document,
             offers=[rows.offer_from_row(item) for item in offers],
             figures=[rows.figure_from_row(item) for item in figures],
+            offer_notes=[offer_notes[row["id"]] for row in offers] if noted else [],
+            figure_notes=[figure_notes[row["id"]] for row in figures] if noted else [],
         )
+
+    def list_documents(self) -> list[Document]:
+        found = self._select("SELECT * FROM documents ORDER BY id", ())
+        return [rows.document_from_row(row) for row in found]
+
+    def list_statements(self) -> list[Statement]:
+        return self._read(notes.statements)
+
+    def save_links(self, links: Links) -> None:
+        try:
+            with _transaction(self._connection):
+                notes.replace_links(self._connection, links)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot save links: {exc}") from exc
+
+    def list_clusters(self, doc_id: str | None = None) -> list[Cluster]:
+        return self._read(notes.clusters, doc_id)
+
+    def list_attributions(self, doc_id: str) -> list[Attribution]:
+        return self._read(notes.attributions, doc_id)
+
+    def list_claims(self, doc_id: str | None = None) -> list[Claim]:
+        return self._read(notes.claims, doc_id)
+
+    def list_conflicts(self) -> list[Conflict]:
+        return self._read(notes.conflicts)
+
+    def _read(self, query: Callable[..., _T], *args: Any) -> _T:
+        try:
+            return query(self._connection, *args)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the database: {exc}") from exc
 
     def _select(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
         try:

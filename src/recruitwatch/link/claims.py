@@ -1,0 +1,170 @@
+"""Claims: one thing stated by several documents; conflicts: claims that cannot both be true.
+
+Statements of the same record type, kind and unit join one claim when their values are within
+1%, their payers (or figure sources) and targets (or subjects) are compatible, and their dates
+are within a window. Sources are counted once per rewrite cluster, so ten copies of one story
+are one independent source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from recruitwatch.model import Claim, Conflict, Statement
+from recruitwatch.settings import DEFAULT_CLAIM_WINDOW_DAYS
+
+# "495,000 rubles" and "$5,200 (495k)" round differently; 1% is rounding, not a new figure.
+VALUE_TOLERANCE = 0.01
+# Words that name the federal military under many spellings: "the Russian army", "the Ministry
+# of Defence", "the defense ministry" are one payer.
+_MILITARY = frozenset({"military", "army", "defence", "defense", "ministry", "armed", "forces"})
+_IGNORED = frozenset({"the", "of", "a", "an", "s"})
+_WORD = re.compile(r"\w+")
+
+
+def party(name: str | None) -> frozenset[str] | None:
+    """A payer, target or subject as a set of words, military synonyms folded to one."""
+    if not name:
+        return None
+    words = {word for word in _WORD.findall(name.casefold()) if word not in _IGNORED}
+    return frozenset("military" if word in _MILITARY else word for word in words) or None
+
+
+def compatible(first: str | None, second: str | None) -> bool:
+    """Unknown is compatible with anything; known names when one's words hold the other's."""
+    a, b = party(first), party(second)
+    return a is None or b is None or a <= b or b <= a
+
+
+def _close(first: float, second: float) -> bool:
+    return abs(first - second) <= VALUE_TOLERANCE * max(abs(first), abs(second))
+
+
+def _within(first: date | None, second: date | None, days: int) -> bool:
+    if first is None or second is None:
+        return first is None and second is None
+    return abs((first - second).days) <= days
+
+
+@dataclass(slots=True)
+class _Open:
+    first: Statement
+    members: list[Statement] = field(default_factory=list)
+
+
+def build_claims(
+    statements: Iterable[Statement],
+    cluster_of: dict[str, int],
+    *,
+    window_days: int = DEFAULT_CLAIM_WINDOW_DAYS,
+) -> list[Claim]:
+    """Group statements into claims; `cluster_of` maps a document id to its rewrite cluster."""
+    ordered = sorted(
+        statements,
+        key=lambda s: (s.record, s.kind, s.unit, s.value, s.when or date.min, s.doc_id),
+    )
+    groups: list[_Open] = []
+    active: list[_Open] = []
+    for statement in ordered:
+        key = (statement.record, statement.kind, statement.unit)
+        # Sorted by value: a group whose first value is more than 1% below is closed for good.
+        active = [
+            g
+            for g in active
+            if (g.first.record, g.first.kind, g.first.unit) == key
+            and _close(g.first.value, statement.value)
+        ]
+        home = next((g for g in active if _joins(g, statement, window_days)), None)
+        if home is None:
+            home = _Open(statement)
+            groups.append(home)
+            active.append(home)
+        home.members.append(statement)
+    return [_claim(index, group, cluster_of) for index, group in enumerate(groups, start=1)]
+
+
+def _joins(group: _Open, statement: Statement, window_days: int) -> bool:
+    return all(
+        compatible(member.who, statement.who)
+        and compatible(member.about, statement.about)
+        and _within(member.when, statement.when, window_days)
+        for member in group.members
+    )
+
+
+def _claim(claim_id: int, group: _Open, cluster_of: dict[str, int]) -> Claim:
+    members = group.members
+    sources = sorted({member.doc_id for member in members})
+    independent = len({cluster_of.get(doc, doc) for doc in sources})
+    dates = [member.when for member in members if member.when is not None]
+    first = group.first
+    return Claim(
+        id=claim_id,
+        record=first.record,
+        kind=first.kind,
+        unit=first.unit,
+        value=first.value,
+        who=_most_common(member.who for member in members),
+        about=_most_common(member.about for member in members),
+        first=min(dates, default=None),
+        last=max(dates, default=None),
+        statements=members,
+        sources=sources,
+        independent_sources=independent,
+    )
+
+
+def _most_common(names: Iterable[str | None]) -> str | None:
+    counted = Counter(name for name in names if name)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
+    """Pairs of claims of one kind and unit, about the same payer (offers) or subject
+    (figures), in overlapping calendar months, whose values differ by more than 1%."""
+    by_key: dict[tuple[str, str, str], list[Claim]] = {}
+    for claim in claims:
+        by_key.setdefault((claim.record, claim.kind, claim.unit), []).append(claim)
+    conflicts: list[Conflict] = []
+    for group in by_key.values():
+        for i, first in enumerate(group):
+            for second in group[i + 1 :]:
+                period = _shared_period(first, second)
+                if period and _same_party(first, second) and not _close(first.value, second.value):
+                    detail = (
+                        f"{first.kind} {first.value:,.0f} {first.unit} ({', '.join(first.sources)})"
+                        f" vs {second.value:,.0f} {second.unit} ({', '.join(second.sources)})"
+                        f" for {first.who or first.about} in {period}"
+                    )
+                    conflicts.append(
+                        Conflict(len(conflicts) + 1, first.id, second.id, period, detail)
+                    )
+    return conflicts
+
+
+def _same_party(first: Claim, second: Claim) -> bool:
+    # An offer conflicts only when both name the payer; a figure when both name its subject.
+    named = (first.who, second.who) if first.record == "offer" else (first.about, second.about)
+    if named[0] is None or named[1] is None:
+        return False
+    return compatible(first.who, second.who) and compatible(first.about, second.about)
+
+
+def _shared_period(first: Claim, second: Claim) -> str | None:
+    """The first calendar month both claims' date ranges touch, as YYYY-MM."""
+    if None in (first.first, first.last, second.first, second.last):
+        return None
+    assert first.first and first.last and second.first and second.last  # for mypy
+    start = max(_month(first.first), _month(second.first))
+    end = min(_month(first.last), _month(second.last))
+    if start > end:
+        return None
+    return f"{start // 12}-{start % 12 + 1:02d}"
+
+
+def _month(day: date) -> int:
+    return day.year * 12 + day.month - 1

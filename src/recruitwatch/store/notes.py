@@ -1,0 +1,403 @@
+"""SQL for what normalise and link add: record notes (dates, conversions, checks) and links
+(clusters, credit lines, claims, conflicts). Functions over a connection, called by the SQLite
+store inside its own transactions; the tables are in schema.py (migration 4)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Literal, cast
+
+from recruitwatch.model import (
+    Attribution,
+    Check,
+    CheckStatus,
+    Claim,
+    Cluster,
+    ClusterMember,
+    Conflict,
+    Conversion,
+    DatePrecision,
+    Extraction,
+    FigureNotes,
+    Links,
+    OfferNotes,
+    Rate,
+    RecordDate,
+    RecordType,
+    Statement,
+)
+
+# Old SQLite builds allow 999 bound parameters in one statement.
+_CHUNK = 500
+_NO_RATE = "no rate: not normalised (stored before the normalise stage ran)"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def insert_notes(
+    connection: sqlite3.Connection,
+    extraction: Extraction,
+    offer_ids: Sequence[int],
+    figure_ids: Sequence[int],
+) -> None:
+    doc_id = extraction.document.id
+    execute = connection.execute
+    for offer_id, notes in zip(offer_ids, extraction.offer_notes, strict=True):
+        _insert_date(connection, "offer_id", offer_id, notes.date)
+        for conversion in (notes.usd, notes.rub):
+            rate = conversion.rate
+            execute(
+                "INSERT INTO conversions (offer_id, currency, amount, amount_max, rate,"
+                " rate_date, rate_source, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    offer_id,
+                    conversion.currency,
+                    conversion.amount,
+                    conversion.amount_max,
+                    rate.value if rate else None,
+                    _iso(rate.date) if rate else None,
+                    rate.source if rate else None,
+                    conversion.reason,
+                ),
+            )
+        _insert_checks(connection, doc_id, "offer_id", offer_id, notes.checks)
+    for figure_id, figure_notes in zip(figure_ids, extraction.figure_notes, strict=True):
+        _insert_date(connection, "figure_id", figure_id, figure_notes.date)
+        _insert_checks(connection, doc_id, "figure_id", figure_id, figure_notes.checks)
+
+
+def _insert_date(
+    connection: sqlite3.Connection, column: str, record_id: int, record_date: RecordDate
+) -> None:
+    # `column` is one of two fixed names, never input.
+    connection.execute(
+        f"INSERT INTO record_dates ({column}, date, precision, phrase, reason)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            record_id,
+            _iso(record_date.value),
+            record_date.precision,
+            record_date.phrase,
+            record_date.reason,
+        ),
+    )
+
+
+def _insert_checks(
+    connection: sqlite3.Connection,
+    doc_id: str,
+    column: str,
+    record_id: int,
+    checks: Sequence[Check],
+) -> None:
+    connection.executemany(
+        f"INSERT INTO checks (document_id, {column}, name, status, detail, stated, expected,"
+        " deviation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (doc_id, record_id, c.name, c.status, c.detail, c.stated, c.expected, c.deviation)
+            for c in checks
+        ],
+    )
+
+
+def _select_in(connection: sqlite3.Connection, sql: str, ids: Sequence[Any]) -> list[sqlite3.Row]:
+    """Rows of `sql` (which has one `{marks}` placeholder) for ids, a chunk at a time."""
+    found: list[sqlite3.Row] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        found += connection.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk).fetchall()
+    return found
+
+
+def _record_dates(
+    connection: sqlite3.Connection, column: str, ids: Sequence[int]
+) -> dict[int, RecordDate]:
+    rows = _select_in(connection, f"SELECT * FROM record_dates WHERE {column} IN ({{marks}})", ids)
+    return {
+        row[column]: RecordDate(
+            _date(row["date"]),
+            cast(DatePrecision | None, row["precision"]),  # the schema's CHECK admits only these
+            row["phrase"],
+            row["reason"],
+        )
+        for row in rows
+    }
+
+
+def _checks(
+    connection: sqlite3.Connection, column: str, ids: Sequence[int]
+) -> dict[int, list[Check]]:
+    rows = _select_in(
+        connection, f"SELECT * FROM checks WHERE {column} IN ({{marks}}) ORDER BY id", ids
+    )
+    found: dict[int, list[Check]] = {}
+    for row in rows:
+        found.setdefault(row[column], []).append(
+            Check(
+                row["name"],
+                cast(CheckStatus, row["status"]),  # the schema's CHECK admits only these
+                row["detail"],
+                row["stated"],
+                row["expected"],
+                row["deviation"],
+            )
+        )
+    return found
+
+
+def offer_notes(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OfferNotes]:
+    """The notes of each offer id that has them (offers stored before normalise have none)."""
+    dates = _record_dates(connection, "offer_id", ids)
+    checks = _checks(connection, "offer_id", ids)
+    conversions: dict[tuple[int, str], Conversion] = {}
+    for row in _select_in(connection, "SELECT * FROM conversions WHERE offer_id IN ({marks})", ids):
+        rate = None
+        if row["rate"] is not None:
+            rate = Rate(row["rate"], date.fromisoformat(row["rate_date"]), row["rate_source"])
+        conversions[(row["offer_id"], row["currency"])] = Conversion(
+            row["currency"], row["amount"], row["amount_max"], rate, row["reason"]
+        )
+    return {
+        offer_id: OfferNotes(
+            date=when,
+            usd=conversions.get((offer_id, "USD"), Conversion("USD", None, reason=_NO_RATE)),
+            rub=conversions.get((offer_id, "RUB"), Conversion("RUB", None, reason=_NO_RATE)),
+            checks=checks.get(offer_id, []),
+        )
+        for offer_id, when in dates.items()
+    }
+
+
+def figure_notes(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, FigureNotes]:
+    dates = _record_dates(connection, "figure_id", ids)
+    checks = _checks(connection, "figure_id", ids)
+    return {
+        figure_id: FigureNotes(date=when, checks=checks.get(figure_id, []))
+        for figure_id, when in dates.items()
+    }
+
+
+def statements(connection: sqlite3.Connection) -> list[Statement]:
+    """Every stored offer and figure as a statement, dated by its record date or else its
+    document's publication date."""
+    offers = connection.execute(
+        "SELECT offers.id, offers.document_id, kind, currency, amount, offered_by, target,"
+        " COALESCE(offers.date, documents.published) AS day"
+        " FROM offers JOIN documents ON documents.id = offers.document_id ORDER BY offers.id"
+    ).fetchall()
+    figures = connection.execute(
+        "SELECT figures.id, figures.document_id, unit, quantity, figures.source, subject,"
+        " COALESCE(figures.date, documents.published) AS day"
+        " FROM figures JOIN documents ON documents.id = figures.document_id ORDER BY figures.id"
+    ).fetchall()
+    return [
+        Statement(
+            "offer",
+            row["id"],
+            row["document_id"],
+            row["kind"],
+            row["currency"],
+            row["amount"],
+            row["offered_by"],
+            row["target"],
+            _date(row["day"]),
+        )
+        for row in offers
+    ] + [
+        Statement(
+            "figure",
+            row["id"],
+            row["document_id"],
+            "figure",
+            row["unit"],
+            row["quantity"],
+            row["source"],
+            row["subject"],
+            _date(row["day"]),
+        )
+        for row in figures
+    ]
+
+
+def replace_links(connection: sqlite3.Connection, links: Links) -> None:
+    """Replace every stored link with `links` (inside the caller's transaction)."""
+    for table in ("conflicts", "claim_statements", "claims", "cluster_members", "clusters"):
+        connection.execute(f"DELETE FROM {table}")  # fixed names
+    connection.execute("DELETE FROM attributions")
+    executemany = connection.executemany
+    executemany(
+        "INSERT INTO clusters (id, origin) VALUES (?, ?)",
+        [(cluster.id, cluster.origin) for cluster in links.clusters],
+    )
+    executemany(
+        "INSERT INTO cluster_members (document_id, cluster_id, similarity, misattribution)"
+        " VALUES (?, ?, ?, ?)",
+        [
+            (member.doc_id, cluster.id, member.similarity, member.misattribution)
+            for cluster in links.clusters
+            for member in cluster.members
+        ],
+    )
+    executemany(
+        "INSERT INTO attributions (document_id, name, start, end, text) VALUES (?, ?, ?, ?, ?)",
+        [(a.doc_id, a.name, a.start, a.end, a.text) for a in links.attributions],
+    )
+    executemany(
+        "INSERT INTO claims (id, record, kind, unit, value, who, about, first, last, sources,"
+        " independent_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.id,
+                c.record,
+                c.kind,
+                c.unit,
+                c.value,
+                c.who,
+                c.about,
+                _iso(c.first),
+                _iso(c.last),
+                len(c.sources),
+                c.independent_sources,
+            )
+            for c in links.claims
+        ],
+    )
+    executemany(
+        "INSERT INTO claim_statements (claim_id, document_id, offer_id, figure_id)"
+        " VALUES (?, ?, ?, ?)",
+        [
+            (
+                claim.id,
+                s.doc_id,
+                s.record_id if s.record == "offer" else None,
+                s.record_id if s.record == "figure" else None,
+            )
+            for claim in links.claims
+            for s in claim.statements
+        ],
+    )
+    executemany(
+        "INSERT INTO conflicts (id, first_claim, second_claim, period, detail)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(c.id, c.first, c.second, c.period, c.detail) for c in links.conflicts],
+    )
+
+
+def clusters(connection: sqlite3.Connection, doc_id: str | None = None) -> list[Cluster]:
+    """Stored clusters (the one holding `doc_id`, when given), members oldest first."""
+    where = ""
+    params: tuple[str, ...] = ()
+    if doc_id is not None:
+        where = (
+            " WHERE clusters.id = (SELECT cluster_id FROM cluster_members WHERE document_id = ?)"
+        )
+        params = (doc_id,)
+    rows = connection.execute(
+        "SELECT clusters.id, clusters.origin, cluster_members.document_id, similarity,"
+        " misattribution, documents.published FROM clusters"
+        " JOIN cluster_members ON cluster_members.cluster_id = clusters.id"
+        " JOIN documents ON documents.id = cluster_members.document_id"
+        f"{where} ORDER BY clusters.id, documents.published IS NULL, documents.published,"
+        " cluster_members.document_id",
+        params,
+    ).fetchall()
+    found: dict[int, Cluster] = {}
+    for row in rows:
+        cluster = found.setdefault(row["id"], Cluster(row["id"], row["origin"], []))
+        cluster.members.append(
+            ClusterMember(
+                row["document_id"],
+                _date(row["published"]),
+                row["similarity"],
+                row["misattribution"],
+            )
+        )
+    return list(found.values())
+
+
+def attributions(connection: sqlite3.Connection, doc_id: str) -> list[Attribution]:
+    rows = connection.execute(
+        "SELECT * FROM attributions WHERE document_id = ? ORDER BY start", (doc_id,)
+    ).fetchall()
+    return [
+        Attribution(row["document_id"], row["name"], row["start"], row["end"], row["text"])
+        for row in rows
+    ]
+
+
+def claims(connection: sqlite3.Connection, doc_id: str | None = None) -> list[Claim]:
+    """Stored claims, most independent sources first (those `doc_id` is a source of)."""
+    where = ""
+    params: tuple[str, ...] = ()
+    if doc_id is not None:
+        where = " WHERE id IN (SELECT claim_id FROM claim_statements WHERE document_id = ?)"
+        params = (doc_id,)
+    rows = connection.execute(
+        f"SELECT * FROM claims{where} ORDER BY independent_sources DESC, sources DESC, id", params
+    ).fetchall()
+    parts = _select_in(
+        connection,
+        "SELECT claim_statements.*, COALESCE(offers.amount, figures.quantity) AS value,"
+        " COALESCE(offers.date, figures.date, documents.published) AS day,"
+        " COALESCE(offers.offered_by, figures.source) AS who,"
+        " COALESCE(offers.target, figures.subject) AS about"
+        " FROM claim_statements"
+        " JOIN documents ON documents.id = claim_statements.document_id"
+        " LEFT JOIN offers ON offers.id = claim_statements.offer_id"
+        " LEFT JOIN figures ON figures.id = claim_statements.figure_id"
+        " WHERE claim_id IN ({marks}) ORDER BY claim_statements.rowid",
+        [row["id"] for row in rows],
+    )
+    by_claim: dict[int, list[Statement]] = {}
+    kinds = {row["id"]: (row["record"], row["kind"], row["unit"]) for row in rows}
+    for part in parts:
+        record, kind, unit = kinds[part["claim_id"]]
+        record_type: RecordType = "offer" if record == "offer" else "figure"
+        by_claim.setdefault(part["claim_id"], []).append(
+            Statement(
+                record_type,
+                part["offer_id"] if record_type == "offer" else part["figure_id"],
+                part["document_id"],
+                kind,
+                unit,
+                part["value"],
+                part["who"],
+                part["about"],
+                _date(part["day"]),
+            )
+        )
+    return [_claim(row, by_claim.get(row["id"], [])) for row in rows]
+
+
+def _claim(row: sqlite3.Row, members: list[Statement]) -> Claim:
+    record: Literal["offer", "figure"] = "offer" if row["record"] == "offer" else "figure"
+    return Claim(
+        id=row["id"],
+        record=record,
+        kind=row["kind"],
+        unit=row["unit"],
+        value=row["value"],
+        who=row["who"],
+        about=row["about"],
+        first=_date(row["first"]),
+        last=_date(row["last"]),
+        statements=members,
+        sources=sorted({member.doc_id for member in members}),
+        independent_sources=row["independent_sources"],
+    )
+
+
+def conflicts(connection: sqlite3.Connection) -> list[Conflict]:
+    rows = connection.execute("SELECT * FROM conflicts ORDER BY id").fetchall()
+    return [
+        Conflict(row["id"], row["first_claim"], row["second_claim"], row["period"], row["detail"])
+        for row in rows
+    ]
