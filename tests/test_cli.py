@@ -83,6 +83,8 @@ def test_extract_prints_the_json_envelope(tmp_path: Path) -> None:
         "published": "2024-03-05",
         "language": "en",
         "content_hash": kazan["document"]["content_hash"],
+        "site_name": None,
+        "author": None,
     }
     (offer,) = kazan["offers"]
     assert set(offer) == {

@@ -62,6 +62,7 @@ def test_rss_file_one_document_per_entry(tmp_path: Path) -> None:
     )
     assert first.text == "Story 1\n\nRegion 1 pays volunteers 100,000 roubles."
     assert first.source == "https://news.example/story-1"
+    assert (first.site_name, first.author) == ("Regional news", None)
 
 
 def test_atom_content_keeps_paragraphs_and_language_is_detected(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ def test_page_text_and_metadata(tmp_path: Path) -> None:
     head = (
         '<meta property="article:published_time" content="2024-03-05T09:30:00+03:00">'
         '<meta property="og:site_name" content="Example News">'
+        '<meta name="author" content="Anna Petrova">'
         '<link rel="canonical" href="https://example.org/news/belgorod-bonus">'
     )
     path = tmp_path / "belgorod.html"
@@ -55,6 +56,7 @@ def test_page_text_and_metadata(tmp_path: Path) -> None:
         str(path),
     )
     assert doc.url == "https://example.org/news/belgorod-bonus"
+    assert (doc.site_name, doc.author) == ("Example News", "Anna Petrova")
     assert "300,000 roubles" in doc.text
     for boilerplate in ("Contact us today", "All rights reserved", "newsletter"):
         assert boilerplate not in doc.text

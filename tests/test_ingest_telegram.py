@@ -58,6 +58,7 @@ EXPORT: dict[str, Any] = {
             "Monthly pay from 210,000 roubles for contract soldiers.",
             edited="2024-03-06T08:00:00",
             edited_unixtime="1709712000",
+            author="Sergeant Ivanov",
         ),
         {"id": 5, "type": "service", "action": "pin_message", "message_id": 4, "text": ""},
     ],
@@ -91,7 +92,14 @@ def test_one_document_per_message_with_text(tmp_path: Path) -> None:
         "ru",
         f"{path}#2",
     )
-    assert docs[1].language == "en"  # type: ignore[union-attr]
+    second = docs[1]
+    assert isinstance(second, Document)
+    assert (second.language, second.site_name, second.author) == (
+        "en",
+        "Служба по контракту",
+        "Sergeant Ivanov",
+    )
+    assert first.author is None
 
 
 def test_username_gives_the_public_link_and_later_copy_wins(tmp_path: Path) -> None:

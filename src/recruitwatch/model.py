@@ -34,6 +34,8 @@ class Document:
     published: date | None = None
     language: str = "en"
     content_hash: str = ""
+    site_name: str | None = None  # the outlet or channel, as the source names itself
+    author: str | None = None
 
     @classmethod
     def from_text(
@@ -46,6 +48,8 @@ class Document:
         title: str | None = None,
         published: date | None = None,
         language: str = "en",
+        site_name: str | None = None,
+        author: str | None = None,
     ) -> Document:
         digest = content_hash(text)
         return cls(
@@ -57,6 +61,8 @@ class Document:
             published=published,
             language=language,
             content_hash=digest,
+            site_name=site_name,
+            author=author,
         )
 
 

@@ -164,6 +164,8 @@ def document_header(document: Document) -> list[Text]:
         ("id", document.id),
         ("source", document.source),
         ("url", document.url),
+        ("site", document.site_name),
+        ("author", document.author),
         ("published", document.published.isoformat() if document.published else None),
         ("language", document.language),
     )

@@ -46,6 +46,7 @@ def read_feed(
     if parsed.bozo:
         logger.warning("%s: feed is not well-formed, read leniently: %s", source, problem)
     feed_language = _language(parsed.feed.get("language"))
+    site_name = fragment_text(parsed.feed.get("title", "")) or None
     for index, entry in enumerate(parsed.entries):
         link: str | None = entry.get("link") or None
         entry_source = link or f"{source}#entry-{index + 1}"
@@ -71,6 +72,8 @@ def read_feed(
             title=title,
             published=_date(entry.get("published_parsed") or entry.get("updated_parsed")),
             language=feed_language or detect_language(body),
+            site_name=site_name,
+            author=entry.get("author") or None,
         )
 
 

@@ -65,6 +65,8 @@ def read_html(
         title=getattr(page, "title", None) or None,
         published=_date(getattr(page, "date", None)) or fallback_date,
         language=detect_language(text),
+        site_name=getattr(page, "sitename", None) or None,
+        author=getattr(page, "author", None) or None,
     )
 
 

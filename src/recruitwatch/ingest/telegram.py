@@ -65,6 +65,9 @@ def read_telegram(data: bytes, *, source: str) -> Iterator[Document | Failure]:
             title=channel,
             published=published,
             language=detect_language(text),
+            site_name=channel,
+            # Channels that sign posts export the signature as "author".
+            author=message["author"] if isinstance(message.get("author"), str) else None,
         )
 
 

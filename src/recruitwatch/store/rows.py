@@ -18,6 +18,8 @@ _DOCUMENT_COLUMNS = (
     "text",
     "content_hash",
     "ingested_at",
+    "site_name",
+    "author",
 )
 _EVIDENCE_COLUMNS = (
     "evidence_start",
@@ -168,6 +170,8 @@ def document_values(document: Document, digest: str, ingested_at: str) -> tuple[
         document.text,
         digest,
         ingested_at,
+        document.site_name,
+        document.author,
     )
 
 
@@ -181,4 +185,6 @@ def document_from_row(row: sqlite3.Row) -> Document:
         published=_date(row["published"]),
         language=row["language"],
         content_hash=row["content_hash"],
+        site_name=row["site_name"],
+        author=row["author"],
     )

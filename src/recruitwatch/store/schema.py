@@ -239,4 +239,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=5,
+        name="documents: site name and author",
+        statements=(
+            "ALTER TABLE documents ADD COLUMN site_name TEXT",
+            "ALTER TABLE documents ADD COLUMN author TEXT",
+        ),
+    ),
 )
