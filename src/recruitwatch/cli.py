@@ -11,6 +11,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
@@ -340,6 +341,33 @@ def watch(
             if rounds is not None and done >= rounds:
                 return
             time.sleep(interval)
+
+
+@app.command()
+@_reports_errors
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API (/api/, schema at /openapi.json) over --db.
+
+    Reads are open (RECRUITWATCH_PRIVATE=1 closes them); POST /api/documents needs
+    RECRUITWATCH_TOKEN, sent as `Authorization: Bearer <token>`. Needs the [web] extra.
+
+    Example: RECRUITWATCH_TOKEN=s3cret recruitwatch serve --db news.db --port 8000
+    """
+    from recruitwatch.serve import INSTALL_LINE, missing_extra
+
+    missing = missing_extra()
+    if missing:
+        raise RecruitwatchError(f"serving needs {', '.join(missing)}; install them: {INSTALL_LINE}")
+    # Imported here: the web packages are an optional extra and slow to import.
+    from recruitwatch.serve.app import run
+
+    run(replace(Settings.from_env(), db=db), host=host, port=port)
 
 
 @app.command("eval")

@@ -5,6 +5,7 @@ RecruitwatchError
 ├── StoreError          the database could not be opened, migrated or written
 ├── CorpusError         an eval corpus is missing files or has malformed lines
 ├── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
+├── QueryError          a read asked for something malformed (unknown filter value, bad cursor)
 └── RatesError          an exchange-rate snapshot or the CBR API could not be read
 """
 
@@ -37,6 +38,10 @@ class CorpusError(RecruitwatchError):
 
 class LanguageDataError(RecruitwatchError):
     """A language vocabulary file is missing or invalid."""
+
+
+class QueryError(RecruitwatchError):
+    """A query for stored records is malformed; the message names the parameter to fix."""
 
 
 class RatesError(RecruitwatchError):

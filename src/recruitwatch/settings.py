@@ -36,6 +36,10 @@ class Settings:
     rates_file: Path | None = None
     conversion_tolerance: float = DEFAULT_TOLERANCE
     claim_window_days: int = DEFAULT_CLAIM_WINDOW_DAYS
+    # `serve`: writes need this token; without one the server accepts no writes at all.
+    token: str | None = None
+    # `serve`: reads need the token too (the data is open by default, like the sources it cites).
+    private: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -53,4 +57,6 @@ class Settings:
             rates_file=Path(rates) if rates else default_rates_file(env),
             conversion_tolerance=float(tolerance) if tolerance else DEFAULT_TOLERANCE,
             claim_window_days=int(window) if window else DEFAULT_CLAIM_WINDOW_DAYS,
+            token=env.get(f"{ENV_PREFIX}TOKEN") or None,
+            private=env.get(f"{ENV_PREFIX}PRIVATE", "").lower() in ("1", "true", "yes"),
         )

@@ -247,4 +247,50 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE documents ADD COLUMN author TEXT",
         ),
     ),
+    Migration(
+        version=6,
+        name="document search (FTS5 over title and text)",
+        statements=(
+            # FTS rows are keyed by a rowid of our own: documents has a text key, and the rowid
+            # SQLite gives such a table may change on VACUUM, which would cross the two.
+            """
+            CREATE TABLE document_search (
+                rowid INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL UNIQUE
+            )
+            """,
+            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text)",
+            "INSERT INTO document_search (document_id) SELECT id FROM documents ORDER BY id",
+            "INSERT INTO documents_fts (rowid, title, text)"
+            " SELECT document_search.rowid, ifnull(documents.title, ''), documents.text"
+            " FROM documents JOIN document_search ON document_search.document_id = documents.id",
+            """
+            CREATE TRIGGER documents_search_insert AFTER INSERT ON documents BEGIN
+                INSERT INTO document_search (document_id) VALUES (new.id);
+                INSERT INTO documents_fts (rowid, title, text)
+                    SELECT rowid, ifnull(new.title, ''), new.text FROM document_search
+                    WHERE document_id = new.id;
+            END
+            """,
+            """
+            CREATE TRIGGER documents_search_delete AFTER DELETE ON documents BEGIN
+                DELETE FROM documents_fts WHERE rowid =
+                    (SELECT rowid FROM document_search WHERE document_id = old.id);
+                DELETE FROM document_search WHERE document_id = old.id;
+            END
+            """,
+            """
+            CREATE TRIGGER documents_search_update AFTER UPDATE OF id, title, text ON documents
+            BEGIN
+                DELETE FROM documents_fts WHERE rowid =
+                    (SELECT rowid FROM document_search WHERE document_id = old.id);
+                DELETE FROM document_search WHERE document_id = old.id;
+                INSERT INTO document_search (document_id) VALUES (new.id);
+                INSERT INTO documents_fts (rowid, title, text)
+                    SELECT rowid, ifnull(new.title, ''), new.text FROM document_search
+                    WHERE document_id = new.id;
+            END
+            """,
+        ),
+    ),
 )

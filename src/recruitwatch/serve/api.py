@@ -1,0 +1,334 @@
+"""The JSON API: lists with filters, sorting and cursor pages; single records; exports; and one
+write, POST /api/documents, which ingests a text or a URL through the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, find_sources, iter_documents
+from recruitwatch.language import detect_language
+from recruitwatch.model import Document
+from recruitwatch.pipeline import IngestReport, ingest_documents
+from recruitwatch.serve import params
+from recruitwatch.serve.deps import read_access, reader, write_access
+from recruitwatch.serve.export import (
+    FIGURE_COLUMNS,
+    MEDIA_TYPES,
+    OFFER_COLUMNS,
+    csv_chunks,
+    jsonl_chunks,
+    parquet_bytes,
+)
+from recruitwatch.serve.responses import (
+    NOT_FOUND,
+    PROBLEM_RESPONSES,
+    Envelope,
+    envelope,
+    problem,
+)
+from recruitwatch.settings import Settings
+from recruitwatch.store import open_store
+from recruitwatch.store.browse import (
+    DocumentFilters,
+    FigureFilters,
+    OfferFilters,
+    Page,
+    Reader,
+    connect_reader,
+)
+from recruitwatch.store.derived import CLAIMS, CONFLICTS, claim, claim_conflicts, claim_parts
+
+router = APIRouter(prefix="/api", tags=["api"], responses=PROBLEM_RESPONSES)
+Read = Annotated[Reader, Depends(reader)]
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+_OPEN = [Depends(read_access)]
+# `note` appears only when a list has one; `next` and `count` always.
+_ENVELOPE: dict[str, Any] = {"response_model": Envelope, "response_model_exclude_unset": True}
+_NOT_COMPUTED = "not computed yet: the link stage has not stored {what} in this database"
+
+
+@router.get(
+    "/offers",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only(params.OFFER_PARAMS))],
+)
+def list_offers(
+    db: Read,
+    filters: Annotated[OfferFilters, Depends(params.offer_filters)],
+    page: Annotated[params.PageParams, Depends(params.offer_page)],
+) -> dict[str, Any]:
+    """Offers matching every filter given; `count` is the number in all pages."""
+    return envelope(db.offers(filters, sort=page.sort, limit=page.limit, cursor=page.cursor))
+
+
+@router.get(
+    "/offers.{fmt}",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
+    dependencies=[*_OPEN, Depends(params.only(params.OFFER_PARAMS - {"limit", "cursor"}))],
+)
+def export_offers(
+    fmt: ExportFormat,
+    db: Read,
+    filters: Annotated[OfferFilters, Depends(params.offer_filters)],
+    page: Annotated[params.PageParams, Depends(params.offer_page)],
+) -> Response:
+    """Every offer matching the filters (all pages) as CSV, JSON Lines or Parquet."""
+    rows = db.iter_offers(filters, sort=page.sort)
+    return _export(fmt, rows, OFFER_COLUMNS, "offers")
+
+
+@router.get(
+    "/offers/{offer_id}",
+    **_ENVELOPE,
+    responses=NOT_FOUND,
+    dependencies=[*_OPEN, Depends(params.only())],
+)
+def get_offer(offer_id: int, db: Read) -> dict[str, Any]:
+    found = db.offer(offer_id)
+    if found is None:
+        raise HTTPException(404, f"no offer with id {offer_id}; /api/offers lists them")
+    return envelope(Page(items=[found], next=None, count=1))
+
+
+@router.get(
+    "/figures",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only(params.FIGURE_PARAMS))],
+)
+def list_figures(
+    db: Read,
+    filters: Annotated[FigureFilters, Depends(params.figure_filters)],
+    page: Annotated[params.PageParams, Depends(params.figure_page)],
+) -> dict[str, Any]:
+    """Manpower figures matching every filter given."""
+    return envelope(db.figures(filters, sort=page.sort, limit=page.limit, cursor=page.cursor))
+
+
+@router.get(
+    "/figures.{fmt}",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
+    dependencies=[*_OPEN, Depends(params.only(params.FIGURE_PARAMS - {"limit", "cursor"}))],
+)
+def export_figures(
+    fmt: ExportFormat,
+    db: Read,
+    filters: Annotated[FigureFilters, Depends(params.figure_filters)],
+    page: Annotated[params.PageParams, Depends(params.figure_page)],
+) -> Response:
+    """Every figure matching the filters (all pages) as CSV, JSON Lines or Parquet."""
+    return _export(fmt, db.iter_figures(filters, sort=page.sort), FIGURE_COLUMNS, "figures")
+
+
+@router.get(
+    "/documents",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only(params.DOCUMENT_PARAMS))],
+)
+def list_documents(
+    db: Read,
+    filters: Annotated[DocumentFilters, Depends(params.document_filters)],
+    page: Annotated[params.PageParams, Depends(params.document_page)],
+) -> dict[str, Any]:
+    """Documents (without their text); with `q`, those whose text has all its words, each
+    with a `snippet` whose matches sit between \\u0002 and \\u0003."""
+    return envelope(db.documents(filters, sort=page.sort, limit=page.limit, cursor=page.cursor))
+
+
+@router.get(
+    "/documents/{doc_id:path}",
+    **_ENVELOPE,
+    responses=NOT_FOUND,
+    dependencies=[*_OPEN, Depends(params.only())],
+)
+def get_document(doc_id: str, db: Read) -> dict[str, Any]:
+    """One document with its text, offers and figures."""
+    found = document_payload(db, doc_id)
+    if found is None:
+        raise HTTPException(404, f"no document with id {doc_id!r}; /api/documents lists them")
+    return envelope(Page(items=[found], next=None, count=1))
+
+
+class NewDocument(BaseModel):
+    """A text to ingest, or a URL to fetch and ingest (exactly one of them)."""
+
+    text: str | None = Field(None, min_length=1, description="Plain text of the document.")
+    url: str | None = Field(
+        None, max_length=2000, pattern="^https?://", description="An http(s) page or feed."
+    )
+    id: str | None = Field(
+        None, pattern=r"^[\w.\-/:]{1,200}$", description="Id for the text (default: its hash)."
+    )
+    title: str | None = Field(None, max_length=500)
+    published: date | None = None
+    language: str | None = Field(None, pattern="^[a-z]{2,3}$", description="Default: detected.")
+
+
+@router.post(
+    "/documents",
+    **_ENVELOPE,
+    status_code=201,
+    responses={
+        200: {"model": Envelope, "description": "The text was stored already."},
+        401: PROBLEM_RESPONSES[401],
+        403: {"description": "Writes are off (no RECRUITWATCH_TOKEN)."},
+        413: {"description": "The body is larger than RECRUITWATCH_MAX_DOCUMENT_BYTES."},
+        422: {"description": "The document could not be read or extracted."},
+    },
+    dependencies=[Depends(write_access), Depends(params.only())],
+)
+def post_document(request: Request, body: NewDocument) -> JSONResponse:
+    """Ingest a posted text (or the document at a URL): extract, store, and return what was
+    found. 201 when something new was stored, 200 when the text was known already."""
+    settings: Settings = request.app.state.settings
+    if (body.text is None) == (body.url is None):
+        raise HTTPException(400, "send exactly one of text and url")
+    if body.text is not None and len(body.text.encode("utf-8")) > settings.max_document_bytes:
+        raise HTTPException(
+            413, f"the text is over RECRUITWATCH_MAX_DOCUMENT_BYTES ({settings.max_document_bytes})"
+        )
+    options = ReadOptions(
+        max_bytes=settings.max_document_bytes,
+        max_export_bytes=settings.max_document_bytes,
+        # Never on loopback or private addresses: the server must not fetch its own network.
+        fetch=FetchPolicy(max_bytes=settings.max_document_bytes),
+    )
+    if body.text is not None:
+        items: Iterable[Document | Failure] = [_posted(body)]
+    else:
+        assert body.url is not None  # one of the two, checked above
+        items = iter_documents(find_sources([body.url]), options=options)
+    hashes: list[str] = []
+    with open_store(settings.db) as store:
+        report = ingest_documents(_noting_hashes(items, hashes), store)
+    return _ingest_response(request, report, hashes)
+
+
+@router.get(
+    "/claims",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+)
+def list_claims(
+    db: Read, page: Annotated[params.PageParams, Depends(params.table_page)]
+) -> dict[str, Any]:
+    """Claims (one statement made by one or more documents), when the link stage has run."""
+    return _table(db, CLAIMS, page, "claims")
+
+
+@router.get(
+    "/claims/{claim_id}",
+    **_ENVELOPE,
+    responses=NOT_FOUND,
+    dependencies=[*_OPEN, Depends(params.only())],
+)
+def get_claim(claim_id: int, db: Read) -> dict[str, Any]:
+    """One claim with its statements (sources) and conflicts."""
+    found = claim(db, claim_id)
+    if found is None:
+        raise HTTPException(404, f"no claim with id {claim_id}")
+    found["parts"] = claim_parts(db, claim_id)
+    found["conflicts"] = claim_conflicts(db, claim_id)
+    return envelope(Page(items=[found], next=None, count=1))
+
+
+@router.get(
+    "/conflicts",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+)
+def list_conflicts(
+    db: Read, page: Annotated[params.PageParams, Depends(params.table_page)]
+) -> dict[str, Any]:
+    """Pairs of claims about one payer (or subject) and period that disagree."""
+    return _table(db, CONFLICTS, page, "conflicts")
+
+
+@router.get(
+    "/errors",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor", "stage"}))],
+)
+def list_errors(
+    db: Read,
+    page: Annotated[params.PageParams, Depends(params.error_page)],
+    stage: Annotated[str | None, params.Query(max_length=40)] = None,
+) -> dict[str, Any]:
+    """Sources that failed to ingest, and why."""
+    return envelope(db.failures(stage=stage, sort=page.sort, limit=page.limit, cursor=page.cursor))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def document_payload(db: Reader, doc_id: str) -> dict[str, Any] | None:
+    found = db.document(doc_id)
+    if found is None:
+        return None
+    found["offers"] = db.document_offers(doc_id)
+    found["figures"] = db.document_figures(doc_id)
+    return found
+
+
+def _table(db: Reader, table: str, page: params.PageParams, what: str) -> dict[str, Any]:
+    note = None if table in db.tables() else _NOT_COMPUTED.format(what=what)
+    return envelope(db.table_page(table, limit=page.limit, cursor=page.cursor), note)
+
+
+def _export(
+    fmt: ExportFormat, rows: Iterator[dict[str, Any]], columns: tuple[str, ...], name: str
+) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt == "parquet":
+        return Response(parquet_bytes(rows, columns), media_type=MEDIA_TYPES[fmt], headers=headers)
+    chunks = csv_chunks(rows, columns) if fmt == "csv" else jsonl_chunks(rows)
+    return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _posted(body: NewDocument) -> Document:
+    assert body.text is not None
+    return Document.from_text(
+        body.text,
+        id=body.id,
+        source="api",
+        title=body.title,
+        published=body.published,
+        language=body.language or detect_language(body.text),
+    )
+
+
+def _noting_hashes(
+    items: Iterable[Document | Failure], hashes: list[str]
+) -> Iterator[Document | Failure]:
+    for item in items:
+        if isinstance(item, Document):
+            hashes.append(item.content_hash)
+        yield item
+
+
+def _ingest_response(request: Request, report: IngestReport, hashes: list[str]) -> JSONResponse:
+    settings: Settings = request.app.state.settings
+    failed = [{"source": f.source, "stage": f.stage, "reason": f.reason} for f in report.failed]
+    if not hashes:
+        reason = failed[0]["reason"] if failed else "no document found there"
+        return problem(422, f"nothing stored: {reason}", failed)
+    db = Reader(connect_reader(settings.db))
+    try:
+        marks = ", ".join("?" * len(hashes))
+        rows = db.select(f"SELECT id FROM documents WHERE content_hash IN ({marks})", hashes)
+        items = [item for row in rows if (item := document_payload(db, row["id"])) is not None]
+    finally:
+        db.close()
+    note = (
+        f"ingested {report.ingested}, unchanged {report.unchanged},"
+        f" duplicates {report.duplicates}, failed {len(failed)} (see /api/errors)"
+    )
+    body = envelope(Page(items=items, next=None, count=len(items)), note)
+    return JSONResponse(body, status_code=201 if report.ingested else 200)

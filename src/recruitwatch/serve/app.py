@@ -1,0 +1,194 @@
+"""The ASGI app: the JSON API under /api/ and the pages, over one SQLite file.
+
+Each request reads through a connection of its own that cannot write; only POST
+/api/documents writes, through the store and the pipeline like `recruitwatch ingest`.
+Errors of every kind leave as one shape (`responses.problem_body`): JSON under /api/, a page
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from recruitwatch import __version__
+from recruitwatch.errors import QueryError, RecruitwatchError, StoreError
+from recruitwatch.serve import api, web
+from recruitwatch.serve.responses import problem, problem_body, status_phrase
+from recruitwatch.settings import Settings
+from recruitwatch.store import open_store
+
+logger = logging.getLogger(__name__)
+
+# Pages and API alike: nothing but this app's own scripts, styles and images, no framing, and
+# no inline script, so text that slipped through as markup still could not run.
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app over `settings.db` (created and migrated now if needed)."""
+    if settings.private and not settings.token:
+        raise RecruitwatchError(
+            "RECRUITWATCH_PRIVATE needs RECRUITWATCH_TOKEN: set the token readers will send"
+        )
+    with open_store(settings.db):
+        pass  # creates the file and applies migrations, so readers find every table
+    app = FastAPI(
+        title="recruitwatch",
+        version=__version__,
+        summary="Military recruitment offers and manpower figures, each with its evidence.",
+        # The interactive docs load scripts from a CDN; the schema itself is served.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    package = resources.files("recruitwatch.serve")
+    app.state.templates = Jinja2Templates(directory=str(package / "templates"))
+    web.add_filters(app.state.templates.env)
+    app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(web.router)
+    _add_error_handlers(app)
+    app.middleware("http")(_headers_and_clean_queries)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's own hook
+    return app
+
+
+async def _headers_and_clean_queries(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    # A filter form sends its empty fields too (?kind=&currency=RUB); a page drops them with
+    # a redirect so its address shows only the filters in use. The API takes them as given.
+    query = request.query_params
+    path = request.url.path
+    empty = [key for key, value in query.multi_items() if value == ""]
+    if request.method == "GET" and empty and not path.startswith("/api/"):
+        kept = [(key, value) for key, value in query.multi_items() if value != ""]
+        target = path + (f"?{urlencode(kept)}" if kept else "")
+        response: Response = RedirectResponse(target, status_code=303)
+    else:
+        response = await call_next(request)
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def error_response(
+    request: Request,
+    status: int,
+    error: str,
+    detail: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The one way errors leave: a problem body as JSON for the API, as a page otherwise."""
+    if _wants_json(request):
+        return problem(status, error, detail, headers)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"problem": problem_body(status, error, detail), "phrase": status_phrase(status)},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        message = exc.detail if isinstance(exc.detail, str) else status_phrase(exc.status_code)
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = f"no such page or endpoint: {request.url.path}; / lists them"
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        return error_response(request, exc.status_code, message, None, exc.headers)
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        detail = [
+            {
+                "parameter": ".".join(str(part) for part in error["loc"][1:]) or error["loc"][0],
+                "in": error["loc"][0],
+                "message": error["msg"],
+            }
+            for error in exc.errors()
+        ]
+        names = ", ".join(str(item["parameter"]) for item in detail)
+        return error_response(request, 400, f"invalid {names}: {detail[0]['message']}", detail)
+
+    async def bad_query(request: Request, exc: Exception) -> Response:
+        return error_response(request, 400, str(exc))
+
+    async def store_error(request: Request, exc: Exception) -> Response:
+        logger.error("store error on %s: %s", request.url.path, exc)
+        return error_response(request, 503, f"the database cannot be read: {exc}")
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("unexpected error on %s", request.url.path)
+        return error_response(request, 500, "internal error; the server log has the details")
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(QueryError, bad_query)
+    app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with its 422 validation responses stated as the 400 problems we send."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+    )
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses.pop("422")
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "A parameter is malformed or unknown.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    },
+                )
+    components = schema.get("components", {}).get("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema
+
+
+def run(settings: Settings, *, host: str, port: int) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    import uvicorn  # the server, only when serving
+
+    app = create_app(settings)
+    logger.info("serving %s on http://%s:%d", settings.db, host, port)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,170 @@
+"""Charts as server-drawn SVG: positions are computed here, the template only writes them out.
+
+A chart plots one mark per offer (each a link to its evidence) while the filters leave few
+enough to read; beyond that it plots one mark per month and series, at the month's mean, and
+says so. Colours are CSS classes (`s0`...`s7`), so the page needs no inline style.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from recruitwatch.store.browse import ChartRow
+
+WIDTH = 560
+HEIGHT = 260
+_LEFT, _RIGHT, _TOP, _BOTTOM = 58, 12, 12, 28
+# Seven colours and a grey "other": more series than that cannot be told apart by colour.
+_PALETTE_SIZE = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    x: float
+    y: float
+    r: float
+    series: int  # palette index; _PALETTE_SIZE is "other"
+    label: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    title: str
+    caption: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    marks: list[Mark] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+    legend: list[tuple[int, str]] = field(default_factory=list)
+    left: int = _LEFT
+    right: int = WIDTH - _RIGHT
+    top: int = _TOP
+    bottom: int = HEIGHT - _BOTTOM
+
+
+def scatter(
+    title: str,
+    rows: Sequence[ChartRow],
+    currency: str,
+    *,
+    monthly: bool,
+    total: int,
+    href: Callable[[ChartRow], str | None],
+) -> Chart:
+    """A chart of `rows` valued in `currency` ("USD" or "RUB"); `total` is how many offers
+    the rows stand for (all of them, with or without an amount in this currency)."""
+    points = [(row, value) for row in rows if (value := _value(row, currency)) is not None]
+    plotted = sum(row.n for row, _ in points)
+    if not points:
+        return Chart(
+            title=title, caption=f"none of the {total} dated offers has an amount in {currency}"
+        )
+    first = min(row.day for row, _ in points)
+    last = max(row.day for row, _ in points)
+    if (last - first).days < 30:
+        first, last = first - timedelta(days=15), last + timedelta(days=15)
+    top_value = _nice_ceiling(max(value for _, value in points))
+    names = _legend(row.series for row, _ in points)
+    index = {name: position for position, name in enumerate(names)}
+    chart = Chart(title=title, caption="")
+    span_days = (last - first).days
+    x = _scale(0, span_days, chart.left, chart.right)
+    y = _scale(0, top_value, chart.bottom, chart.top)
+    marks = [
+        Mark(
+            x=x((row.day - first).days),
+            y=y(value),
+            r=min(3.5 + math.sqrt(row.n), 12.0) if monthly else 4.0,
+            series=index.get(row.series, _PALETTE_SIZE),
+            label=_label(row, value, currency, monthly),
+            href=None if monthly else href(row),
+        )
+        for row, value in points
+    ]
+    caption = (
+        f"{plotted} of {total} dated offers, as monthly means per series (one mark each);"
+        " filter further to see each offer"
+        if monthly
+        else f"{plotted} of {total} dated offers have an amount in {currency}; one mark each"
+    )
+    legend = [(position, name) for position, name in enumerate(names)]
+    if any(mark.series == _PALETTE_SIZE for mark in marks):
+        legend.append((_PALETTE_SIZE, "other"))
+    return Chart(
+        title=title,
+        caption=caption,
+        marks=marks,
+        x_ticks=[Tick(x((day - first).days), label) for day, label in _date_ticks(first, last)],
+        y_ticks=[Tick(y(value), _compact(value)) for value in _value_ticks(top_value)],
+        legend=legend,
+    )
+
+
+def _value(row: ChartRow, currency: str) -> float | None:
+    return row.usd if currency == "USD" else row.rub
+
+
+def _scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
+    width = (high - low) or 1.0
+    return lambda value: round(start + (value - low) / width * (end - start), 1)
+
+
+def _legend(series: Iterable[str]) -> list[str]:
+    counts = Counter(series)
+    return [name for name, _ in counts.most_common(_PALETTE_SIZE)]
+
+
+def _label(row: ChartRow, value: float, currency: str, monthly: bool) -> str:
+    when = row.day.strftime("%Y-%m") if monthly else row.day.isoformat()
+    mean = f"mean of {row.n}: " if monthly else ""
+    return f"{when} · {row.series} · {mean}{value:,.0f} {currency}"
+
+
+def _nice_ceiling(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if step * magnitude >= value:
+            return float(step * magnitude)
+    return float(10 * magnitude)
+
+
+def _value_ticks(top: float) -> list[float]:
+    return [top * share / 4 for share in range(5)]
+
+
+def _compact(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _date_ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """Month starts (every 1, 3 or 12 months, by span) inside [first, last]."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 6 else 3 if months <= 36 else 12
+    ticks: list[tuple[date, str]] = []
+    year, month = first.year, first.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        day = date(year, month, 1)
+        if day > last:
+            return ticks
+        if (month - 1) % step == 0:
+            ticks.append((day, str(year) if step == 12 else day.strftime("%Y-%m")))

@@ -1,0 +1,117 @@
+"""CSV, JSON Lines and Parquet files of what a filtered list shows, in all its pages.
+
+CSV and JSON Lines stream a page of rows at a time; Parquet is written whole (pyarrow needs the
+columns), with a fixed schema so an empty export still has typed columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+Format = Literal["csv", "jsonl", "parquet"]
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+}
+_EVIDENCE = ("start", "end", "text", "value_start", "value_end", "rule", "language")
+_NUMBER_COLUMNS = frozenset(
+    {"amount", "amount_max", "usd_stated", "usd", "rub", "confidence", "quantity", "quantity_max"}
+)
+_INTEGER_COLUMNS = frozenset(
+    {"id", "evidence_start", "evidence_end", "evidence_value_start", "evidence_value_end"}
+)
+OFFER_COLUMNS = (
+    "id",
+    "document_id",
+    "kind",
+    "amount",
+    "amount_max",
+    "currency",
+    "usd_stated",
+    "usd",
+    "rub",
+    "offered_by",
+    "target",
+    "region",
+    "date",
+    "record_date",
+    "confidence",
+    *(f"evidence_{name}" for name in _EVIDENCE),
+)
+FIGURE_COLUMNS = (
+    "id",
+    "document_id",
+    "quantity",
+    "quantity_max",
+    "unit",
+    "subject",
+    "source",
+    "date",
+    "record_date",
+    "confidence",
+    *(f"evidence_{name}" for name in _EVIDENCE),
+)
+
+
+def flat(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its nested evidence as evidence_* columns."""
+    evidence = item.get("evidence") or {}
+    found = {key: value for key, value in item.items() if key != "evidence"}
+    found.update({f"evidence_{key}": value for key, value in evidence.items()})
+    return found
+
+
+def csv_chunks(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for number, item in enumerate(items, start=1):
+        writer.writerow(flat(item))
+        if number % 1000 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def jsonl_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    lines: list[str] = []
+    for item in items:
+        lines.append(json.dumps(item, ensure_ascii=False))
+        if len(lines) == 1000:
+            yield "\n".join(lines) + "\n"
+            lines = []
+    if lines:
+        yield "\n".join(lines) + "\n"
+
+
+def parquet_bytes(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
+    import pyarrow as pa  # heavy: loaded only when a Parquet file is asked for
+    import pyarrow.parquet as pq
+
+    rows = [flat(item) for item in items]
+    schema = pa.schema([(name, _arrow_type(pa, name)) for name in columns])
+    table = pa.Table.from_pylist(
+        [{name: row.get(name) for name in columns} for row in rows], schema=schema
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def _arrow_type(pa: Any, name: str) -> Any:
+    if name in _INTEGER_COLUMNS:
+        return pa.int64()
+    if name in _NUMBER_COLUMNS:
+        return pa.float64()
+    return pa.string()
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

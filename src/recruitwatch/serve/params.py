@@ -1,0 +1,182 @@
+"""Query parameters shared by the API, the pages and the exports, declared once.
+
+FastAPI validates each against its declared type and pattern (a failure is a 400 with the
+parameter named), and a request naming a parameter its route does not know is refused too,
+so a typo (`?kidn=`) is never silently ignored.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the parameter annotations of the
+# dependencies `page_params` builds at run time, and they name its local variables.
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Annotated
+
+from fastapi import HTTPException, Query, Request
+
+from recruitwatch.model import OfferKind
+from recruitwatch.store.browse import (
+    CHART_SERIES,
+    DEFAULT_LIMIT,
+    DOCUMENT_SORTS,
+    ERROR_SORTS,
+    FIGURE_SORTS,
+    MAX_LIMIT,
+    OFFER_SORTS,
+    DocumentFilters,
+    FigureFilters,
+    OfferFilters,
+)
+
+# Free-text filters are a few words; a longer value is a mistake or an attack, not a query.
+_MAX_TEXT = 200
+_CODE = "^[A-Za-z]{3}$"
+_LANGUAGE = "^[a-z]{2,3}$"
+
+Text = Annotated[str | None, Query(max_length=_MAX_TEXT)]
+Since = Annotated[
+    date | None, Query(description="On or after (YYYY-MM-DD): record date, else published.")
+]
+Until = Annotated[date | None, Query(description="On or before (YYYY-MM-DD).")]
+Language = Annotated[str | None, Query(pattern=_LANGUAGE, description="Language code: en, ru, kk.")]
+Search = Annotated[
+    str | None,
+    Query(max_length=_MAX_TEXT, description="Words in the document text (all, as prefixes)."),
+]
+Document = Annotated[str | None, Query(max_length=_MAX_TEXT, description="A document id.")]
+Usd = Annotated[float | None, Query(ge=0, allow_inf_nan=False)]
+
+
+def offer_filters(
+    kind: Annotated[OfferKind | None, Query(description="Offer kind.")] = None,
+    currency: Annotated[
+        str | None, Query(pattern=_CODE, description="Currency stated: RUB, USD, KZT...")
+    ] = None,
+    payer: Annotated[
+        str | None, Query(max_length=_MAX_TEXT, description="Text in the payer.")
+    ] = None,
+    target: Annotated[
+        str | None, Query(max_length=_MAX_TEXT, description="Text in the target.")
+    ] = None,
+    region: Annotated[
+        str | None, Query(max_length=_MAX_TEXT, description="Text in the region.")
+    ] = None,
+    language: Language = None,
+    document: Document = None,
+    since: Since = None,
+    until: Until = None,
+    min_usd: Usd = None,
+    max_usd: Usd = None,
+    q: Search = None,
+) -> OfferFilters:
+    return OfferFilters(
+        kind=kind,
+        currency=currency,
+        payer=payer,
+        target=target,
+        region=region,
+        language=language,
+        document=document,
+        since=since,
+        until=until,
+        min_usd=min_usd,
+        max_usd=max_usd,
+        q=q,
+    )
+
+
+def figure_filters(
+    unit: Annotated[
+        str | None, Query(pattern="^(people|percent|other)$", description="What is counted.")
+    ] = None,
+    subject: Text = None,
+    source: Text = None,
+    language: Language = None,
+    document: Document = None,
+    since: Since = None,
+    until: Until = None,
+    q: Search = None,
+) -> FigureFilters:
+    return FigureFilters(
+        unit=unit,
+        subject=subject,
+        source=source,
+        language=language,
+        document=document,
+        since=since,
+        until=until,
+        q=q,
+    )
+
+
+def document_filters(
+    language: Language = None, since: Since = None, until: Until = None, q: Search = None
+) -> DocumentFilters:
+    return DocumentFilters(language=language, since=since, until=until, q=q)
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    sort: str | None
+    limit: int
+    cursor: str | None
+
+
+def _sort_pattern(names: Iterable[str]) -> str:
+    return f"^-?({'|'.join(names)})$"
+
+
+def page_params(sorts: tuple[str, ...], default: str) -> Callable[..., PageParams]:
+    """A dependency reading `sort` (one of `sorts`, `-` for descending), `limit` and `cursor`."""
+
+    def read(
+        sort: Annotated[
+            str,
+            Query(
+                pattern=_sort_pattern(sorts),
+                description=f"One of {', '.join(sorts)}; prefix - for descending.",
+            ),
+        ] = default,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")] = (
+            DEFAULT_LIMIT
+        ),
+        cursor: Annotated[
+            str | None,
+            Query(max_length=2000, description="The `next` value of the previous page."),
+        ] = None,
+    ) -> PageParams:
+        return PageParams(sort=sort, limit=limit, cursor=cursor)
+
+    return read
+
+
+offer_page = page_params(OFFER_SORTS, "-date")
+figure_page = page_params(FIGURE_SORTS, "-date")
+document_page = page_params(DOCUMENT_SORTS, "-published")
+error_page = page_params(ERROR_SORTS, "-id")
+# Rows of a later stage's table come in the order written.
+table_page = page_params(("rowid",), "rowid")
+
+Series = Annotated[
+    str, Query(pattern=f"^({'|'.join(CHART_SERIES)})$", description="What colours the chart.")
+]
+
+_PAGE = frozenset({"sort", "limit", "cursor"})
+OFFER_PARAMS = _PAGE | {f.name for f in fields(OfferFilters)}
+FIGURE_PARAMS = _PAGE | {f.name for f in fields(FigureFilters)}
+DOCUMENT_PARAMS = _PAGE | {f.name for f in fields(DocumentFilters)}
+
+
+def only(*names: Iterable[str]) -> Callable[[Request], None]:
+    """A dependency refusing query parameters other than `names`."""
+    known = frozenset().union(*names)
+
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise HTTPException(
+                400,
+                f"unknown parameter {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+            )
+
+    return check

@@ -1,0 +1,353 @@
+"""The pages: server-rendered HTML over the same queries as the API.
+
+Jinja2 autoescapes every value, so stored text (titles, evidence, whole documents) is always
+written as text; links to other sites are made only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from recruitwatch.model import OFFER_KINDS
+from recruitwatch.serve import params
+from recruitwatch.serve.charts import Chart, scatter
+from recruitwatch.serve.deps import COOKIE, read_access, reader, token_matches
+from recruitwatch.serve.highlight import Span, runs
+from recruitwatch.settings import Settings
+from recruitwatch.store.browse import (
+    ChartRow,
+    DocumentFilters,
+    FigureFilters,
+    OfferFilters,
+    Reader,
+)
+from recruitwatch.store.derived import (
+    CLAIMS,
+    CONFLICTS,
+    claim,
+    claim_conflicts,
+    claim_parts,
+    computed,
+    document_ids_in,
+    document_roles,
+    record_notes,
+)
+
+router = APIRouter(include_in_schema=False)
+Read = Annotated[Reader, Depends(reader)]
+_OPEN = [Depends(read_access)]
+# Above this many dated offers a chart shows monthly means: thousands of dots are a smudge,
+# and the page would carry a link per dot.
+CHART_MAX_POINTS = 400
+_CHARTED = (("signing_bonus", "Signing bonuses"), ("monthly_pay", "Monthly pay"))
+
+
+def add_filters(env: jinja2.Environment) -> None:
+    env.filters["num"] = number
+    env.filters["doc_url"] = document_url
+    env.filters["web_url"] = web_url
+    env.globals["OFFER_KINDS"] = OFFER_KINDS
+    env.globals["with_query"] = with_query
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    context.setdefault("settings", request.app.state.settings)
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse, dependencies=[*_OPEN, Depends(params.only())])
+def home(request: Request, db: Read) -> Response:
+    return _page(request, "home.html", {"totals": db.totals()})
+
+
+@router.get(
+    "/offers",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only(params.OFFER_PARAMS, {"series"}))],
+)
+def offers_page(
+    request: Request,
+    db: Read,
+    filters: Annotated[OfferFilters, Depends(params.offer_filters)],
+    page: Annotated[params.PageParams, Depends(params.offer_page)],
+    series: params.Series = "payer",
+) -> Response:
+    listing = db.offers(filters, sort=page.sort, limit=page.limit, cursor=page.cursor)
+    return _page(
+        request,
+        "offers.html",
+        {
+            "page": listing,
+            "filters": filters,
+            "sort": page.sort,
+            "series": series,
+            "charts": offer_charts(db, filters, series),
+            "export": urlencode({**filters.query_params(), "sort": page.sort}),
+        },
+    )
+
+
+def offer_charts(db: Reader, filters: OfferFilters, series: str) -> list[Chart]:
+    """Signing bonuses and monthly pay, each in USD and in RUB, from the table's filters."""
+    charts: list[Chart] = []
+    for kind, title in _CHARTED:
+        total = db.chart_count(filters, kind)
+        monthly = total > CHART_MAX_POINTS
+        rows = (db.chart_months if monthly else db.chart_points)(filters, kind, series)
+        for currency in ("USD", "RUB"):
+            charts.append(
+                scatter(
+                    f"{title}, {currency}, by {series}",
+                    rows,
+                    currency,
+                    monthly=monthly,
+                    total=total,
+                    href=_evidence_href,
+                )
+            )
+    return charts
+
+
+def _evidence_href(row: ChartRow) -> str | None:
+    if row.document_id is None or row.id is None:
+        return None
+    return document_url(row.document_id, f"offer-{row.id}")
+
+
+@router.get(
+    "/figures",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only(params.FIGURE_PARAMS))],
+)
+def figures_page(
+    request: Request,
+    db: Read,
+    filters: Annotated[FigureFilters, Depends(params.figure_filters)],
+    page: Annotated[params.PageParams, Depends(params.figure_page)],
+) -> Response:
+    listing = db.figures(filters, sort=page.sort, limit=page.limit, cursor=page.cursor)
+    export = urlencode({**filters.query_params(), "sort": page.sort})
+    context = {"page": listing, "filters": filters, "sort": page.sort, "export": export}
+    return _page(request, "figures.html", context)
+
+
+@router.get(
+    "/documents",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only(params.DOCUMENT_PARAMS))],
+)
+def documents_page(
+    request: Request,
+    db: Read,
+    filters: Annotated[DocumentFilters, Depends(params.document_filters)],
+    page: Annotated[params.PageParams, Depends(params.document_page)],
+) -> Response:
+    listing = db.documents(filters, sort=page.sort, limit=page.limit, cursor=page.cursor)
+    for item in listing.items:
+        if item.get("snippet"):
+            item["snippet_runs"] = snippet_runs(item["snippet"])
+    context = {"page": listing, "filters": filters, "sort": page.sort}
+    return _page(request, "documents.html", context)
+
+
+@router.get("/search", dependencies=[*_OPEN, Depends(params.only({"q"}))])
+def search(q: params.Search = None) -> Response:
+    """The search box's target: the documents page, filtered by the words."""
+    target = f"/documents?{urlencode({'q': q})}" if q else "/documents"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get(
+    "/documents/{doc_id:path}",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only({"record"}))],
+)
+def document_page(
+    request: Request,
+    doc_id: str,
+    db: Read,
+    record: Annotated[
+        str | None, params.Query(pattern=r"^(offer|figure)-\d{1,18}$", description="Record id.")
+    ] = None,
+) -> Response:
+    document = db.document(doc_id)
+    if document is None:
+        raise HTTPException(404, f"no document with id {doc_id!r}; /documents lists them")
+    offers = db.document_offers(doc_id)
+    figures = db.document_figures(doc_id)
+    spans = [_span("offer", item) for item in offers] + [_span("figure", item) for item in figures]
+    locations = (
+        db.select("SELECT * FROM document_locations WHERE document_id = ? ORDER BY id", (doc_id,))
+        if "document_locations" in db.tables()
+        else []
+    )
+    context = {
+        "document": document,
+        "runs": runs(document["text"], spans, record),
+        "offers": offers,
+        "figures": figures,
+        "selected": record,
+        "offer_notes": record_notes(db, "offer_id", [item["id"] for item in offers]),
+        "figure_notes": record_notes(db, "figure_id", [item["id"] for item in figures]),
+        "notes_computed": "checks" in db.tables(),
+        "role": document_roles(db, [doc_id]).get(doc_id),
+        "locations": [dict(row) for row in locations[1:]],
+    }
+    return _page(request, "document.html", context)
+
+
+def _span(kind: str, item: dict[str, Any]) -> Span:
+    evidence = item["evidence"]
+    return Span(
+        record=f"{kind}-{item['id']}",
+        start=evidence["start"],
+        end=evidence["end"],
+        value_start=evidence["value_start"],
+        value_end=evidence["value_end"],
+    )
+
+
+@router.get(
+    "/claims",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+)
+def claims_page(
+    request: Request, db: Read, page: Annotated[params.PageParams, Depends(params.table_page)]
+) -> Response:
+    listing = db.table_page(CLAIMS, limit=page.limit, cursor=page.cursor)
+    context = {"page": listing, "computed": computed(db, CLAIMS), "what": "claims"}
+    return _page(request, "claims.html", context)
+
+
+@router.get(
+    "/claims/{claim_id}",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only())],
+)
+def claim_page(request: Request, claim_id: int, db: Read) -> Response:
+    if not computed(db, CLAIMS):
+        return _page(request, "claim.html", {"claim": None, "claim_id": claim_id})
+    found = claim(db, claim_id)
+    if found is None:
+        raise HTTPException(404, f"no claim with id {claim_id}; /claims lists them")
+    parts = claim_parts(db, claim_id)
+    statements = [row for rows in parts.values() for row in rows]
+    doc_ids = document_ids_in(statements)
+    offer_ids = [row["offer_id"] for row in statements if row.get("offer_id") is not None]
+    figure_ids = [row["figure_id"] for row in statements if row.get("figure_id") is not None]
+    context = {
+        "claim": found,
+        "claim_id": claim_id,
+        "parts": parts,
+        "roles": document_roles(db, doc_ids),
+        "conflicts": claim_conflicts(db, claim_id),
+        "notes": {
+            **{
+                f"offer-{key}": value
+                for key, value in record_notes(db, "offer_id", offer_ids).items()
+            },
+            **{
+                f"figure-{key}": value
+                for key, value in record_notes(db, "figure_id", figure_ids).items()
+            },
+        },
+    }
+    return _page(request, "claim.html", context)
+
+
+@router.get(
+    "/conflicts",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+)
+def conflicts_page(
+    request: Request, db: Read, page: Annotated[params.PageParams, Depends(params.table_page)]
+) -> Response:
+    listing = db.table_page(CONFLICTS, limit=page.limit, cursor=page.cursor)
+    context = {"page": listing, "computed": computed(db, CONFLICTS), "what": "conflicts"}
+    return _page(request, "conflicts.html", context)
+
+
+@router.get(
+    "/errors",
+    response_class=HTMLResponse,
+    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+)
+def errors_page(
+    request: Request, db: Read, page: Annotated[params.PageParams, Depends(params.error_page)]
+) -> Response:
+    listing = db.failures(sort=page.sort, limit=page.limit, cursor=page.cursor)
+    return _page(request, "errors.html", {"page": listing, "sort": page.sort})
+
+
+@router.get("/login", response_class=HTMLResponse, dependencies=[Depends(params.only())])
+def login_form(request: Request) -> Response:
+    return _page(request, "login.html", {"failed": False})
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(params.only())])
+async def login(request: Request) -> Response:
+    """Sets a cookie that opens reads on a private server (writes still need the header)."""
+    settings: Settings = request.app.state.settings
+    form = await request.form()
+    offered = form.get("token")
+    if not isinstance(offered, str) or not token_matches(settings, offered):
+        return _page(request, "login.html", {"failed": True}, status=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, offered, httponly=True, samesite="strict")
+    return response
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def number(value: float | None, high: float | None = None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return f"{text}–{number(high)}" if high is not None else text
+
+
+def document_url(doc_id: str, record: str | None = None) -> str:
+    """The document page's address; ids may hold slashes (folders), so they stay as paths."""
+    url = f"/documents/{quote(doc_id, safe='/')}"
+    return f"{url}?record={record}#{record}" if record else url
+
+
+def with_query(request: Request, **changes: str | None) -> str:
+    """This page's address with some query parameters changed (None drops one); a change of
+    sort or filter starts again at the first page, so the old cursor goes."""
+    kept = [
+        (key, value)
+        for key, value in request.query_params.multi_items()
+        if key not in changes and key != "cursor"
+    ]
+    kept += [(key, value) for key, value in changes.items() if value is not None]
+    return f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+
+
+def web_url(value: str | None) -> str | None:
+    """`value` when it is an http(s) URL, so a stored `javascript:` URL never becomes a link."""
+    if value and urlsplit(value).scheme in ("http", "https"):
+        return value
+    return None
+
+
+def snippet_runs(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet (matches between \\x02 and \\x03) as (text, is match) runs."""
+    found: list[tuple[str, bool]] = []
+    for part in snippet.split("\x02"):
+        match, _, rest = part.partition("\x03") if "\x03" in part else ("", "", part)
+        if match:
+            found.append((match, True))
+        if rest:
+            found.append((rest, False))
+    return found
