@@ -253,8 +253,7 @@ def test_numbers_that_are_not_figures(sentence: str) -> None:
 
 def test_figure_attribution() -> None:
     text = (
-        ARMY
-        + "According to a survey by the Levada Center, 12% of men plan to flee mobilisation."
+        ARMY + "According to a survey by the Levada Center, 12% of men plan to flee mobilisation."
     )
     figures = extract(text).figures
     assert [(f.quantity, f.source) for f in figures] == [(12, "Levada Center")]
