@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
@@ -33,6 +33,7 @@ from rich.text import Text
 from recruitwatch import render
 from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
+from recruitwatch.link import link_store
 from recruitwatch.model import (
     Extraction,
     Figure,
@@ -40,9 +41,11 @@ from recruitwatch.model import (
     Offer,
     OfferKind,
 )
-from recruitwatch.pipeline import IngestReport, extract_paths, ingest_paths
-from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings
-from recruitwatch.store import StoredFailure, open_store, remove_database
+from recruitwatch.normalise import Normaliser
+from recruitwatch.normalise.cbr import CBR_API, update_rates
+from recruitwatch.pipeline import DocumentDefaults, IngestReport, extract_paths, ingest_paths
+from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rates_file
+from recruitwatch.store import Store, StoredFailure, open_store, remove_database
 from recruitwatch.watch import read_sources_file, watch_round
 
 app = typer.Typer(
@@ -140,7 +143,8 @@ def extract(
     """
     settings = Settings.from_env()
     options = _read_options(settings, allow_private=allow_private)
-    results = list(extract_paths(files, options=options))
+    normaliser = Normaliser.from_settings(settings)
+    results = list(extract_paths(files, options=options, normaliser=normaliser))
     extractions = [item for item in results if isinstance(item, Extraction)]
     failed = [item for item in results if isinstance(item, Failure)]
     if json_:
@@ -153,7 +157,7 @@ def extract(
         console = _console()
         for extraction in extractions:
             _print_lines(console, render.document_header(extraction.document))
-            console.print(render.offers_table(extraction.offers))
+            console.print(render.offers_table(extraction.offers, extraction.offer_notes))
             console.print(render.figures_table(extraction.figures))
     _exit_on_failures(failed)
 
@@ -171,26 +175,44 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     follow: FollowOption = False,
     allow_private: AllowPrivateOption = False,
+    published: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Publication date (YYYY-MM-DD) for documents that carry none; dates in the"
+            " text and official rates are read against it.",
+        ),
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="URL for documents that carry none.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title for documents that carry none.")] = None,
 ) -> None:
-    """Read, extract and store documents; failures are recorded and the batch goes on.
+    """Read, extract, normalise and store documents, then link them with the rest of the
+    database (rewrite clusters, claims, conflicts); failures are recorded and the batch goes on.
 
     The format is recognised from the content. Unchanged documents are skipped, changed ones
     re-extracted, and a text found at a second place is stored once with both places.
     Exit code 0 when every source was stored, 1 when some failed (see `recruitwatch errors`).
 
     Example: recruitwatch ingest articles/ https://example.org/feed.xml --follow --db news.db
+
+    Example: recruitwatch ingest article.txt --published 2023-08-07 --db news.db
     """
     settings = Settings.from_env()
     options = _read_options(settings, follow=follow, allow_private=allow_private)
-    with open_store(db) as store, _progress_bar() as bar:
-        task = bar.add_task("ingest", total=None)
-        report = ingest_paths(
-            paths,
-            store,
-            options=options,
-            progress=lambda done, total, _name: bar.update(task, completed=done, total=total),
-        )
-    _print_report(report)
+    defaults = DocumentDefaults(published=_day(published), url=url, title=title)
+    with open_store(db) as store:
+        with _progress_bar() as bar:
+            task = bar.add_task("ingest", total=None)
+            report = ingest_paths(
+                paths,
+                store,
+                options=options,
+                progress=lambda done, total, _name: bar.update(task, completed=done, total=total),
+                normaliser=Normaliser.from_settings(settings),
+                defaults=defaults,
+            )
+        _print_report(report)
+        _link(store, settings)
     _exit_on_failures(report.failed)
 
 
@@ -212,10 +234,15 @@ def offers(
     """
     output = _format(json_, csv_)
     with open_store(db) as store:
-        found = store.query_offers(
+        noted = store.query_noted_offers(
             kind=kind, currency=currency, target=target, since=_day(since), until=_day(until)
         )
-    _print_records(found, Offer, output, render.offers_table)
+    if output == "json":
+        _echo_json(render.noted_offers_envelope(noted))
+    elif output == "csv":
+        typer.echo(render.records_csv([offer for offer, _ in noted], Offer), nl=False)
+    else:
+        _console().print(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
 
 
 @app.command()
@@ -298,10 +325,16 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
     settings = Settings.from_env()
     remove_database(db)
     with open_store(db) as store:
-        report = ingest_paths([samples_dir()], store, options=_read_options(settings))
-        found = store.query_offers()
-    _print_report(report)
-    _console().print(render.offers_table(found))
+        report = ingest_paths(
+            [samples_dir()],
+            store,
+            options=_read_options(settings),
+            normaliser=Normaliser.from_settings(settings),
+        )
+        _print_report(report)
+        _link(store, settings)
+        noted = store.query_noted_offers()
+    _console().print(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
     _exit_on_failures(report.failed)
 
 
@@ -343,33 +376,6 @@ def watch(
             time.sleep(interval)
 
 
-@app.command()
-@_reports_errors
-def serve(
-    db: DbOption = DEFAULT_DB,
-    host: Annotated[
-        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-) -> None:
-    """Serve the web pages and the JSON API (/api/, schema at /openapi.json) over --db.
-
-    Reads are open (RECRUITWATCH_PRIVATE=1 closes them); POST /api/documents needs
-    RECRUITWATCH_TOKEN, sent as `Authorization: Bearer <token>`. Needs the [web] extra.
-
-    Example: RECRUITWATCH_TOKEN=s3cret recruitwatch serve --db news.db --port 8000
-    """
-    from recruitwatch.serve import INSTALL_LINE, missing_extra
-
-    missing = missing_extra()
-    if missing:
-        raise RecruitwatchError(f"serving needs {', '.join(missing)}; install them: {INSTALL_LINE}")
-    # Imported here: the web packages are an optional extra and slow to import.
-    from recruitwatch.serve.app import run
-
-    run(replace(Settings.from_env(), db=db), host=host, port=port)
-
-
 @app.command("eval")
 @_reports_errors
 def eval_(
@@ -393,7 +399,171 @@ def eval_(
         typer.echo(format_report(report, details=details))
 
 
+@app.command()
+@_reports_errors
+def claims(
+    db: DbOption = DEFAULT_DB,
+    record: Annotated[
+        Literal["offer", "figure"] | None, typer.Option(help="Only offer or figure claims.")
+    ] = None,
+    min_sources: Annotated[
+        int, typer.Option(help="Only claims with at least this many independent sources.")
+    ] = 1,
+    json_: JsonOption = False,
+) -> None:
+    """List claims: what one or more documents state alike, with their sources.
+
+    Copies in one rewrite cluster count as one independent source.
+
+    Example: recruitwatch claims --record offer --min-sources 2 --json
+    """
+    with open_store(db) as store:
+        found = [
+            claim
+            for claim in store.list_claims()
+            if (record is None or claim.record == record)
+            and claim.independent_sources >= min_sources
+        ]
+    if json_:
+        items = [render.claim_json(claim) for claim in found]
+        _echo_json({"ok": True, "items": items, "count": len(items)})
+    else:
+        _console().print(render.claims_table(found))
+
+
+@app.command()
+@_reports_errors
+def conflicts(db: DbOption = DEFAULT_DB, json_: JsonOption = False) -> None:
+    """List conflicts: claims about the same payer and kind in one month with different amounts.
+
+    Example: recruitwatch conflicts --json
+    """
+    with open_store(db) as store:
+        found = store.list_conflicts()
+        by_id = {claim.id: claim for claim in store.list_claims()} if json_ else {}
+    if json_:
+        items = [render.conflict_json(conflict, by_id) for conflict in found]
+        _echo_json({"ok": True, "items": items, "count": len(items)})
+    else:
+        _console().print(render.conflicts_table(found))
+
+
+@app.command()
+@_reports_errors
+def clusters(db: DbOption = DEFAULT_DB, json_: JsonOption = False) -> None:
+    """List rewrite clusters: copies and rewrites of one story, origin first.
+
+    A copy crediting a different source than its origin is marked as a possible misattribution.
+
+    Example: recruitwatch clusters --json
+    """
+    with open_store(db) as store:
+        found = store.list_clusters()
+    if json_:
+        items = [render.cluster_json(cluster) for cluster in found]
+        _echo_json({"ok": True, "items": items, "count": len(items)})
+    else:
+        _console().print(render.clusters_table(found))
+
+
+@app.command()
+@_reports_errors
+def check(
+    doc_id: Annotated[str, typer.Argument(help="Document id, as listed by `offers`.")],
+    db: DbOption = DEFAULT_DB,
+    json_: JsonOption = False,
+) -> None:
+    """Show the checks of one document: dates, official-rate conversions, stated conversions
+    against the official rate, arithmetic, credit lines and rewrite cluster.
+
+    Example: recruitwatch check seed-article
+    """
+    with open_store(db) as store:
+        extraction = store.get_document(doc_id)
+        found = store.list_clusters(doc_id)
+        credits = store.list_attributions(doc_id)
+    if extraction is None:
+        raise RecruitwatchError(
+            f"no document with id {doc_id!r}; `recruitwatch offers` lists document ids",
+            source=str(db),
+        )
+    if len(extraction.offer_notes) != len(extraction.offers):
+        raise RecruitwatchError(
+            f"{doc_id!r} was stored before normalisation; ingest it again to check it",
+            source=str(db),
+        )
+    if json_:
+        _echo_json({"ok": True, **render.check_json(extraction, found, credits)})
+        return
+    console = _console()
+    _print_lines(console, render.document_header(extraction.document))
+    _print_lines(console, render.check_lines(extraction, found, credits))
+
+
+rates_app = typer.Typer(help="Official exchange rates (Bank of Russia), offline snapshot.")
+app.add_typer(rates_app, name="rates")
+
+
+@rates_app.command("update")
+@_reports_errors
+def rates_update(
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="First day to fetch (default: after the last)."),
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (default: today).")
+    ] = None,
+    currency: Annotated[
+        list[str] | None, typer.Option(help="Currency to fetch (repeat; default: all known).")
+    ] = None,
+    url: Annotated[str, typer.Option(help="Base URL of the CBR XML API.")] = CBR_API,
+    json_: JsonOption = False,
+) -> None:
+    """Fetch newer official rates from the Bank of Russia into the rates snapshot.
+
+    Writes RECRUITWATCH_RATES_FILE (default ~/.local/share/recruitwatch/cbr_rates.csv.gz),
+    which is used instead of the bundled snapshot from then on.
+
+    Example: recruitwatch rates update --currency INR --since 2020-01-01
+    """
+    settings = Settings.from_env()
+    path = settings.rates_file or default_rates_file(dict(os.environ))
+    report = update_rates(
+        path,
+        since=_day(since),
+        until=_day(until) or date.today(),
+        currencies=currency,
+        base_url=url,
+    )
+    span = f"{report.first} to {report.last}" if report.first else "nothing new"
+    if json_:
+        _echo_json(
+            {
+                "ok": True,
+                "path": str(report.path),
+                "added": report.added,
+                "first": _iso(report.first),
+                "last": _iso(report.last),
+            }
+        )
+    else:
+        typer.echo(f"rates: {report.added} new quotes ({span}) in {report.path}")
+
+
 # --- output ----------------------------------------------------------------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _link(store: Store, settings: Settings) -> None:
+    links = link_store(store, window_days=settings.claim_window_days)
+    typer.echo(
+        f"linked: {len(links.clusters)} rewrite clusters, {len(links.claims)} claims,"
+        f" {len(links.conflicts)} conflicts"
+    )
 
 
 def _echo_json(payload: Any) -> None:

@@ -6,16 +6,36 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
+from datetime import date
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
-from recruitwatch.model import Document, Evidence, Extraction, Figure, Offer, to_jsonable
+from recruitwatch.model import (
+    Attribution,
+    Check,
+    Claim,
+    Cluster,
+    Conflict,
+    Document,
+    Evidence,
+    Extraction,
+    Figure,
+    FigureNotes,
+    Offer,
+    OfferNotes,
+    RecordDate,
+    to_jsonable,
+)
+from recruitwatch.normalise.dates import label as date_label
 from recruitwatch.store import StoredFailure
 
 # Columns of free text that may wrap; the others (ids, kinds, numbers) are kept whole.
-_WRAPPING_COLUMNS = frozenset({"offered by", "target", "subject", "source", "reason"})
+_WRAPPING_COLUMNS = frozenset(
+    {"offered by", "target", "subject", "source", "reason", "flags", "who", "about", "sources",
+     "detail", "misattribution"}
+)  # fmt: skip
 
 
 def jsonable(record: Any) -> dict[str, Any]:
@@ -34,10 +54,83 @@ def extraction_json(extraction: Extraction, *, with_text: bool = False) -> dict[
     document = to_jsonable(extraction.document)
     if not with_text:
         del document["text"]
+    offer_notes: list[OfferNotes | None] = [*extraction.offer_notes] or [None] * len(
+        extraction.offers
+    )
+    figure_notes: list[FigureNotes | None] = [*extraction.figure_notes] or [None] * len(
+        extraction.figures
+    )
     return {
         "document": document,
-        "offers": [to_jsonable(item) for item in extraction.offers],
-        "figures": [to_jsonable(item) for item in extraction.figures],
+        "offers": [offer_json(o, n) for o, n in zip(extraction.offers, offer_notes, strict=True)],
+        "figures": [
+            figure_json(f, n) for f, n in zip(extraction.figures, figure_notes, strict=True)
+        ],
+    }
+
+
+def offer_json(offer: Offer, notes: OfferNotes | None) -> dict[str, Any]:
+    """An offer with its date precision, USD and RUB amounts (null with a reason when there is
+    no rate), the official `rate` used and its `checks`."""
+    item = to_jsonable(offer)
+    if notes is None:
+        reason = "no rate: not normalised (stored before the normalise stage ran)"
+        return {**item, "usd": None, "usd_reason": reason, "rub": None, "rub_reason": reason,
+                "rate": None, "checks": []}  # fmt: skip
+    return {
+        **item,
+        **_date_json(notes.date),
+        "usd": notes.usd.amount,
+        "usd_reason": notes.usd.reason,
+        "rub": notes.rub.amount,
+        "rub_reason": notes.rub.reason,
+        "rate": _rate_json(offer, notes),
+        "checks": [_check_json(check) for check in notes.checks],
+    }
+
+
+def figure_json(figure: Figure, notes: FigureNotes | None) -> dict[str, Any]:
+    item = to_jsonable(figure)
+    if notes is None:
+        return {**item, "checks": []}
+    return {**item, **_date_json(notes.date), "checks": [_check_json(c) for c in notes.checks]}
+
+
+def noted_offers_envelope(pairs: Sequence[tuple[Offer, OfferNotes | None]]) -> dict[str, Any]:
+    items = [offer_json(offer, notes) for offer, notes in pairs]
+    return {"ok": True, "items": items, "count": len(items)}
+
+
+def _date_json(when: RecordDate) -> dict[str, Any]:
+    return {
+        "date_precision": when.precision,
+        "date_label": date_label(when) or None,
+        "date_phrase": when.phrase,
+        "date_reason": when.reason,
+    }
+
+
+def _rate_json(offer: Offer, notes: OfferNotes) -> dict[str, Any] | None:
+    """The official rate as people quote it: units of the offer's currency per US dollar
+    (roubles per dollar for an offer in dollars), comparable with a stated conversion."""
+    if offer.currency == "USD":
+        rate, value, unit = notes.rub.rate, notes.rub.rate and notes.rub.rate.value, "RUB per USD"
+    else:
+        rate, unit = notes.usd.rate, f"{offer.currency} per USD"
+        value = 1 / rate.value if rate and rate.value else None
+    if rate is None or value is None:
+        return None
+    return {"value": value, "date": rate.date.isoformat(), "source": rate.source, "unit": unit}
+
+
+def _check_json(check: Check) -> dict[str, Any]:
+    return {
+        "name": check.name,
+        "status": check.status,
+        "detail": check.detail,
+        "stated": check.stated,
+        "expected": check.expected,
+        "deviation": check.deviation,
     }
 
 
@@ -88,8 +181,14 @@ def _number(value: float | None, high: float | None = None) -> str:
     return f"{text}–{_number(high)}" if high is not None else text
 
 
-def offers_table(records: Sequence[Offer]) -> Table:
-    headers = ("doc", "kind", "amount", "currency", "usd", "offered by", "target", "date")
+def offers_table(
+    records: Sequence[Offer], notes: Sequence[OfferNotes | None] | None = None
+) -> Table:
+    """Offers with the USD the text states and, when normalised, the official-rate USD and RUB
+    (a dash where there is no rate) and any flagged check."""
+    headers = ("doc", "kind", "amount", "currency", "stated $", "usd", "rub", "offered by",
+               "target", "date", "flags")  # fmt: skip
+    noted = notes if notes is not None else [None] * len(records)
     rows = (
         (
             o.evidence.doc_id,
@@ -97,13 +196,22 @@ def offers_table(records: Sequence[Offer]) -> Table:
             _number(o.amount, o.amount_max),
             o.currency,
             _number(o.usd_stated),
+            _converted(n.usd.amount, n.usd.amount_max) if n else "",
+            _converted(n.rub.amount, n.rub.amount_max) if n else "",
             o.offered_by or "",
             o.target or "",
-            o.date.isoformat() if o.date else "",
+            (date_label(n.date) if n else None) or (o.date.isoformat() if o.date else ""),
+            ", ".join(c.name for c in n.checks if c.status == "flag") if n else "",
         )
-        for o in records
+        for o, n in zip(records, noted, strict=True)
     )
     return _table(f"offers: {len(records)}", headers, rows)
+
+
+def _converted(value: float | None, high: float | None) -> str:
+    if value is None:
+        return "–"
+    return _number(round(value), round(high) if high is not None else None)
 
 
 def figures_table(records: Sequence[Figure]) -> Table:
@@ -172,3 +280,156 @@ def document_header(document: Document) -> list[Text]:
     lines = [Text(document.title or document.id, style="bold")]
     lines += [Text(f"{name}: {value}", style="dim") for name, value in meta if value]
     return lines
+
+
+# --- links across documents ------------------------------------------------------------------
+
+
+def _period(first: date | None, last: date | None) -> str:
+    if first is None or last is None:
+        return ""
+    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+
+
+def claims_table(claims: Sequence[Claim]) -> Table:
+    headers = ("claim", "kind", "value", "unit", "who", "about", "when", "sources", "independent")
+    rows = (
+        (
+            str(c.id),
+            c.kind,
+            _number(c.value),
+            c.unit,
+            c.who or "",
+            c.about or "",
+            _period(c.first, c.last),
+            ", ".join(c.sources),
+            str(c.independent_sources),
+        )
+        for c in claims
+    )
+    return _table(f"claims: {len(claims)}", headers, rows)
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "record": claim.record,
+        "kind": claim.kind,
+        "value": claim.value,
+        "unit": claim.unit,
+        "who": claim.who,
+        "about": claim.about,
+        "first": claim.first.isoformat() if claim.first else None,
+        "last": claim.last.isoformat() if claim.last else None,
+        "sources": claim.sources,
+        "independent_sources": claim.independent_sources,
+        "statements": [
+            {
+                "record": s.record,
+                "id": s.record_id,
+                "document_id": s.doc_id,
+                "value": s.value,
+                "who": s.who,
+                "about": s.about,
+                "date": s.when.isoformat() if s.when else None,
+            }
+            for s in claim.statements
+        ],
+    }
+
+
+def conflicts_table(conflicts: Sequence[Conflict]) -> Table:
+    headers = ("conflict", "claims", "period", "detail")
+    rows = ((str(c.id), f"{c.first} vs {c.second}", c.period, c.detail) for c in conflicts)
+    return _table(f"conflicts: {len(conflicts)}", headers, rows)
+
+
+def conflict_json(conflict: Conflict, claims: dict[int, Claim]) -> dict[str, Any]:
+    return {
+        "id": conflict.id,
+        "period": conflict.period,
+        "detail": conflict.detail,
+        "claims": [claim_json(claims[i]) for i in (conflict.first, conflict.second) if i in claims],
+    }
+
+
+def clusters_table(clusters: Sequence[Cluster]) -> Table:
+    headers = ("cluster", "origin", "document", "published", "similarity", "misattribution")
+    rows = (
+        (
+            str(c.id),
+            "origin" if m.doc_id == c.origin else "",
+            m.doc_id,
+            m.published.isoformat() if m.published else "",
+            f"{m.similarity:.2f}",
+            m.misattribution or "",
+        )
+        for c in clusters
+        for m in c.members
+    )
+    return _table(f"clusters: {len(clusters)}", headers, rows)
+
+
+def cluster_json(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "id": cluster.id,
+        "origin": cluster.origin,
+        "members": [
+            {
+                "document_id": m.doc_id,
+                "published": m.published.isoformat() if m.published else None,
+                "similarity": m.similarity,
+                "misattribution": m.misattribution,
+            }
+            for m in cluster.members
+        ],
+    }
+
+
+def check_lines(
+    extraction: Extraction, clusters: Sequence[Cluster], credits: Sequence[Attribution]
+) -> list[Text]:
+    """Each record of a document with its date, conversions and checks, then its credit lines
+    and the rewrite cluster it belongs to."""
+    marks = {"ok": "ok  ", "flag": "FLAG", "n/a": "n/a "}
+    lines: list[Text] = []
+    for offer, notes in zip(extraction.offers, extraction.offer_notes, strict=True):
+        lines.append(Text(f"\n• {_offer_summary(offer)}", style="bold"))
+        for conversion in (notes.usd, notes.rub):
+            rate = conversion.rate
+            amount = _converted(conversion.amount, conversion.amount_max)
+            used = ""
+            if rate and conversion.currency != offer.currency:
+                # Quoted the way people quote rates: "94.81 RUB/USD", never "0.0105 USD/RUB".
+                big, pair = (rate.value, f"{conversion.currency}/{offer.currency}")
+                if rate.value < 1:
+                    big, pair = (1 / rate.value, f"{offer.currency}/{conversion.currency}")
+                used = f" at {big:,.4g} {pair} ({rate.source}, {rate.date})"
+            why = f" {conversion.reason}" if conversion.reason else ""
+            lines.append(Text(f"  {conversion.currency} {amount}{used}{why}"))
+        for check in notes.checks:
+            lines.append(Text(f"  [{marks[check.status]}] {check.name}: {check.detail}"))
+    for figure, figure_notes in zip(extraction.figures, extraction.figure_notes, strict=True):
+        lines.append(Text(f"\n• {_figure_summary(figure)}", style="bold"))
+        for check in figure_notes.checks:
+            lines.append(Text(f"  [{marks[check.status]}] {check.name}: {check.detail}"))
+    if credits:
+        lines.append(Text(f"\ncredits: {', '.join(a.name for a in credits)}", style="bold"))
+    for cluster in clusters:
+        member = next(m for m in cluster.members if m.doc_id == extraction.document.id)
+        role = "origin" if cluster.origin == member.doc_id else f"copy of {cluster.origin}"
+        others = ", ".join(m.doc_id for m in cluster.members if m.doc_id != member.doc_id)
+        lines.append(Text(f"\nrewrite cluster {cluster.id}: {role}; with {others}", style="bold"))
+        if member.misattribution:
+            lines.append(Text(f"  [FLAG] possible misattribution: {member.misattribution}"))
+    return lines
+
+
+def check_json(
+    extraction: Extraction, clusters: Sequence[Cluster], credits: Sequence[Attribution]
+) -> dict[str, Any]:
+    return {
+        **extraction_json(extraction),
+        "attributions": [{"name": a.name, "text": a.text, "start": a.start} for a in credits],
+        "clusters": [cluster_json(cluster) for cluster in clusters],
+    }
