@@ -155,12 +155,14 @@ def test_claims_need_close_values_compatible_payers_and_dates_in_the_window() ->
     assert not compatible("Moscow", "Tatarstan")
 
 
-def test_no_conflict_without_a_named_payer_or_across_months() -> None:
+def test_no_conflict_without_a_payer_across_months_or_within_one_document() -> None:
     statements = [
         _statement("a", 100_000, date(2024, 3, 1), who=None),
         _statement("b", 150_000, date(2024, 3, 2), who=None),
         _statement("c", 100_000, date(2024, 5, 1)),
         _statement("d", 150_000, date(2024, 7, 1)),
+        _statement("e", 200_000, date(2024, 11, 1)),  # one text: raised to 300,000 from 200,000
+        _statement("e", 300_000, date(2024, 11, 1)),
     ]
     assert find_conflicts(build_claims(statements, cluster_of={})) == []
 

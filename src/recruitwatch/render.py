@@ -185,26 +185,27 @@ def offers_table(
     records: Sequence[Offer], notes: Sequence[OfferNotes | None] | None = None
 ) -> Table:
     """Offers with the USD the text states and, when normalised, the official-rate USD and RUB
-    (a dash where there is no rate) and any flagged check."""
-    headers = ("doc", "kind", "amount", "currency", "stated $", "usd", "rub", "offered by",
-               "target", "date", "flags")  # fmt: skip
+    (a dash where there is no rate); a flags column when some check flagged."""
     noted = notes if notes is not None else [None] * len(records)
-    rows = (
-        (
+    flags = [", ".join(c.name for c in n.checks if c.status == "flag") if n else "" for n in noted]
+    headers = ["doc", "kind", "amount", "stated $", "usd", "rub", "offered by", "target", "date"]
+    rows = [
+        [
             o.evidence.doc_id,
             o.kind,
-            _number(o.amount, o.amount_max),
-            o.currency,
+            f"{_number(o.amount, o.amount_max)} {o.currency}",
             _number(o.usd_stated),
             _converted(n.usd.amount, n.usd.amount_max) if n else "",
             _converted(n.rub.amount, n.rub.amount_max) if n else "",
             o.offered_by or "",
             o.target or "",
             (date_label(n.date) if n else None) or (o.date.isoformat() if o.date else ""),
-            ", ".join(c.name for c in n.checks if c.status == "flag") if n else "",
-        )
+        ]
         for o, n in zip(records, noted, strict=True)
-    )
+    ]
+    if any(flags):
+        headers.append("flags")
+        rows = [[*row, flag] for row, flag in zip(rows, flags, strict=True)]
     return _table(f"offers: {len(records)}", headers, rows)
 
 

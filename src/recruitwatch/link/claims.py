@@ -23,6 +23,8 @@ VALUE_TOLERANCE = 0.01
 # of Defence", "the defense ministry" are one payer.
 _MILITARY = frozenset({"military", "army", "defence", "defense", "ministry", "armed", "forces"})
 _IGNORED = frozenset({"the", "of", "a", "an", "s"})
+# Subjects that name no particular group: two counts of "people" are not about the same thing.
+_GENERIC = frozenset({"people", "men", "women", "persons", "population", "citizens", "residents"})
 _WORD = re.compile(r"\w+")
 
 
@@ -124,8 +126,9 @@ def _most_common(names: Iterable[str | None]) -> str | None:
 
 
 def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
-    """Pairs of claims of one kind and unit, about the same payer (offers) or subject
-    (figures), in overlapping calendar months, whose values differ by more than 1%."""
+    """Pairs of claims from different documents, of one kind and unit, about the same payer
+    (offers) or subject (figures), in overlapping calendar months, whose values differ by more
+    than 1%."""
     by_key: dict[tuple[str, str, str], list[Claim]] = {}
     for claim in claims:
         by_key.setdefault((claim.record, claim.kind, claim.unit), []).append(claim)
@@ -134,7 +137,15 @@ def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
                 period = _shared_period(first, second)
-                if period and _same_party(first, second) and not _close(first.value, second.value):
+                # A document giving both amounts tells of a change or a breakdown ("raised to
+                # 500,000 from 305,000"), not a contradiction: conflicts are between documents.
+                apart = not set(first.sources) & set(second.sources)
+                if (
+                    period
+                    and apart
+                    and _same_party(first, second)
+                    and not _close(first.value, second.value)
+                ):
                     detail = (
                         f"{first.kind} {first.value:,.0f} {first.unit} ({', '.join(first.sources)})"
                         f" vs {second.value:,.0f} {second.unit} ({', '.join(second.sources)})"
@@ -147,9 +158,12 @@ def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
 
 
 def _same_party(first: Claim, second: Claim) -> bool:
-    # An offer conflicts only when both name the payer; a figure when both name its subject.
-    named = (first.who, second.who) if first.record == "offer" else (first.about, second.about)
-    if named[0] is None or named[1] is None:
+    # An offer conflicts only when both name the payer; a figure only when both name the same
+    # subject, word for word: "people" or "men" alone would set any two counts against each other.
+    if first.record == "figure":
+        subject = party(first.about)
+        return bool(subject and subject - _GENERIC) and subject == party(second.about)
+    if first.who is None or second.who is None:
         return False
     return compatible(first.who, second.who) and compatible(first.about, second.about)
 
