@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from recruitwatch.link import link_store
 from recruitwatch.pipeline import ingest_paths
 from recruitwatch.settings import Settings
 from recruitwatch.store import open_store
@@ -23,6 +24,18 @@ TEXTS = {
         "Kazakh citizens offered a bonus\nPublished: 2023-08-07\n\n"
         "The army offers Kazakh citizens a sign-on bonus of 495,000 roubles ($5,200). "
         "Recruiters in Almaty say the monthly salary is 210,000 roubles.\n"
+    ),
+    # A rewrite of the story above by another outlet: one claim, two sources.
+    "kazakh-bonus-rewrite.txt": (
+        "Army lures Kazakh citizens with bonus\nPublished: 2023-08-09\n\n"
+        "Kazakh citizens are offered a sign-on bonus of 495,000 roubles ($5,200) by the army."
+        " Recruiters in Almaty say the monthly salary is 210,000 roubles. Source: Insider\n"
+    ),
+    # The same payer and month, another amount: a conflict.
+    "kazakh-bonus-lower.txt": (
+        "Kazakh bonus lower, says agency\nPublished: 2023-08-21\n\n"
+        "The army offers Kazakh citizens a sign-on bonus of 400,000 roubles."
+        " Officials called up 20,000 reservists.\n"
     ),
     "tatarstan.txt": (
         "Tatarstan raises its payment\nPublished: 2024-03-05\n\n"
@@ -66,6 +79,7 @@ def build_db(folder: Path) -> Path:
     path = folder / "rw.db"
     with open_store(path) as store:
         report = ingest_paths([texts], store)
+        link_store(store)
     assert report.ok, report.failed
     return path
 

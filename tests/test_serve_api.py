@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from _serve import EVIL, TOKEN, build_db, settings
+from _serve import TEXTS, TOKEN, build_db, settings
 from recruitwatch.serve.app import create_app
 
 
@@ -84,7 +84,7 @@ OFFER_FILTERS = [
     ),
     ("min_usd=10000", lambda o: o["usd"] is not None and o["usd"] >= 10_000),
     ("max_usd=6000", lambda o: o["usd"] is not None and o["usd"] <= 6_000),
-    ("q=reservists", lambda o: o["document_id"] in ("tatarstan", EVIL, "syria-wagner")),
+    ("q=reservists", lambda o: "reservists" in TEXTS[f"{o['document_id']}.txt"]),
     ("kind=monthly_pay&currency=RUB&payer=moscow", lambda o: o["kind"] == "monthly_pay"),
 ]
 
@@ -163,8 +163,8 @@ def test_figures_documents_and_errors_lists(client: TestClient) -> None:
     assert "text" not in documents["items"][0]
     russian = get_json(client, "/api/documents?language=ru")
     assert [d["id"] for d in russian["items"]] == ["kursk-ru"]
-    found = get_json(client, "/api/documents?q=Almaty salary")
-    assert [d["id"] for d in found["items"]] == ["kazakh-bonus"]
+    found = get_json(client, "/api/documents?q=Almaty salary&sort=id")
+    assert [d["id"] for d in found["items"]] == ["kazakh-bonus", "kazakh-bonus-rewrite"]
     assert "\x02Almaty\x03" in found["items"][0]["snippet"]
     assert get_json(client, "/api/errors")["items"] == []
 
@@ -299,6 +299,8 @@ def test_posted_text_is_extracted_and_stored(tmp_path: Path) -> None:
         assert again.status_code == 200
         assert get_json(client, "/api/offers?payer=orenburg")["count"] == 1
         assert get_json(client, "/api/documents?q=Orenburg")["count"] == 1
+        claims = get_json(client, "/api/claims?limit=1000")["items"]
+        assert any(claim["value"] == 250_000 for claim in claims)  # relinked after the write
         for bad in ({}, {"text": "x", "url": "https://example.org/"}, {"text": ""}):
             assert client.post("/api/documents", json=bad, headers=auth).status_code == 400
         refused = client.post(
@@ -352,6 +354,18 @@ def test_claims_and_conflicts_say_when_not_computed(tmp_path: Path) -> None:
             assert body["items"] == [] and "not computed yet" in body["note"]
             assert "not computed yet" in client.get(f"/{what}").text
         assert "not computed yet" in client.get("/claims/1").text
+
+
+def test_a_claim_with_its_sources_and_conflict(client: TestClient) -> None:
+    claims = get_json(client, "/api/claims?limit=1000")["items"]
+    claim = next(c for c in claims if c["value"] == 495_000 and c["unit"] == "RUB")
+    body = get_json(client, f"/api/claims/{claim['id']}")["items"][0]
+    sources = {row["document_id"] for row in body["parts"]["claim_statements"]}
+    assert sources == {"kazakh-bonus", "kazakh-bonus-rewrite"}
+    assert len(body["conflicts"]) == 1
+    page = client.get(f"/claims/{claim['id']}").text
+    assert "kazakh-bonus-rewrite" in page and "400,000 RUB" in page
+    assert get_json(client, "/api/conflicts")["count"] == 1
 
 
 # --- the schema ------------------------------------------------------------------------------

@@ -7,13 +7,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, find_sources, iter_documents
 from recruitwatch.language import detect_language
+from recruitwatch.link import link_store
 from recruitwatch.model import Document
+from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
 from recruitwatch.serve import params
 from recruitwatch.serve.deps import read_access, reader, write_access
@@ -184,9 +186,10 @@ class NewDocument(BaseModel):
     },
     dependencies=[Depends(write_access), Depends(params.only())],
 )
-def post_document(request: Request, body: NewDocument) -> JSONResponse:
-    """Ingest a posted text (or the document at a URL): extract, store, and return what was
-    found. 201 when something new was stored, 200 when the text was known already."""
+def post_document(request: Request, body: NewDocument, tasks: BackgroundTasks) -> JSONResponse:
+    """Ingest a posted text (or the document at a URL) as `recruitwatch ingest` does: extract,
+    normalise, store, and return what was found; 201 when something new was stored, 200 when
+    the text was known already. Claims and conflicts are relinked after the response."""
     settings: Settings = request.app.state.settings
     if (body.text is None) == (body.url is None):
         raise HTTPException(400, "send exactly one of text and url")
@@ -207,7 +210,11 @@ def post_document(request: Request, body: NewDocument) -> JSONResponse:
         items = iter_documents(find_sources([body.url]), options=options)
     hashes: list[str] = []
     with open_store(settings.db) as store:
-        report = ingest_documents(_noting_hashes(items, hashes), store)
+        report = ingest_documents(
+            _noting_hashes(items, hashes), store, normaliser=Normaliser.from_settings(settings)
+        )
+    if report.ingested:
+        tasks.add_task(_relink, settings)
     return _ingest_response(request, report, hashes)
 
 
@@ -290,6 +297,12 @@ def _export(
         return Response(parquet_bytes(rows, columns), media_type=MEDIA_TYPES[fmt], headers=headers)
     chunks = csv_chunks(rows, columns) if fmt == "csv" else jsonl_chunks(rows)
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _relink(settings: Settings) -> None:
+    # Linking reads every document, so it runs after the response, not before it.
+    with open_store(settings.db) as store:
+        link_store(store, window_days=settings.claim_window_days)
 
 
 def _posted(body: NewDocument) -> Document:

@@ -73,9 +73,11 @@ def scatter(
         )
     first = min(row.day for row, _ in points)
     last = max(row.day for row, _ in points)
-    if (last - first).days < 30:
-        first, last = first - timedelta(days=15), last + timedelta(days=15)
-    top_value = _nice_ceiling(max(value for _, value in points))
+    # A margin of 4% (at least two weeks) so no mark sits on an axis.
+    margin = timedelta(days=max(14, (last - first).days // 25))
+    first, last = first - margin, last + margin
+    step = _nice_step(max(value for _, value in points))
+    top_value = step * math.ceil(max(value for _, value in points) / step)
     names = _legend(row.series for row, _ in points)
     index = {name: position for position, name in enumerate(names)}
     chart = Chart(title=title, caption="")
@@ -107,7 +109,10 @@ def scatter(
         caption=caption,
         marks=marks,
         x_ticks=[Tick(x((day - first).days), label) for day, label in _date_ticks(first, last)],
-        y_ticks=[Tick(y(value), _compact(value)) for value in _value_ticks(top_value)],
+        y_ticks=[
+            Tick(y(step * index), _compact(step * index))
+            for index in range(round(top_value / step) + 1)
+        ],
         legend=legend,
     )
 
@@ -132,18 +137,17 @@ def _label(row: ChartRow, value: float, currency: str, monthly: bool) -> str:
     return f"{when} · {row.series} · {mean}{value:,.0f} {currency}"
 
 
-def _nice_ceiling(value: float) -> float:
-    if value <= 0:
+def _nice_step(largest: float) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving 3 to 6 ticks up to
+    `largest`."""
+    if largest <= 0:
         return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if step * magnitude >= value:
-            return float(step * magnitude)
-    return float(10 * magnitude)
-
-
-def _value_ticks(top: float) -> list[float]:
-    return [top * share / 4 for share in range(5)]
+    magnitude = 10.0 ** math.floor(math.log10(largest))
+    for multiple in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0):
+        step = multiple * magnitude
+        if largest / step <= 5:
+            return step
+    return 10 * magnitude
 
 
 def _compact(value: float) -> str:

@@ -240,25 +240,27 @@ def claim_page(request: Request, claim_id: int, db: Read) -> Response:
         raise HTTPException(404, f"no claim with id {claim_id}; /claims lists them")
     parts = claim_parts(db, claim_id)
     statements = [row for rows in parts.values() for row in rows]
-    doc_ids = document_ids_in(statements)
-    offer_ids = [row["offer_id"] for row in statements if row.get("offer_id") is not None]
-    figure_ids = [row["figure_id"] for row in statements if row.get("figure_id") is not None]
+    # Each statement's record ("offer-12") and the document it is in.
+    records = {
+        f"{kind}-{row[f'{kind}_id']}": row.get("document_id")
+        for row in statements
+        for kind in ("offer", "figure")
+        if row.get(f"{kind}_id") is not None
+    }
+    notes: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for kind in ("offer", "figure"):
+        ids = [int(rid.split("-")[1]) for rid in records if rid.startswith(kind)]
+        for record_id, tables in record_notes(db, f"{kind}_id", ids).items():
+            # The statements are listed as sources already.
+            notes[f"{kind}-{record_id}"] = {k: v for k, v in tables.items() if k not in parts}
     context = {
         "claim": found,
         "claim_id": claim_id,
         "parts": parts,
-        "roles": document_roles(db, doc_ids),
+        "roles": document_roles(db, document_ids_in(statements)),
         "conflicts": claim_conflicts(db, claim_id),
-        "notes": {
-            **{
-                f"offer-{key}": value
-                for key, value in record_notes(db, "offer_id", offer_ids).items()
-            },
-            **{
-                f"figure-{key}": value
-                for key, value in record_notes(db, "figure_id", figure_ids).items()
-            },
-        },
+        "record_notes": notes,
+        "record_docs": records,
     }
     return _page(request, "claim.html", context)
 
@@ -312,7 +314,11 @@ async def login(request: Request) -> Response:
 def number(value: float | None, high: float | None = None) -> str:
     if value is None:
         return ""
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if value == int(value):
+        text = f"{value:,.0f}"
+    else:
+        # Rates like 0.0104 USD per RUB need their significant digits, amounts two decimals.
+        text = f"{value:.4g}" if abs(value) < 1 else f"{value:,.2f}"
     return f"{text}–{number(high)}" if high is not None else text
 
 
