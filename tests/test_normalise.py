@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -20,7 +21,7 @@ from recruitwatch.model import Document, Evidence, Extraction, RecordDate
 from recruitwatch.normalise import Normaliser, normalise_extraction
 from recruitwatch.normalise.cbr import update_rates
 from recruitwatch.normalise.checks import share_checks
-from recruitwatch.normalise.dates import check_published, label, resolve
+from recruitwatch.normalise.dates import check_published, find_phrases, label, resolve
 from recruitwatch.normalise.rates import RateTable, read_snapshot
 from recruitwatch.pipeline import DocumentDefaults, extract_paths
 
@@ -351,3 +352,17 @@ def test_extraction_stays_pure_and_normalise_adds_notes() -> None:
     assert evidence(doc, (0, 3)).doc_id == "doc"
     normalised = Normaliser()(extraction)
     assert len(normalised.offer_notes) == len(normalised.offers)
+
+
+def test_date_patterns_stay_linear_on_hostile_text() -> None:
+    hostile = [
+        "1 " * 30_000,
+        "in " * 30_000 + "2023",
+        "last " * 30_000,
+        "January " * 20_000,
+        "в " * 30_000 + "июле",
+    ]
+    started = time.perf_counter()
+    for text in hostile:
+        find_phrases(text)
+    assert time.perf_counter() - started < 2.0
