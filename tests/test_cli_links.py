@@ -15,7 +15,7 @@ from recruitwatch.cli import app
 from test_link import STORY_A, STORY_B, STORY_C, STORY_D
 from test_normalise import SEED, USD_2023_08_05, cbr_server  # noqa: F401 - a fixture
 
-COMMANDS = ("claims", "conflicts", "clusters", "check", "rates update")
+COMMANDS = ("claims", "conflicts", "clusters", "check", "link", "rates update")
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +83,10 @@ def test_claims_conflicts_and_clusters(tmp_path: Path) -> None:
     table = run("claims", "--db", db)
     assert "495,000" in table.stdout and "a, b, c" in table.stdout
     assert "possible misattribution" in run("check", "b", "--db", db).stdout
-    again = run("ingest", folder, "--db", db)
-    assert "unchanged 4" in again.stdout and "1 rewrite clusters, 4 claims" in again.stdout
+    again = run("ingest", folder, "--db", db, "--no-link")
+    assert "unchanged 4" in again.stdout and "linked" not in again.stdout
+    relinked = run("link", "--db", db)
+    assert relinked.stdout == "linked: 1 rewrite clusters, 4 claims, 1 conflicts\n"
 
 
 def test_published_fills_in_only_where_the_document_has_no_date(tmp_path: Path) -> None:

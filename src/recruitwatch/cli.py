@@ -185,6 +185,13 @@ def ingest(
     ] = None,
     url: Annotated[str | None, typer.Option(help="URL for documents that carry none.")] = None,
     title: Annotated[str | None, typer.Option(help="Title for documents that carry none.")] = None,
+    link: Annotated[
+        bool,
+        typer.Option(
+            help="Link the database afterwards (rewrite clusters, claims, conflicts); skip it"
+            " between batches with --no-link and run `recruitwatch link` once at the end."
+        ),
+    ] = True,
 ) -> None:
     """Read, extract, normalise and store documents, then link them with the rest of the
     database (rewrite clusters, claims, conflicts); failures are recorded and the batch goes on.
@@ -212,8 +219,21 @@ def ingest(
                 defaults=defaults,
             )
         _print_report(report)
-        _link(store, settings)
+        if link:
+            _link(store, settings)
     _exit_on_failures(report.failed)
+
+
+@app.command("link")
+@_reports_errors
+def link_(db: DbOption = DEFAULT_DB) -> None:
+    """Link everything stored: rewrite clusters, credit lines, claims and conflicts, replacing
+    the previous links (ingest does this itself unless given --no-link).
+
+    Example: recruitwatch ingest day1/ day2/ --no-link && recruitwatch link
+    """
+    with open_store(db) as store:
+        _link(store, Settings.from_env())
 
 
 @app.command()
