@@ -57,9 +57,9 @@ def test_seed_article_ingested_with_its_publication_date(tmp_path: Path) -> None
     assert stated["status"] == "ok" and stated["stated"] == pytest.approx(95.19, abs=0.01)
     checked = run("check", "seed-article", "--db", db)
     assert "implies 95.19 RUB/USD; CBR rate of 2023-08-05 is 94.81 RUB/USD" in checked.stdout
-    figures = _json(run("check", "seed-article", "--db", db, "--json"))["figures"]
-    labels = {f["quantity"]: f["date_label"] for f in figures}
-    assert labels[300_000] == "autumn 2022" and labels[42] == "July 2023"
+    figures = _json(run("figures", "--db", db, "--json"))["items"]
+    dated = {f["quantity"]: (f["date_label"], f["date_precision"]) for f in figures}
+    assert dated[300_000] == ("autumn 2022", "season") and dated[42] == ("July 2023", "month")
 
 
 def test_claims_conflicts_and_clusters(tmp_path: Path) -> None:

@@ -282,10 +282,13 @@ def figures(
     """
     output = _format(json_, csv_)
     with open_store(db) as store:
-        found = store.query_figures(
+        noted = store.query_noted_figures(
             unit=unit, subject=subject, since=_day(since), until=_day(until)
         )
-    _print_records(found, Figure, output, render.figures_table)
+    if output == "json":
+        _echo_json(render.noted_figures_envelope(noted))
+    else:
+        _print_records([figure for figure, _ in noted], Figure, output, render.figures_table)
 
 
 @app.command()

@@ -101,6 +101,11 @@ def noted_offers_envelope(pairs: Sequence[tuple[Offer, OfferNotes | None]]) -> d
     return {"ok": True, "items": items, "count": len(items)}
 
 
+def noted_figures_envelope(pairs: Sequence[tuple[Figure, FigureNotes | None]]) -> dict[str, Any]:
+    items = [figure_json(figure, notes) for figure, notes in pairs]
+    return {"ok": True, "items": items, "count": len(items)}
+
+
 def _date_json(when: RecordDate) -> dict[str, Any]:
     return {
         "date_precision": when.precision,

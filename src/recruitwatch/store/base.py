@@ -15,6 +15,7 @@ from recruitwatch.model import (
     Document,
     Extraction,
     Figure,
+    FigureNotes,
     Links,
     Offer,
     OfferNotes,
@@ -128,6 +129,17 @@ class Store(Protocol):
         until: date | None = None,
     ) -> list[tuple[Offer, OfferNotes | None]]:
         """As `query_offers`, each offer with its notes (None if stored before normalise)."""
+        ...
+
+    def query_noted_figures(
+        self,
+        *,
+        unit: str | None = None,
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[tuple[Figure, FigureNotes | None]]:
+        """As `query_figures`, each figure with its notes (None if stored before normalise)."""
         ...
 
     def list_documents(self) -> list[Document]:

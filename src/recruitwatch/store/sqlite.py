@@ -20,6 +20,7 @@ from recruitwatch.model import (
     Document,
     Extraction,
     Figure,
+    FigureNotes,
     Links,
     Offer,
     OfferNotes,
@@ -355,6 +356,24 @@ class SQLiteStore:
         since: date | None = None,
         until: date | None = None,
     ) -> list[Figure]:
+        found = self._figure_rows(unit, subject, since, until)
+        return [rows.figure_from_row(row) for row in found]
+
+    def query_noted_figures(
+        self,
+        *,
+        unit: str | None = None,
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[tuple[Figure, FigureNotes | None]]:
+        found = self._figure_rows(unit, subject, since, until)
+        noted = self._read(notes.figure_notes, [row["id"] for row in found])
+        return [(rows.figure_from_row(row), noted.get(row["id"])) for row in found]
+
+    def _figure_rows(
+        self, unit: str | None, subject: str | None, since: date | None, until: date | None
+    ) -> list[sqlite3.Row]:
         filters = _Filters("figures")
         filters.equal("unit", unit)
         filters.contains("subject", subject)
@@ -363,7 +382,7 @@ class SQLiteStore:
             "SELECT figures.* FROM figures JOIN documents ON documents.id = figures.document_id"
             f"{filters.where()} ORDER BY figures.document_id, figures.id"
         )
-        return [rows.figure_from_row(row) for row in self._select(sql, filters.params)]
+        return self._select(sql, filters.params)
 
     def get_document(self, doc_id: str) -> Extraction | None:
         found = self._select("SELECT * FROM documents WHERE id = ?", (doc_id,))
