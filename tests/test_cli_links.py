@@ -128,7 +128,10 @@ def test_rates_update_through_the_command(
     result = run("rates", "update", "--until", "2026-09-10", "--currency", "USD", "--url", url)
     assert result.exit_code == 0, result.output
     assert "rates: 2 new quotes (2026-09-08 to 2026-09-09)" in result.stdout
-    failed = run("rates", "update", "--currency", "EUR", "--url", url, "--until", "2026-09-10")
+    daily = run("rates", "update", "--day", "2026-09-13", "--currency", "BYN", "--url", url)
+    assert "rates: 1 new quotes (2026-09-12 to 2026-09-12)" in daily.stdout
+    failed = run("rates", "update", "--currency", "EUR", "--url", url,
+                 "--since", "2026-09-06", "--until", "2026-09-10")  # fmt: skip
     assert failed.exit_code == 1 and "error: CBR sent XML that cannot be read" in failed.output
 
 

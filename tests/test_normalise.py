@@ -19,7 +19,7 @@ from recruitwatch.errors import RatesError
 from recruitwatch.extract import extract_document
 from recruitwatch.model import Document, Evidence, Extraction, RecordDate
 from recruitwatch.normalise import Normaliser, normalise_extraction
-from recruitwatch.normalise.cbr import update_rates
+from recruitwatch.normalise.cbr import update_day, update_rates
 from recruitwatch.normalise.checks import share_checks
 from recruitwatch.normalise.dates import check_published, find_phrases, label, resolve
 from recruitwatch.normalise.rates import RateTable, read_snapshot
@@ -245,6 +245,13 @@ _DYNAMIC = """<?xml version="1.0" encoding="windows-1251"?>
 <Record Date="09.09.2026" Id="{id}"><Nominal>{nominal}</Nominal><Value>{second}</Value><VunitRate>0</VunitRate></Record>
 </ValCurs>
 """  # noqa: E501 - the API's own line layout
+# A Sunday's request: the reply carries the Saturday the rates in force were set for.
+_DAILY = """<?xml version="1.0" encoding="windows-1251"?>
+<ValCurs Date="12.09.2026" name="Foreign Currency Market">
+<Valute ID="R01270"><NumCode>356</NumCode><CharCode>INR</CharCode><Nominal>10</Nominal><Name>Индийских рупий</Name><Value>10,2345</Value><VunitRate>1,02345</VunitRate></Valute>
+<Valute ID="R01090B"><NumCode>933</NumCode><CharCode>BYN</CharCode><Nominal>1</Nominal><Name>Белорусский рубль</Name><Value>26,5000</Value><VunitRate>26,5</VunitRate></Valute>
+</ValCurs>
+"""  # noqa: E501 - the API's own line layout
 
 
 @pytest.fixture
@@ -260,7 +267,8 @@ def cbr_server() -> Iterator[tuple[str, list[str]]]:
         def do_GET(self) -> None:
             requested.append(self.path)
             currency = self.path.rsplit("VAL_NM_RQ=", 1)[-1]
-            body = replies.get(currency, "<not xml").encode("windows-1251")
+            reply = _DAILY if "XML_daily.asp" in self.path else replies.get(currency, "<not xml")
+            body = reply.encode("windows-1251")
             self.send_response(200)
             self.send_header("Content-Type", "application/xml; charset=windows-1251")
             self.end_headers()
@@ -295,6 +303,22 @@ def test_rates_update_merges_new_quotes_into_a_snapshot(
         assert snapshot.readline() == "date,currency,rub_per_unit\n"
     again = update_rates(path, until=date(2026, 9, 10), currencies=["USD"], base_url=url)
     assert again.added == 0
+
+
+def test_one_day_of_every_currency_from_the_daily_endpoint(
+    tmp_path: Path, cbr_server: tuple[str, list[str]]
+) -> None:
+    url, requested = cbr_server
+    path = tmp_path / "rates.csv.gz"
+    report = update_day(path, date(2026, 9, 13), base_url=url)
+    assert requested == ["/scripts/XML_daily.asp?date_req=13%2F09%2F2026"]
+    assert (report.added, report.first) == (2, date(2026, 9, 12))
+    table = RateTable.load(path)
+    assert table.rub_per_unit("BYN", date(2026, 9, 14)).value == 26.5
+    inr = table.rub_per_unit("INR", date(2026, 9, 13))
+    assert (inr.value, inr.source) == (pytest.approx(1.02345), "CBR")
+    only = update_day(tmp_path / "inr.csv.gz", date(2026, 9, 13), currencies=["inr"], base_url=url)
+    assert only.added == 1
 
 
 def test_a_bad_reply_writes_nothing(tmp_path: Path, cbr_server: tuple[str, list[str]]) -> None:

@@ -42,7 +42,7 @@ from recruitwatch.model import (
     OfferKind,
 )
 from recruitwatch.normalise import Normaliser
-from recruitwatch.normalise.cbr import CBR_API, update_rates
+from recruitwatch.normalise.cbr import CBR_API, update_day, update_rates
 from recruitwatch.pipeline import DocumentDefaults, IngestReport, extract_paths, ingest_paths
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rates_file
 from recruitwatch.store import Store, StoredFailure, open_store, remove_database
@@ -540,6 +540,13 @@ def rates_update(
     currency: Annotated[
         list[str] | None, typer.Option(help="Currency to fetch (repeat; default: all known).")
     ] = None,
+    day: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Instead of a range: every currency the bank quotes on this one day.",
+        ),
+    ] = None,
     url: Annotated[str, typer.Option(help="Base URL of the CBR XML API.")] = CBR_API,
     json_: JsonOption = False,
 ) -> None:
@@ -552,13 +559,16 @@ def rates_update(
     """
     settings = Settings.from_env()
     path = settings.rates_file or default_rates_file(dict(os.environ))
-    report = update_rates(
-        path,
-        since=_day(since),
-        until=_day(until) or date.today(),
-        currencies=currency,
-        base_url=url,
-    )
+    if day is not None:
+        report = update_day(path, day.date(), currencies=currency, base_url=url)
+    else:
+        report = update_rates(
+            path,
+            since=_day(since),
+            until=_day(until) or date.today(),
+            currencies=currency,
+            base_url=url,
+        )
     span = f"{report.first} to {report.last}" if report.first else "nothing new"
     if json_:
         _echo_json(

@@ -1,8 +1,11 @@
-"""Refreshing the rates snapshot from the Bank of Russia's XML API (`XML_dynamic.asp`).
+"""Refreshing the rates snapshot from the Bank of Russia's XML API.
 
-One request per currency for the whole date range. The responses are windows-1251 XML:
+A date range: `XML_dynamic.asp`, one request per currency, answering
 `<ValCurs><Record Date="dd.mm.yyyy" Id="R01235"><Nominal>1</Nominal><Value>94,8075</Value>
-</Record>...</ValCurs>`; `Date` is the day the rate takes effect and is stored unshifted.
+</Record>...</ValCurs>`. One day, every currency the bank quotes: `XML_daily.asp`, answering
+`<ValCurs Date="dd.mm.yyyy"><Valute><CharCode>USD</CharCode><Nominal>1</Nominal><Value>...`,
+where `Date` is the day of the rate in force (an earlier one on a holiday). Both are
+windows-1251 XML; a `Date` is the day the rate takes effect and is stored unshifted.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -54,43 +57,68 @@ class UpdateReport:
     last: date | None
 
 
-def parse_dynamic(xml: bytes, currency: str) -> list[Quote]:
-    """The quotes in one XML_dynamic.asp response (the XML declares its own encoding)."""
+def _root(xml: bytes) -> Element:
     try:
-        root = fromstring(xml)
+        return fromstring(xml)  # the XML declares its own encoding (windows-1251)
     except (ParseError, DefusedXmlException) as exc:
         raise RatesError(f"CBR sent XML that cannot be read: {exc}") from exc
-    quotes = []
-    for record in root.iter("Record"):
-        try:
-            day = datetime.strptime(record.get("Date", ""), "%d.%m.%Y").date()
-            nominal = int(record.findtext("Nominal", ""))
-            value = float(record.findtext("Value", "").replace(",", "."))
-        except ValueError as exc:
-            raise RatesError(f"CBR sent a {currency} record that is not a rate: {exc}") from exc
-        quotes.append(Quote(day, currency, value / nominal))
-    return quotes
+
+
+def _quote(day: str, currency: str, nominal: str | None, value: str | None) -> Quote:
+    try:
+        parsed = datetime.strptime(day, "%d.%m.%Y").date()
+        return Quote(parsed, currency, float((value or "").replace(",", ".")) / int(nominal or ""))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise RatesError(f"CBR sent a {currency} record that is not a rate: {exc}") from exc
+
+
+def parse_dynamic(xml: bytes, currency: str) -> list[Quote]:
+    """The quotes in one XML_dynamic.asp response."""
+    return [
+        _quote(r.get("Date", ""), currency, r.findtext("Nominal"), r.findtext("Value"))
+        for r in _root(xml).iter("Record")
+    ]
+
+
+def parse_daily(xml: bytes) -> list[Quote]:
+    """Every currency's quote in one XML_daily.asp response, dated by `ValCurs/@Date`."""
+    root = _root(xml)
+    return [
+        _quote(root.get("Date", ""), code, v.findtext("Nominal"), v.findtext("Value"))
+        for v in root.iter("Valute")
+        if (code := (v.findtext("CharCode") or "").strip().upper())
+    ]
 
 
 def fetch_dynamic(currency: str, since: date, until: date, *, base_url: str = CBR_API) -> bytes:
     if currency not in CBR_IDS:
         known = ", ".join(sorted(CBR_IDS))
-        raise RatesError(f"no CBR id known for {currency}; choose from {known}")
-    query = urllib.parse.urlencode(
-        {
-            "date_req1": since.strftime("%d/%m/%Y"),
-            "date_req2": until.strftime("%d/%m/%Y"),
-            "VAL_NM_RQ": CBR_IDS[currency],
-        }
-    )
-    url = urllib.parse.urljoin(base_url, f"XML_dynamic.asp?{query}")
+        raise RatesError(
+            f"no CBR id known for {currency}; choose from {known}, or fetch one day of every"
+            " currency with --day"
+        )
+    query = {
+        "date_req1": since.strftime("%d/%m/%Y"),
+        "date_req2": until.strftime("%d/%m/%Y"),
+        "VAL_NM_RQ": CBR_IDS[currency],
+    }
+    return _fetch(base_url, "XML_dynamic.asp", query, f"{currency} rates")
+
+
+def fetch_daily(day: date, *, base_url: str = CBR_API) -> bytes:
+    query = {"date_req": day.strftime("%d/%m/%Y")}
+    return _fetch(base_url, "XML_daily.asp", query, f"the rates of {day}")
+
+
+def _fetch(base_url: str, endpoint: str, query: dict[str, str], what: str) -> bytes:
+    url = urllib.parse.urljoin(base_url, f"{endpoint}?{urllib.parse.urlencode(query)}")
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
             body: bytes = response.read(MAX_RESPONSE_BYTES + 1)
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise RatesError(f"cannot fetch {currency} rates from {base_url}: {exc}") from exc
+        raise RatesError(f"cannot fetch {what} from {base_url}: {exc}") from exc
     if len(body) > MAX_RESPONSE_BYTES:
-        raise RatesError(f"the {currency} response from {base_url} is larger than expected")
+        raise RatesError(f"the response for {what} from {base_url} is larger than expected")
     return body
 
 
@@ -114,6 +142,25 @@ def update_rates(
     fetched: list[Quote] = []
     for currency in chosen:
         fetched += parse_dynamic(fetch_dynamic(currency, start, until, base_url=base_url), currency)
+    return _merge(path, quotes, fetched)
+
+
+def update_day(
+    path: Path, day: date, *, currencies: Iterable[str] | None = None, base_url: str = CBR_API
+) -> UpdateReport:
+    """Add the rates in force on `day` for every currency CBR quotes (or only `currencies`),
+    from one XML_daily.asp request: the way to add a currency with no id in CBR_IDS."""
+    quotes = {(q.day, q.currency): q for q in read_snapshot(snapshot_in_use(path))}
+    wanted = {c.upper() for c in currencies} if currencies else None
+    fetched = [
+        q
+        for q in parse_daily(fetch_daily(day, base_url=base_url))
+        if wanted is None or q.currency in wanted
+    ]
+    return _merge(path, quotes, fetched)
+
+
+def _merge(path: Path, quotes: dict[tuple[date, str], Quote], fetched: list[Quote]) -> UpdateReport:
     added = [q for q in fetched if (q.day, q.currency) not in quotes]
     quotes.update({(q.day, q.currency): q for q in fetched})
     write_snapshot(path, quotes.values())
