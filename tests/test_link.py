@@ -184,3 +184,28 @@ def test_credit_line_patterns_stay_linear_on_hostile_text() -> None:
     for text in hostile:
         find_attributions("x", text)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_translation_joins_its_original_by_the_numbers_it_states() -> None:
+    english = Document.from_text(STORY_A, id="en", published=date(2023, 8, 7))
+    russian = Document.from_text(
+        "Российская армия предлагает гражданам Казахстана 495 тысяч рублей ...",
+        id="ru",
+        published=date(2023, 8, 8),
+        language="ru",
+    )
+    recap = Document.from_text("A year on ...", id="later", published=date(2024, 8, 8))
+    values = [("offer", "RUB", 495_000.0), ("offer", "RUB", 190_000.0), ("figure", "people", 3e5)]
+
+    def stated(doc: str, shift: float = 0.0) -> list[Statement]:
+        return [
+            Statement(record, i, doc, "k", unit, value + shift, None, None, None)
+            for i, (record, unit, value) in enumerate(values)
+        ]
+
+    statements = [*stated("en"), *stated("ru", shift=100.0), *stated("later")]
+    (cluster,) = find_clusters([english, russian, recap], statements)
+    assert cluster.origin == "en" and [m.doc_id for m in cluster.members] == ["en", "ru"]
+    assert cluster.members[1].similarity == 1.0
+    same_language = Document.from_text("Another report", id="en2", published=date(2023, 8, 8))
+    assert find_clusters([english, same_language], [*stated("en"), *stated("en2")]) == []

@@ -1,4 +1,5 @@
-"""Link stage: what documents say together. Rewrite clusters, credit lines, claims, conflicts.
+"""Link stage: what documents say together. Rewrite clusters (copies, rewrites, translations),
+credit lines, claims, conflicts.
 
     documents + statements -> link_documents -> Links -> store.save_links
 
@@ -13,33 +14,45 @@ from collections.abc import Sequence
 from recruitwatch.link.attribution import find_attributions, flag_misattributions
 from recruitwatch.link.claims import build_claims, find_conflicts
 from recruitwatch.link.dedup import DEFAULT_THRESHOLD, group, similar_pairs
+from recruitwatch.link.translations import translation_pairs
 from recruitwatch.model import Attribution, Cluster, ClusterMember, Document, Links, Statement
 from recruitwatch.settings import DEFAULT_CLAIM_WINDOW_DAYS
 from recruitwatch.store import Store
 
 
 def find_clusters(
-    documents: Sequence[Document], *, threshold: float = DEFAULT_THRESHOLD
+    documents: Sequence[Document],
+    statements: Sequence[Statement] = (),
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> list[Cluster]:
-    """Clusters of copies and rewrites; the earliest published member (then the smallest id)
-    is the origin, and each member's similarity is to it."""
+    """Clusters of copies, rewrites and (given the statements) translations; the earliest
+    published member (then the smallest id) is the origin. A member's similarity is its
+    estimated word-shingle Jaccard with the origin, or for a translation the share of stated
+    values they have in common."""
     pairs, signatures = similar_pairs([doc.text for doc in documents], threshold=threshold)
+    by_numbers = translation_pairs(documents, statements)
+    known = {(pair.first, pair.second): pair.similarity for pair in [*pairs, *by_numbers]}
+
+    def similarity(origin: int, member: int) -> float:
+        if origin == member:
+            return 1.0
+        stated = known.get((min(origin, member), max(origin, member)))
+        if stated is not None:
+            return stated
+        first, second = signatures[origin], signatures[member]
+        return float(first.jaccard(second)) if first is not None and second is not None else 0.0
+
     clusters = []
-    for number, indices in enumerate(group(len(documents), pairs), start=1):
-        members = sorted(
-            indices, key=lambda i: (documents[i].published is None, _order(documents[i]))
-        )
-        origin = signatures[members[0]]
-        assert origin is not None  # grouped texts all have signatures
+    for number, indices in enumerate(group(len(documents), [*pairs, *by_numbers]), start=1):
+        members = sorted(indices, key=lambda i: _order(documents[i]))
         clusters.append(
             Cluster(
                 id=number,
                 origin=documents[members[0]].id,
                 members=[
                     ClusterMember(
-                        documents[i].id,
-                        documents[i].published,
-                        float(origin.jaccard(signatures[i])) if i != members[0] else 1.0,
+                        documents[i].id, documents[i].published, similarity(members[0], i)
                     )
                     for i in members
                 ],
@@ -64,9 +77,8 @@ def link_documents(
     credits: dict[str, list[Attribution]] = {
         doc.id: found for doc in documents if (found := find_attributions(doc.id, doc.text))
     }
-    clusters = [
-        flag_misattributions(c, credits) for c in find_clusters(documents, threshold=threshold)
-    ]
+    found = find_clusters(documents, statements, threshold=threshold)
+    clusters = [flag_misattributions(cluster, credits) for cluster in found]
     cluster_of = {member.doc_id: c.id for c in clusters for member in c.members}
     claims = build_claims(statements, cluster_of, window_days=window_days)
     return Links(
