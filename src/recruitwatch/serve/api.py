@@ -36,15 +36,9 @@ from recruitwatch.serve.responses import (
 )
 from recruitwatch.settings import Settings
 from recruitwatch.store import open_store
-from recruitwatch.store.browse import (
-    DocumentFilters,
-    FigureFilters,
-    OfferFilters,
-    Page,
-    Reader,
-    connect_reader,
-)
+from recruitwatch.store.browse import Page, Reader, connect_reader
 from recruitwatch.store.derived import CLAIMS, CONFLICTS, claim, claim_conflicts, claim_parts
+from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PROBLEM_RESPONSES)
 Read = Annotated[Reader, Depends(reader)]

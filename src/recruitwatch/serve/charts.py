@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from recruitwatch.store.browse import ChartRow
+from recruitwatch.store.series import OTHER, ChartRow
 
 WIDTH = 560
 HEIGHT = 260
@@ -59,12 +59,13 @@ def scatter(
     rows: Sequence[ChartRow],
     currency: str,
     *,
-    monthly: bool,
+    period: str | None,
     total: int,
     href: Callable[[ChartRow], str | None],
 ) -> Chart:
-    """A chart of `rows` valued in `currency` ("USD" or "RUB"); `total` is how many offers
-    the rows stand for (all of them, with or without an amount in this currency)."""
+    """A chart of `rows` valued in `currency` ("USD" or "RUB"); `period` says the rows are
+    means per month or quarter; `total` is how many offers the rows stand for (all of them,
+    with or without an amount in this currency)."""
     points = [(row, value) for row in rows if (value := _value(row, currency)) is not None]
     plotted = sum(row.n for row, _ in points)
     if not points:
@@ -88,17 +89,17 @@ def scatter(
         Mark(
             x=x((row.day - first).days),
             y=y(value),
-            r=min(3.5 + math.sqrt(row.n), 12.0) if monthly else 4.0,
+            r=min(3.5 + math.sqrt(row.n) / 2, 9.0) if period else 4.0,
             series=index.get(row.series, _PALETTE_SIZE),
-            label=_label(row, value, currency, monthly),
-            href=None if monthly else href(row),
+            label=_label(row, value, currency, period),
+            href=None if period else href(row),
         )
         for row, value in points
     ]
     caption = (
-        f"{plotted} of {total} dated offers, as monthly means per series (one mark each);"
+        f"{plotted} of {total} dated offers, as {period}ly means per series (one mark each);"
         " filter further to see each offer"
-        if monthly
+        if period
         else f"{plotted} of {total} dated offers have an amount in {currency}; one mark each"
     )
     legend = [(position, name) for position, name in enumerate(names)]
@@ -127,13 +128,16 @@ def _scale(low: float, high: float, start: float, end: float) -> Callable[[float
 
 
 def _legend(series: Iterable[str]) -> list[str]:
-    counts = Counter(series)
+    counts = Counter(name for name in series if name != OTHER)
     return [name for name, _ in counts.most_common(_PALETTE_SIZE)]
 
 
-def _label(row: ChartRow, value: float, currency: str, monthly: bool) -> str:
-    when = row.day.strftime("%Y-%m") if monthly else row.day.isoformat()
-    mean = f"mean of {row.n}: " if monthly else ""
+def _label(row: ChartRow, value: float, currency: str, period: str | None) -> str:
+    if period == "quarter":
+        when = f"{row.day.year} Q{(row.day.month - 1) // 3 + 1}"
+    else:
+        when = row.day.strftime("%Y-%m") if period else row.day.isoformat()
+    mean = f"mean of {row.n}: " if period else ""
     return f"{when} · {row.series} · {mean}{value:,.0f} {currency}"
 
 

@@ -16,17 +16,15 @@ from fastapi import HTTPException, Query, Request
 
 from recruitwatch.model import OfferKind
 from recruitwatch.store.browse import (
-    CHART_SERIES,
     DEFAULT_LIMIT,
     DOCUMENT_SORTS,
     ERROR_SORTS,
     FIGURE_SORTS,
     MAX_LIMIT,
     OFFER_SORTS,
-    DocumentFilters,
-    FigureFilters,
-    OfferFilters,
 )
+from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.series import CHART_SERIES
 
 # Free-text filters are a few words; a longer value is a mistake or an attack, not a query.
 _MAX_TEXT = 200

@@ -20,13 +20,7 @@ from recruitwatch.serve.charts import Chart, scatter
 from recruitwatch.serve.deps import COOKIE, read_access, reader, token_matches
 from recruitwatch.serve.highlight import Span, runs
 from recruitwatch.settings import Settings
-from recruitwatch.store.browse import (
-    ChartRow,
-    DocumentFilters,
-    FigureFilters,
-    OfferFilters,
-    Reader,
-)
+from recruitwatch.store.browse import Reader
 from recruitwatch.store.derived import (
     CLAIMS,
     CONFLICTS,
@@ -38,14 +32,13 @@ from recruitwatch.store.derived import (
     document_roles,
     record_notes,
 )
+from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.series import ChartRow, chart_data
 
 router = APIRouter(include_in_schema=False)
 Read = Annotated[Reader, Depends(reader)]
 _OPEN = [Depends(read_access)]
-# Above this many dated offers a chart shows monthly means: thousands of dots are a smudge,
-# and the page would carry a link per dot.
-CHART_MAX_POINTS = 400
-_CHARTED = (("signing_bonus", "Signing bonuses"), ("monthly_pay", "Monthly pay"))
+_CHART_TITLES = {"signing_bonus": "Signing bonuses", "monthly_pay": "Monthly pay"}
 
 
 def add_filters(env: jinja2.Environment) -> None:
@@ -97,18 +90,15 @@ def offers_page(
 def offer_charts(db: Reader, filters: OfferFilters, series: str) -> list[Chart]:
     """Signing bonuses and monthly pay, each in USD and in RUB, from the table's filters."""
     charts: list[Chart] = []
-    for kind, title in _CHARTED:
-        total = db.chart_count(filters, kind)
-        monthly = total > CHART_MAX_POINTS
-        rows = (db.chart_months if monthly else db.chart_points)(filters, kind, series)
+    for kind, data in chart_data(db, filters, series).items():
         for currency in ("USD", "RUB"):
             charts.append(
                 scatter(
-                    f"{title}, {currency}, by {series}",
-                    rows,
+                    f"{_CHART_TITLES[kind]}, {currency}, by {series}",
+                    data.rows,
                     currency,
-                    monthly=monthly,
-                    total=total,
+                    period=data.period,
+                    total=data.total,
                     href=_evidence_href,
                 )
             )

@@ -293,4 +293,73 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=7,
+        name="offers: record date, month, USD and RUB kept on the row; indexes for pages, charts",
+        statements=(
+            # Derived columns, kept by the triggers below, so a filtered, sorted page and its
+            # charts read one narrow index instead of joining documents and conversions for
+            # each of 100,000 offers. record_date: the offer's date, else its document's;
+            # usd / rub: the official-rate conversion, else what the text states.
+            "ALTER TABLE offers ADD COLUMN record_date TEXT",
+            "ALTER TABLE offers ADD COLUMN usd REAL",
+            "ALTER TABLE offers ADD COLUMN rub REAL",
+            # The month a chart bins by; an index can hold it, so charts group in index order.
+            "ALTER TABLE offers ADD COLUMN record_month TEXT"
+            " GENERATED ALWAYS AS (substr(record_date, 1, 7)) VIRTUAL",
+            """
+            UPDATE offers SET
+                record_date = COALESCE(date,
+                    (SELECT published FROM documents WHERE documents.id = offers.document_id)),
+                usd = COALESCE(
+                    (SELECT amount FROM conversions
+                     WHERE conversions.offer_id = offers.id AND conversions.currency = 'USD'),
+                    usd_stated, CASE WHEN currency = 'USD' THEN amount END),
+                rub = COALESCE(
+                    (SELECT amount FROM conversions
+                     WHERE conversions.offer_id = offers.id AND conversions.currency = 'RUB'),
+                    CASE WHEN currency = 'RUB' THEN amount END)
+            """,
+            """
+            CREATE TRIGGER offers_derived_insert AFTER INSERT ON offers BEGIN
+                UPDATE offers SET
+                    record_date = COALESCE(new.date,
+                        (SELECT published FROM documents WHERE documents.id = new.document_id)),
+                    usd = COALESCE(new.usd_stated,
+                        CASE WHEN new.currency = 'USD' THEN new.amount END),
+                    rub = CASE WHEN new.currency = 'RUB' THEN new.amount END
+                WHERE id = new.id;
+            END
+            """,
+            """
+            CREATE TRIGGER offers_derived_date AFTER UPDATE OF date ON offers BEGIN
+                UPDATE offers SET record_date = COALESCE(new.date,
+                    (SELECT published FROM documents WHERE documents.id = new.document_id))
+                WHERE id = new.id;
+            END
+            """,
+            """
+            CREATE TRIGGER offers_derived_published AFTER UPDATE OF published ON documents BEGIN
+                UPDATE offers SET record_date = COALESCE(date, new.published)
+                WHERE document_id = new.id;
+            END
+            """,
+            """
+            CREATE TRIGGER offers_derived_conversion AFTER INSERT ON conversions
+            WHEN new.amount IS NOT NULL BEGIN
+                UPDATE offers SET usd = new.amount WHERE id = new.offer_id AND new.currency = 'USD';
+                UPDATE offers SET rub = new.amount WHERE id = new.offer_id AND new.currency = 'RUB';
+            END
+            """,
+            # Every column a filter, a sort or a chart reads, in the order a chart by payer
+            # (by region) groups: pages and charts scan these, never the wide rows.
+            "CREATE INDEX offers_by_payer ON offers (kind, offered_by, record_month, usd, rub,"
+            " target, region, language, currency, amount, record_date, document_id)",
+            "CREATE INDEX offers_by_region ON offers (kind, region, record_month, usd, rub,"
+            " offered_by, target, language, currency, amount, record_date, document_id)",
+            "CREATE INDEX offers_record_date ON offers (record_date)",
+            # The newest-first order of every list, missing dates last, read off an index.
+            "CREATE INDEX offers_newest ON offers (ifnull(record_date, ''), id)",
+        ),
+    ),
 )

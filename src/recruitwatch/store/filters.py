@@ -1,0 +1,208 @@
+"""What a read asks for: filters, checked and turned into WHERE clauses with bound parameters.
+
+Only fixed SQL fragments written here are ever joined into a statement; every value from a
+request travels as a parameter. A malformed value raises QueryError naming the parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from recruitwatch.errors import QueryError
+from recruitwatch.model import OFFER_KINDS
+
+# The offer's date, else its document's; the USD and RUB amounts (official rate, else stated).
+# Kept on the offer row by triggers (migration 7), so no filter joins another table.
+OFFER_DATE = "offers.record_date"
+OFFER_USD = "offers.usd"
+OFFER_RUB = "offers.rub"
+FIGURE_DATE = "COALESCE(figures.date, documents.published)"
+FIGURE_UNITS = ("people", "percent", "other")
+# A search is a few words; more is a pasted text, not a query.
+_MAX_SEARCH_WORDS = 20
+_WORD = re.compile(r"\w+")
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFilters:
+    """Every field is optional; payer, target and region match a case-insensitive substring."""
+
+    kind: str | None = None
+    currency: str | None = None
+    payer: str | None = None
+    target: str | None = None
+    region: str | None = None
+    language: str | None = None
+    document: str | None = None
+    since: date | None = None
+    until: date | None = None
+    min_usd: float | None = None
+    max_usd: float | None = None
+    q: str | None = None
+
+    def query_params(self) -> dict[str, str]:
+        """The filters as URL query parameters (for links that keep them)."""
+        return _query_params(self)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureFilters:
+    unit: str | None = None
+    subject: str | None = None
+    source: str | None = None
+    language: str | None = None
+    document: str | None = None
+    since: date | None = None
+    until: date | None = None
+    q: str | None = None
+
+    def query_params(self) -> dict[str, str]:
+        return _query_params(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilters:
+    language: str | None = None
+    since: date | None = None
+    until: date | None = None
+    q: str | None = None
+
+    def query_params(self) -> dict[str, str]:
+        return _query_params(self)
+
+
+def _query_params(filters: OfferFilters | FigureFilters | DocumentFilters) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in fields(filters):
+        value = getattr(filters, item.name)
+        if value is not None:
+            found[item.name] = value.isoformat() if isinstance(value, date) else str(value)
+    return found
+
+
+@dataclass(slots=True)
+class Where:
+    """WHERE clauses with bound parameters."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def equal(self, column: str, value: str | None) -> None:
+        if value is not None:
+            self.add(f"{column} = ?", value)
+
+    def contains(self, column: str, value: str | None) -> None:
+        if not value:
+            return
+        if value.isascii():
+            # SQLite's lower() folds ASCII only, which is all an ASCII needle needs, and it
+            # costs a fraction of a call back into Python per row.
+            self.add(f"instr(lower({column}), ?) > 0", value.lower())
+        else:
+            self.add(f"instr(casefold({column}), ?) > 0", value.casefold())
+
+    def between(self, column: str, low: Any, high: Any) -> None:
+        if low is not None:
+            self.add(f"{column} >= ?", low)
+        if high is not None:
+            self.add(f"{column} <= ?", high)
+
+    def search(self, document_column: str, q: str | None) -> None:
+        if q is not None:
+            self.add(
+                f"{document_column} IN (SELECT document_search.document_id FROM documents_fts"
+                " JOIN document_search ON document_search.rowid = documents_fts.rowid"
+                " WHERE documents_fts MATCH ?)",
+                fts_query(q),
+            )
+
+    def copy(self) -> Where:
+        return Where(list(self.clauses), list(self.params))
+
+    def sql(self) -> str:
+        return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
+
+
+def fts_query(q: str) -> str:
+    """The words of `q` as an FTS5 query: each a quoted prefix, all required.
+
+    Quoting every word means no input is FTS syntax, so no search can fail to parse."""
+    words = _WORD.findall(q)
+    if not words:
+        raise QueryError("q: the search needs at least one word (letters or digits)")
+    if len(words) > _MAX_SEARCH_WORDS:
+        raise QueryError(f"q: at most {_MAX_SEARCH_WORDS} words, got {len(words)}")
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def offer_where(filters: OfferFilters) -> Where:
+    if filters.kind is not None and filters.kind not in OFFER_KINDS:
+        raise QueryError(f"kind: unknown kind {filters.kind!r}; one of {', '.join(OFFER_KINDS)}")
+    if filters.currency is not None and not _CURRENCY.match(filters.currency):
+        raise QueryError(f"currency: {filters.currency!r} is not a 3-letter code like RUB or USD")
+    low, high = filters.min_usd, filters.max_usd
+    if low is not None and high is not None and low > high:
+        raise QueryError(f"min_usd ({low}) is above max_usd ({high}); swap them")
+    _check_dates(filters.since, filters.until)
+    _check_language(filters.language)
+    where = Where()
+    where.equal("offers.kind", filters.kind)
+    where.equal("offers.currency", filters.currency.upper() if filters.currency else None)
+    where.contains("offers.offered_by", filters.payer)
+    where.contains("offers.target", filters.target)
+    where.contains("offers.region", filters.region)
+    where.equal("offers.language", filters.language)
+    where.equal("offers.document_id", filters.document)
+    where.between(OFFER_DATE, _iso(filters.since), _iso(filters.until))
+    where.between(OFFER_USD, low, high)
+    where.search("offers.document_id", filters.q)
+    return where
+
+
+def figure_where(filters: FigureFilters) -> Where:
+    if filters.unit is not None and filters.unit not in FIGURE_UNITS:
+        raise QueryError(f"unit: unknown unit {filters.unit!r}; one of {', '.join(FIGURE_UNITS)}")
+    _check_dates(filters.since, filters.until)
+    _check_language(filters.language)
+    where = Where()
+    where.equal("figures.unit", filters.unit)
+    where.contains("figures.subject", filters.subject)
+    where.contains("figures.source", filters.source)
+    where.equal("figures.language", filters.language)
+    where.equal("figures.document_id", filters.document)
+    where.between(FIGURE_DATE, _iso(filters.since), _iso(filters.until))
+    where.search("figures.document_id", filters.q)
+    return where
+
+
+def document_where(filters: DocumentFilters) -> Where:
+    _check_dates(filters.since, filters.until)
+    _check_language(filters.language)
+    where = Where()
+    where.equal("documents.language", filters.language)
+    where.between("documents.published", _iso(filters.since), _iso(filters.until))
+    where.search("documents.id", filters.q)
+    return where
+
+
+def _check_dates(since: date | None, until: date | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise QueryError(f"since ({since}) is after until ({until}); swap them")
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and not _LANGUAGE.match(language):
+        raise QueryError(f"language: {language!r} is not a language code like en, ru or kk")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
