@@ -121,3 +121,19 @@ def test_evidence_runs_always_add_up_to_the_text(text: str, spans: list[tuple[in
     )
     assert "".join(run.text for run in found) == text
     assert all(run.text for run in found)
+
+
+def test_datasette_metadata_names_only_tables_and_columns_that_exist(db: Path) -> None:
+    import json
+
+    path = Path(__file__).resolve().parent.parent / "datasette" / "metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    tables = metadata["databases"]["recruitwatch"]["tables"]
+    with sqlite3.connect(db) as connection:
+        for table, described in tables.items():
+            columns = {row[1] for row in connection.execute(f'PRAGMA table_xinfo("{table}")')}
+            assert columns, f"{table} is not a table"
+            named = set(described.get("columns", {})) | set(described.get("facets", []))
+            named |= {described[key] for key in ("label_column", "sort_desc") if key in described}
+            assert named <= columns, (table, named - columns)
+    assert {"offers", "figures", "documents", "claims", "conversions", "checks"} <= set(tables)
