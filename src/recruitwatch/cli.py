@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
@@ -397,6 +398,34 @@ def watch(
             if rounds is not None and done >= rounds:
                 return
             time.sleep(interval)
+
+
+@app.command()
+@_reports_errors
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API (/api/, schema at /openapi.json) over --db.
+
+    Reads are open (RECRUITWATCH_PRIVATE=1 closes them); POST /api/documents needs the
+    RECRUITWATCH_TOKEN set when the server started, sent as `Authorization: Bearer <token>`.
+    Needs the [web] extra.
+
+    Example: recruitwatch serve --db news.db --port 8000
+    """
+    from recruitwatch.serve import INSTALL_LINE, missing_extra
+
+    missing = missing_extra()
+    if missing:
+        raise RecruitwatchError(f"serving needs {', '.join(missing)}; install them: {INSTALL_LINE}")
+    # Imported here: the web packages are an optional extra and slow to import.
+    from recruitwatch.serve.app import run
+
+    run(replace(Settings.from_env(), db=db), host=host, port=port)
 
 
 @app.command("eval")
