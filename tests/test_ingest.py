@@ -90,9 +90,19 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
     _refused(path, "binary")
 
 
-def test_invalid_utf8_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("Выплата 500 000 рублей".encode("cp1251"))
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866"])
+def test_legacy_cyrillic_encodings_are_recognised(tmp_path: Path, encoding: str) -> None:
+    text = "Единовременная выплата добровольцам составит 500 000 рублей."
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    [source] = find_sources([path])
+    assert isinstance(source, Source)
+    assert read_document(source).text == text
+
+
+def test_bytes_in_no_known_encoding_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(range(128, 256)) * 4)
     _refused(path, "not valid UTF-8")
 
 

@@ -37,7 +37,7 @@ from recruitwatch.ingest.fetch import Fetched, Fetcher, FetchPolicy
 from recruitwatch.ingest.html import read_html
 from recruitwatch.ingest.ids import url_id
 from recruitwatch.ingest.items import Failure
-from recruitwatch.ingest.read import check_size, decode_utf8, read_bytes, read_head
+from recruitwatch.ingest.read import check_size, decode_text, read_bytes, read_head
 from recruitwatch.ingest.sniff import HEAD_BYTES, Kind, sniff
 from recruitwatch.ingest.telegram import read_telegram
 from recruitwatch.ingest.text import text_document
@@ -276,14 +276,14 @@ def _bytes_documents(
     elif kind == "json":
         yield _json_document(data, source=source, doc_id=doc_id, url=url)
     else:
-        text = decode_utf8(data, source=source)
+        text = decode_text(data, source=source)
         document = text_document(text, doc_id=doc_id, source=source)
         yield document if url is None else replace(document, url=url)
 
 
 def _json_document(data: bytes, *, source: str, doc_id: str, url: str | None) -> Document:
     try:
-        raw = json.loads(decode_utf8(data, source=source))
+        raw = json.loads(decode_text(data, source=source))
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON: {exc.msg}", source=source) from exc
     if not isinstance(raw, dict):

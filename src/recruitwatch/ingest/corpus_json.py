@@ -12,7 +12,7 @@ from typing import Any
 from recruitwatch.errors import InputError
 from recruitwatch.ingest.ids import url_id
 from recruitwatch.ingest.items import Failure
-from recruitwatch.ingest.read import decode_utf8, read_text
+from recruitwatch.ingest.read import decode_text, read_text
 from recruitwatch.language import detect_language
 from recruitwatch.model import Document, content_hash
 
@@ -36,7 +36,7 @@ def read_corpus_document(path: Path, *, max_bytes: int) -> Document:
 def read_json_lines(data: bytes, *, source: str) -> Iterator[Document | Failure]:
     """One document per line `{"url", "title", "published", "text"}` (`id`, `language`
     optional); a bad line is that line's failure and the next line is read."""
-    for number, line in enumerate(decode_utf8(data, source=source).splitlines(), start=1):
+    for number, line in enumerate(decode_text(data, source=source).splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from recruitwatch.errors import InputError
+
+logger = logging.getLogger(__name__)
 
 
 def read_bytes(path: Path, *, max_bytes: int) -> bytes:
@@ -41,25 +44,51 @@ def check_size(data: bytes, *, max_bytes: int, source: str) -> bytes:
 
 
 def read_text(path: Path, *, max_bytes: int) -> str:
-    """The file's UTF-8 text, or InputError naming the file and saying what is wrong."""
-    return decode_utf8(read_bytes(path, max_bytes=max_bytes), source=str(path))
+    """The file's text (UTF-8, or a legacy encoding recognised), or InputError naming the
+    file and saying what is wrong."""
+    return decode_text(read_bytes(path, max_bytes=max_bytes), source=str(path))
 
 
-def decode_utf8(data: bytes, *, source: str) -> str:
-    """Text of UTF-8 bytes; InputError for binary, non-UTF-8 or blank data."""
+def decode_text(data: bytes, *, source: str) -> str:
+    """Text of UTF-8 bytes, or of a Cyrillic or Western legacy encoding (cp1251, KOI8-R ...)
+    that charset-normalizer recognises; InputError for binary, unrecognisable or blank data."""
     if b"\x00" in data:
         raise InputError("looks binary (contains NUL bytes); give a UTF-8 text file", source=source)
     try:
         text = data.decode("utf-8-sig")  # -sig: a byte-order mark is not part of the text
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
-            " re-save it as UTF-8",
-            source=source,
-        ) from exc
+        text = _legacy(data, source=source, error=exc)
     if not text.strip():
         raise InputError("is empty", source=source)
     return text
+
+
+# Where non-UTF-8 texts in this domain come from: Russian and Central Asian sites and old
+# Windows or Unix exports. Left open, the detector reads short KOI8-R text as Shift JIS.
+LEGACY_ENCODINGS = [
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "cp866",
+    "iso8859_5",
+    "mac_cyrillic",
+    "kz1048",
+    "cp1252",
+]
+
+
+def _legacy(data: bytes, *, source: str, error: UnicodeDecodeError) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    if best is None:
+        raise InputError(
+            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+            " nor a recognisable Cyrillic or Western encoding; re-save it as UTF-8",
+            source=source,
+        ) from error
+    logger.info("%s: read as %s", source, best.encoding)
+    return str(best)
 
 
 def size_text(count: int) -> str:
