@@ -77,8 +77,8 @@ def link_documents(
     credits: dict[str, list[Attribution]] = {
         doc.id: found for doc in documents if (found := find_attributions(doc.id, doc.text))
     }
-    found = find_clusters(documents, statements, threshold=threshold)
-    clusters = [flag_misattributions(cluster, credits) for cluster in found]
+    grouped = find_clusters(documents, statements, threshold=threshold)
+    clusters = [flag_misattributions(cluster, credits) for cluster in grouped]
     cluster_of = {member.doc_id: c.id for c in clusters for member in c.members}
     claims = build_claims(statements, cluster_of, window_days=window_days)
     return Links(
