@@ -86,7 +86,7 @@ def export_offers(
     responses=NOT_FOUND,
     dependencies=[*_OPEN, Depends(params.only())],
 )
-def get_offer(offer_id: int, db: Read) -> dict[str, Any]:
+def get_offer(offer_id: params.RecordId, db: Read) -> dict[str, Any]:
     found = db.offer(offer_id)
     if found is None:
         raise HTTPException(404, f"no offer with id {offer_id}; /api/offers lists them")
@@ -230,7 +230,7 @@ def list_claims(
     responses=NOT_FOUND,
     dependencies=[*_OPEN, Depends(params.only())],
 )
-def get_claim(claim_id: int, db: Read) -> dict[str, Any]:
+def get_claim(claim_id: params.RecordId, db: Read) -> dict[str, Any]:
     """One claim with its statements (sources) and conflicts."""
     found = claim(db, claim_id)
     if found is None:

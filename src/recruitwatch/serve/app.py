@@ -9,7 +9,7 @@ elsewhere.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +20,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders, QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recruitwatch import __version__
 from recruitwatch.errors import QueryError, RecruitwatchError, StoreError
@@ -68,28 +70,48 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(web.router)
     _add_error_handlers(app)
-    app.middleware("http")(_headers_and_clean_queries)
+    app.add_middleware(_Guard)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's own hook
     return app
 
 
-async def _headers_and_clean_queries(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    # A filter form sends its empty fields too (?kind=&currency=RUB); a page drops them with
-    # a redirect so its address shows only the filters in use. The API takes them as given.
-    query = request.query_params
-    path = request.url.path
-    empty = [key for key, value in query.multi_items() if value == ""]
-    if request.method == "GET" and empty and not path.startswith("/api/"):
-        kept = [(key, value) for key, value in query.multi_items() if value != ""]
-        target = path + (f"?{urlencode(kept)}" if kept else "")
-        response: Response = RedirectResponse(target, status_code=303)
-    else:
-        response = await call_next(request)
-    for name, value in _SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class _Guard:
+    """Security headers on every response, and empty form fields dropped from page addresses.
+
+    Plain ASGI: it only rewrites the response's first message, so it costs next to nothing
+    and leaves streaming responses (exports) streaming."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in _SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers.append(name, value)
+            await send(message)
+
+        # A filter form sends its empty fields too (?kind=&currency=RUB); a page drops them
+        # with a redirect so its address shows only the filters in use. The API takes them
+        # as given (and says which value is malformed).
+        pairs = QueryParams(scope.get("query_string", b"")).multi_items()
+        path: str = scope["path"]
+        if (
+            scope["method"] == "GET"
+            and not path.startswith("/api/")
+            and any(value == "" for _, value in pairs)
+        ):
+            kept = [(key, value) for key, value in pairs if value != ""]
+            target = path + (f"?{urlencode(kept)}" if kept else "")
+            await RedirectResponse(target, status_code=303)(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
 
 
 def _wants_json(request: Request) -> bool:

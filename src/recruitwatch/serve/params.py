@@ -7,12 +7,14 @@ so a typo (`?kidn=`) is never silently ignored.
 
 # No `from __future__ import annotations`: FastAPI reads the parameter annotations of the
 # dependencies `page_params` builds at run time, and they name its local variables.
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Annotated
 
-from fastapi import HTTPException, Query, Request
+from fastapi import HTTPException, Path, Query, Request
+from pydantic import BeforeValidator
 
 from recruitwatch.model import OfferKind
 from recruitwatch.store.browse import (
@@ -30,12 +32,23 @@ from recruitwatch.store.series import CHART_SERIES
 _MAX_TEXT = 200
 _CODE = "^[A-Za-z]{3}$"
 _LANGUAGE = "^[a-z]{2,3}$"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Text = Annotated[str | None, Query(max_length=_MAX_TEXT)]
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone would read "0.0" or "1700000000" as a Unix time; a filter takes a day.
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Since = Annotated[
-    date | None, Query(description="On or after (YYYY-MM-DD): record date, else published.")
+    IsoDate | None, Query(description="On or after (YYYY-MM-DD): record date, else published.")
 ]
-Until = Annotated[date | None, Query(description="On or before (YYYY-MM-DD).")]
+Until = Annotated[IsoDate | None, Query(description="On or before (YYYY-MM-DD).")]
 Language = Annotated[str | None, Query(pattern=_LANGUAGE, description="Language code: en, ru, kk.")]
 Search = Annotated[
     str | None,
@@ -43,6 +56,8 @@ Search = Annotated[
 ]
 Document = Annotated[str | None, Query(max_length=_MAX_TEXT, description="A document id.")]
 Usd = Annotated[float | None, Query(ge=0, allow_inf_nan=False)]
+# A record id: SQLite integers are 64-bit, and a larger number must be a 4xx, not an overflow.
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Record id.")]
 
 
 def offer_filters(
@@ -170,11 +185,16 @@ def only(*names: Iterable[str]) -> Callable[[Request], None]:
     known = frozenset().union(*names)
 
     def check(request: Request) -> None:
-        unknown = sorted(set(request.query_params) - known)
+        names = [name for name, _ in request.query_params.multi_items()]
+        unknown = sorted(set(names) - known)
         if unknown:
             raise HTTPException(
                 400,
                 f"unknown parameter {', '.join(unknown)}; known: {', '.join(sorted(known))}",
             )
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            # Every parameter takes one value; silently keeping the last would hide a mistake.
+            raise HTTPException(400, f"parameter {', '.join(repeated)} given more than once")
 
     return check

@@ -222,7 +222,7 @@ def claims_page(
     response_class=HTMLResponse,
     dependencies=[*_OPEN, Depends(params.only())],
 )
-def claim_page(request: Request, claim_id: int, db: Read) -> Response:
+def claim_page(request: Request, claim_id: params.RecordId, db: Read) -> Response:
     if not computed(db, CLAIMS):
         return _page(request, "claim.html", {"claim": None, "claim_id": claim_id})
     found = claim(db, claim_id)

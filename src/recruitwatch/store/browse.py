@@ -222,8 +222,8 @@ class _Cursor:
             token, key, row_id, count = json.loads(raw.decode("utf-8"))
         except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
             raise bad from exc
-        if not isinstance(key, str | int | float) or not all(
-            isinstance(number, int) and not isinstance(number, bool) for number in (row_id, count)
+        if not (_storable(key) or isinstance(key, str | float)) or not all(
+            _storable(number) for number in (row_id, count)
         ):
             raise bad
         if token != order.token:
@@ -231,6 +231,11 @@ class _Cursor:
                 f"cursor: it belongs to sort {token!r}, not {order.token!r}; start without it"
             )
         return cls(key, row_id, count)
+
+
+def _storable(value: object) -> bool:
+    """An int SQLite can bind (64-bit), not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 class Reader:
