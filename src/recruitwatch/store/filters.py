@@ -72,11 +72,8 @@ class DocumentFilters:
     until: date | None = None
     q: str | None = None
 
-    def query_params(self) -> dict[str, str]:
-        return _query_params(self)
 
-
-def _query_params(filters: OfferFilters | FigureFilters | DocumentFilters) -> dict[str, str]:
+def _query_params(filters: OfferFilters | FigureFilters) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in fields(filters):
         value = getattr(filters, item.name)
