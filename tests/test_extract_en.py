@@ -299,3 +299,20 @@ def test_target_named_in_the_sentence_before() -> None:
         "The one-off payment is 495,000 rubles."
     )
     assert [o.target for o in extract(text).offers] == ["Kazakh citizens"]
+
+
+def test_conversion_after_the_period_of_pay() -> None:
+    assert only_offer("Foreign fighters are promised 200,000 rubles a month, roughly $2,200.") == (
+        "monthly_pay",
+        200_000,
+        None,
+        "RUB",
+        2_200,
+    )
+
+
+def test_period_after_the_amount_outranks_a_joining_cue_before_it() -> None:
+    kind = only_offer(
+        "Soldiers who sign contracts earn about 210,000 roubles (about $2,100) a month."
+    )
+    assert kind[0] == "monthly_pay"

@@ -41,6 +41,7 @@ class Money:
     follows: Money | None = None  # the amount a bare "from 800,000" continues
 
 
+PERIOD_KINDS = frozenset({"monthly_pay", "other_payment"})  # "a month", "a year" sit between
 STRIPPED = frozenset(" ,\u00a0\n\t")
 PERCENT = re.compile(r"\s?(?:%|percent(?!\w)|per cent(?!\w))", re.IGNORECASE)
 
@@ -303,16 +304,20 @@ def _is_conversion(text: str, primary: Money, money: Money, vocab: Vocabulary) -
         return True  # "195,000 ($2,260) rubles"
     if money.start < primary.end:
         return False
-    gap = text[primary.end : money.start]
+    start = primary.end
+    period = vocab.kind_cues.matches_at(text, start, money.start)
+    if period is not None and period.label in PERIOD_KINDS:
+        start = period.end  # "200,000 rubles a month, roughly $2,200"
+    gap = text[start : money.start]
     bracket = BRACKET_GAP.fullmatch(gap)
     if bracket is not None:
         # "($5,200)", "(over $4,600)", "200,000 roubles payment (£2,383)"
         inside = bracket.group("inside")
         if not inside.strip():
             return True
-        opening = primary.end + bracket.start("inside")
+        opening = start + bracket.start("inside")
         return _gap_is(text, opening, money.start, vocab.approximators)
-    return _gap_is(text, primary.end, money.start, vocab.conversion_links)
+    return _gap_is(text, start, money.start, vocab.conversion_links)
 
 
 def _previous_levels(

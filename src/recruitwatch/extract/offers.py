@@ -61,27 +61,23 @@ def _strongest(cues: list[PhraseMatch]) -> OfferKind:
 
 
 def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> OfferKind | None:
+    """The kind the words around the amount give: a death or injury condition after it
+    ("5 million to the family of any prisoner killed in action"); else the strongest cue
+    right before or right after it ("who sign contracts earn 210,000 roubles a month"); else
+    the last cue before it in the sentence."""
     (before_start, money_start), (after_start, after_end) = _segments(sentence, index)
     before: list[PhraseMatch] = context.kind_cues.within(before_start, money_start)
+    after = [
+        cue
+        for cue in context.kind_cues.within(after_start, after_end)
+        if not _breaks_clause(context, after_start, cue.start)
+    ]
+    if any(cue.label == "compensation" for cue in after):
+        return "compensation"
     near = [cue for cue in before if money_start - cue.end <= NEAR_BEFORE]
+    near += [cue for cue in after if cue.start - after_start <= NEAR_AFTER]
     if near:
         return _strongest(near)
-    after: list[PhraseMatch] = context.kind_cues.within(after_start, after_end)
-    # Death and injury conditions follow the amount: "5 million to the family of any
-    # prisoner killed in action".
-    if any(
-        cue.label == "compensation" and not _breaks_clause(context, after_start, cue.start)
-        for cue in after
-    ):
-        return "compensation"
-    close_after = [
-        cue
-        for cue in after
-        if cue.start - after_start <= NEAR_AFTER
-        and not _breaks_clause(context, after_start, cue.start)
-    ]
-    if close_after:
-        return _strongest(close_after)
     if before:
         return _kind(before[-1].label)
     return None
