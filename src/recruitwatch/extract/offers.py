@@ -64,18 +64,22 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
     """The kind the words around the amount give: a death or injury condition after it
     ("5 million to the family of any prisoner killed in action"); else the strongest cue
     right before or right after it ("who sign contracts earn 210,000 roubles a month"); else
-    the last cue before it in the sentence."""
-    (before_start, money_start), (after_start, after_end) = _segments(sentence, index)
+    the last cue before it in the sentence. "After" starts at the amount itself, so a period
+    between it and its conversion counts ("200,000 rubles a month, roughly $2,200")."""
+    (before_start, money_start), (covered_end, after_end) = _segments(sentence, index)
+    amount_end = sentence.money[index].end
     before: list[PhraseMatch] = context.kind_cues.within(before_start, money_start)
     after = [
         cue
-        for cue in context.kind_cues.within(after_start, after_end)
-        if not _breaks_clause(context, after_start, cue.start)
+        for cue in context.kind_cues.within(amount_end, after_end)
+        if not _breaks_clause(
+            context, covered_end if cue.start >= covered_end else amount_end, cue.start
+        )
     ]
     if any(cue.label == "compensation" for cue in after):
         return "compensation"
     near = [cue for cue in before if money_start - cue.end <= NEAR_BEFORE]
-    near += [cue for cue in after if cue.start - after_start <= NEAR_AFTER]
+    near += [cue for cue in after if cue.start - max(amount_end, covered_end) <= NEAR_AFTER]
     if near:
         return _strongest(near)
     if before:
