@@ -21,7 +21,19 @@ from recruitwatch import pipeline
 from recruitwatch.cli import app
 from recruitwatch.ingest import samples_dir
 
-COMMANDS = ("extract", "ingest", "offers", "figures", "show", "errors", "demo", "eval", "watch")
+COMMANDS = (
+    "extract",
+    "ingest",
+    "offers",
+    "figures",
+    "show",
+    "errors",
+    "demo",
+    "eval",
+    "watch",
+    "batch",
+    "export",
+)
 
 
 @pytest.fixture(autouse=True)

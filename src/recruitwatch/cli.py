@@ -32,6 +32,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recruitwatch import render
+from recruitwatch.batch import DEFAULT_CHUNK, dask_client, run_batch
 from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
 from recruitwatch.link import link_store
@@ -223,6 +224,92 @@ def ingest(
         if link:
             _link(store, settings)
     _exit_on_failures(report.failed)
+
+
+@app.command()
+@_reports_errors
+def batch(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files and folders: WARC files, JSON Lines shards, folders of pages."),
+    ],
+    db: DbOption = DEFAULT_DB,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Local cluster of this many worker processes (default: cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    chunk: Annotated[
+        int, typer.Option(min=1, help="Single-document files per partition.")
+    ] = DEFAULT_CHUNK,
+    link: Annotated[
+        bool, typer.Option(help="Link the database once at the end (see `recruitwatch link`).")
+    ] = True,
+) -> None:
+    """Ingest whole crawls on Dask workers: each WARC file, each JSON Lines shard and each
+    chunk of a folder's files is one partition, read, extracted and normalised on a worker and
+    stored here by one writer; the database is linked once at the end.
+
+    Failed partitions are retried, then listed by `recruitwatch errors`; a re-run skips the
+    partitions already stored. Exit code 1 when something failed. Needs the [dask] extra.
+
+    Example: recruitwatch batch crawl/*.warc.gz shards/ --workers 2 --db news.db
+
+    Example: recruitwatch batch shards/ --scheduler tcp://10.0.0.5:8786 --db news.db
+    """
+    if workers is not None and scheduler is not None:
+        raise typer.BadParameter("choose one of --workers and --scheduler")
+    settings = Settings.from_env()
+    with open_store(db) as store, dask_client(scheduler, workers) as client:
+        with _progress_bar() as bar:
+            task = bar.add_task("batch", total=None)
+            report = run_batch(
+                paths,
+                store,
+                client,
+                options=_read_options(settings),
+                rates_file=settings.rates_file,
+                tolerance=settings.conversion_tolerance,
+                chunk=chunk,
+                progress=lambda done, total, _name: bar.update(task, completed=done, total=total),
+            )
+        typer.echo(
+            f"partitions: {report.partitions}, skipped {report.skipped} (done before),"
+            f" {len(report.failed_partitions)} failed"
+        )
+        _print_report(report.ingest)
+        if link:
+            _link(store, settings)
+    _exit_on_failures(report.ingest.failed)
+
+
+@app.command()
+@_reports_errors
+def export(
+    parquet: Annotated[
+        Path,
+        typer.Option(
+            "--parquet",
+            help="Folder to write documents/, offers/, figures/, claims/ into.",
+            file_okay=False,
+        ),
+    ],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the whole database as Parquet partitioned by month, for pandas, polars or DuckDB.
+
+    Each table is a folder of month=YYYY-MM/ subfolders (Hive style); exporting again replaces
+    the months written before.
+
+    Example: recruitwatch export --parquet out/ --db news.db
+    """
+    from recruitwatch.store.parquet import export_parquet
+
+    counts = export_parquet(db, parquet)
+    typer.echo(", ".join(f"{table}: {rows}" for table, rows in counts.items()) + f" in {parquet}")
 
 
 @app.command("link")

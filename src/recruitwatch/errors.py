@@ -6,7 +6,8 @@ RecruitwatchError
 ├── CorpusError         an eval corpus is missing files or has malformed lines
 ├── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
 ├── QueryError          a read asked for something malformed (unknown filter value, bad cursor)
-└── RatesError          an exchange-rate snapshot or the CBR API could not be read
+├── RatesError          an exchange-rate snapshot or the CBR API could not be read
+└── BatchError          the Dask scheduler is unreachable or the [dask] extra is missing
 """
 
 from __future__ import annotations
@@ -46,3 +47,7 @@ class QueryError(RecruitwatchError):
 
 class RatesError(RecruitwatchError):
     """Exchange rates could not be read, fetched or written."""
+
+
+class BatchError(RecruitwatchError):
+    """A distributed batch could not start: no scheduler, or Dask is not installed."""

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from recruitwatch.errors import RecruitwatchError, StoreError
@@ -73,8 +74,21 @@ def extract_paths(
     defaults: DocumentDefaults | None = None,
 ) -> Iterator[Extraction | Failure]:
     """One Extraction or Failure per document found in `paths`, without a store."""
+    yield from extract_sources(
+        find_sources(paths), options=options, normaliser=normaliser, defaults=defaults
+    )
+
+
+def extract_sources(
+    sources: Iterable[Input],
+    *,
+    options: ReadOptions | None = None,
+    normaliser: Normaliser | None = None,
+    defaults: DocumentDefaults | None = None,
+) -> Iterator[Extraction | Failure]:
+    """As `extract_paths`, for sources already found (a batch partition on a Dask worker)."""
     normalise = normaliser or Normaliser()
-    for item in iter_documents(find_sources(paths), options=options):
+    for item in iter_documents(sources, options=options):
         if isinstance(item, Failure):
             yield item
         else:
@@ -93,7 +107,7 @@ def ingest_paths(
     """Read, extract and save every document in `paths` (files, folders, URLs, `-`);
     failures are recorded, not raised."""
     sources = find_sources(paths)
-    total = len(sources) if all(_single(source) for source in sources) else None
+    total = len(sources) if all(is_single(source) for source in sources) else None
     items = iter_documents(sources, options=options)
     return ingest_documents(
         items, store, progress=progress, total=total, normaliser=normaliser, defaults=defaults
@@ -116,13 +130,37 @@ def ingest_documents(
         if isinstance(item, Failure):
             _record(store, report, item)
         else:
-            _save(store, report, defaults.fill(item) if defaults else item, normalise)
+            document = defaults.fill(item) if defaults else item
+            _save(store, report, document, partial(_extract, document, normalise))
         if progress is not None:
             progress(done, total if total is not None and done <= total else None, item.source)
     return report
 
 
-def _save(store: Store, report: IngestReport, document: Document, normalise: Normaliser) -> None:
+def save_extractions(
+    items: Iterable[Extraction | Failure], store: Store, report: IngestReport
+) -> IngestReport:
+    """Save records extracted elsewhere (on Dask workers) exactly as `ingest_documents` saves
+    its own: known texts only note their place, failures are recorded."""
+    for item in items:
+        if isinstance(item, Failure):
+            _record(store, report, item)
+        else:
+            _save(store, report, item.document, partial(_given, item))
+    return report
+
+
+def _given(extraction: Extraction) -> Extraction:
+    return extraction
+
+
+def _save(
+    store: Store,
+    report: IngestReport,
+    document: Document,
+    extract: Callable[[], Extraction | Failure],
+) -> None:
+    # `extract` runs only for a text not stored yet, so a known text is never extracted again.
     try:
         seen = store.record_location(document)
         if seen == "same":
@@ -131,7 +169,7 @@ def _save(store: Store, report: IngestReport, document: Document, normalise: Nor
         if seen == "duplicate":
             report.duplicates += 1
             return
-        extraction = _extract(document, normalise)
+        extraction = extract()
         if isinstance(extraction, Failure):
             _record(store, report, extraction)
         elif store.save_extraction(extraction):
@@ -169,7 +207,8 @@ def _record(store: Store, report: IngestReport, failure: Failure) -> None:
     report.failed.append(failure)
 
 
-def _single(source: Input) -> bool:
+def is_single(source: Input) -> bool:
+    """Whether `source` holds exactly one document (by its suffix), so batches can be sized."""
     return isinstance(source, Failure) or (
         isinstance(source, Source) and source.path.suffix.lower() in _SINGLE_SUFFIXES
     )

@@ -90,6 +90,14 @@ class Store(Protocol):
 
     def list_failures(self) -> list[StoredFailure]: ...
 
+    def partition_done(self, fingerprint: str) -> bool:
+        """Whether a `batch` partition with this content fingerprint was stored already."""
+        ...
+
+    def record_partition(self, fingerprint: str, sources: str, documents: int, failed: int) -> None:
+        """Note a `batch` partition as stored, so a re-run skips it."""
+        ...
+
     def query_offers(
         self,
         *,

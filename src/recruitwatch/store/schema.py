@@ -362,4 +362,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX offers_newest ON offers (ifnull(record_date, ''), id)",
         ),
     ),
+    Migration(
+        version=8,
+        name="batch partitions done, by content fingerprint",
+        statements=(
+            # A `batch` re-run skips a partition whose files are byte for byte the ones done:
+            # document hashes alone would still need every file read and parsed to know that,
+            # and would record a partition's failures again.
+            """
+            CREATE TABLE batch_partitions (
+                fingerprint TEXT PRIMARY KEY,
+                sources TEXT NOT NULL,
+                documents INTEGER NOT NULL,
+                failed INTEGER NOT NULL,
+                done_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )

@@ -291,6 +291,21 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot record failure: {exc}", source=source) from exc
 
+    def partition_done(self, fingerprint: str) -> bool:
+        found = self._select("SELECT 1 FROM batch_partitions WHERE fingerprint = ?", (fingerprint,))
+        return bool(found)
+
+    def record_partition(self, fingerprint: str, sources: str, documents: int, failed: int) -> None:
+        try:
+            with _transaction(self._connection):
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO batch_partitions"
+                    " (fingerprint, sources, documents, failed, done_at) VALUES (?, ?, ?, ?, ?)",
+                    (fingerprint, sources, documents, failed, _now()),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot record a batch partition: {exc}", source=sources) from exc
+
     def list_failures(self) -> list[StoredFailure]:
         found = self._select("SELECT * FROM failures ORDER BY id", ())
         return [

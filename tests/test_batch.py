@@ -1,0 +1,294 @@
+"""`batch` on a local Dask cluster of two worker processes, against the single-process ingest of
+the same generated corpus; and `export --parquet`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+import pyarrow.dataset as ds
+import pytest
+from distributed import Client
+from typer.testing import CliRunner
+
+import recruitwatch.batch
+from recruitwatch.batch import BatchReport, dask_client, run_batch
+from recruitwatch.cli import app
+from recruitwatch.errors import BatchError
+from recruitwatch.pipeline import ingest_paths
+from recruitwatch.store import Store, open_store
+from recruitwatch.store.parquet import export_parquet
+
+# Functions this module sends to the workers travel by value: the workers cannot import tests/.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+_TEXTS = (
+    "The regional government of {region} will pay a one-off bonus of {n},000 roubles to"
+    " volunteers who sign a contract with the Ministry of Defence.",
+    "Contract soldiers from {region} receive a monthly salary of {n},000 roubles, officials said.",
+    "Officials in {region} said {n},000 reservists had been called up last month.",
+)
+_REGIONS = ("Tatarstan", "Bashkortostan", "Buryatia", "Sakhalin")
+
+
+def _corpus(folder: Path) -> Path:
+    """Three JSON Lines shards, a folder of text files (two partitions at chunk=3) and a text
+    found in two shards, so the order of storing matters."""
+    folder.mkdir(parents=True)
+    for shard in range(3):
+        lines = []
+        for i in range(8):
+            n = 100 + 37 * shard + 11 * i
+            text = _TEXTS[(shard + i) % 3].format(region=_REGIONS[i % 4], n=n)
+            lines.append(
+                {
+                    "url": f"https://example.org/{shard}/{i}",
+                    "title": f"Story {shard}-{i}",
+                    "published": f"2024-0{1 + shard}-{10 + i}",
+                    "text": text,
+                }
+            )
+        if shard == 2:  # shard 0's first text, found again at a mirror
+            copy = _TEXTS[0].format(region=_REGIONS[0], n=100)
+            lines.append({"url": "https://mirror.example.net/copy", "text": copy})
+        (folder / f"shard-{shard}.jsonl").write_text(
+            "\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8"
+        )
+    pages = folder / "pages"
+    pages.mkdir()
+    for i in range(5):
+        (pages / f"page-{i}.txt").write_text(
+            f"Page {i}\nPublished: 2023-11-0{1 + i}\n\n"
+            + _TEXTS[i % 3].format(region=_REGIONS[i % 4], n=400 + i)
+            + "\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with dask_client(workers=2) as found:
+        yield found
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return _corpus(tmp_path / "corpus")
+
+
+def _batch(corpus: Path, db: Path, client: Client) -> BatchReport:
+    with open_store(db) as store:
+        return run_batch([corpus], store, client, chunk=3, retries=1)
+
+
+def _snapshot(db: Path) -> dict[str, Any]:
+    """Everything a user can read back, ids included."""
+    with open_store(db) as store:
+        return {
+            "documents": [(d.id, d.content_hash, d.source, d.url) for d in store.list_documents()],
+            "locations": {
+                d.id: [(p.location_id, p.source, p.url) for p in store.list_locations(d.id)]
+                for d in store.list_documents()
+            },
+            "offers": store.query_noted_offers(),
+            "figures": store.query_noted_figures(),
+            "failures": [(f.source, f.stage, f.reason) for f in store.list_failures()],
+        }
+
+
+def test_the_dask_path_stores_exactly_what_the_single_process_path_stores(
+    corpus: Path, tmp_path: Path, client: Client
+) -> None:
+    with open_store(tmp_path / "single.db") as store:
+        single = ingest_paths([corpus], store)
+    report = _batch(corpus, tmp_path / "dask.db", client)
+
+    assert report.ok and report.partitions == 5 and report.skipped == 0
+    assert (report.ingest.ingested, report.ingest.duplicates) == (29, 1)
+    assert (single.ingested, single.duplicates) == (29, 1)
+    expected = _snapshot(tmp_path / "single.db")
+    assert expected["offers"] and expected["figures"]
+    assert _snapshot(tmp_path / "dask.db") == expected
+
+
+def test_a_rerun_skips_done_partitions_and_redoes_a_changed_one(
+    corpus: Path, tmp_path: Path, client: Client
+) -> None:
+    db = tmp_path / "rw.db"
+    _batch(corpus, db, client)
+    again = _batch(corpus, db, client)
+    assert (again.partitions, again.skipped, again.ingest.ingested) == (5, 5, 0)
+
+    with (corpus / "shard-1.jsonl").open("a", encoding="utf-8") as shard:
+        shard.write(json.dumps({"url": "https://example.org/new", "text": _TEXTS[1]}) + "\n")
+    changed = _batch(corpus, db, client)
+    assert (changed.skipped, changed.ingest.ingested, changed.ingest.unchanged) == (4, 1, 8)
+
+
+def _die_once(marker: str) -> None:
+    """Installed on each worker: the first partition anywhere kills its worker process after
+    reading one document; the worker that replaces it runs the real code."""
+    import recruitwatch.batch as batch
+
+    real = batch.extract_sources
+
+    def dying(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for number, item in enumerate(real(*args, **kwargs)):
+            if number == 1:
+                try:
+                    descriptor = os.open(marker, os.O_CREAT | os.O_EXCL)
+                except FileExistsError:
+                    pass
+                else:
+                    os.close(descriptor)
+                    os._exit(1)  # as if killed: no cleanup, no exception to the scheduler
+            yield item
+
+    batch.extract_sources = dying  # type: ignore[assignment]
+
+
+def test_a_worker_killed_mid_partition_is_retried_without_duplicates(
+    corpus: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "killed"
+    # A cluster of its own: this test kills and replaces one of its workers.
+    with dask_client(workers=2) as own:
+        own.run(_die_once, str(marker))
+        report = _batch(corpus, tmp_path / "dask.db", own)
+    with open_store(tmp_path / "single.db") as store:
+        ingest_paths([corpus], store)
+
+    assert marker.exists()
+    assert report.ok and report.ingest.ingested == 29
+    assert _snapshot(tmp_path / "dask.db") == _snapshot(tmp_path / "single.db")
+
+
+def _fail_shard(name: str) -> None:
+    import recruitwatch.batch as batch
+
+    real = batch.extract_sources
+
+    def failing(sources: Any, **kwargs: Any) -> Iterator[Any]:
+        if any(source.path.name == name for source in sources):
+            raise RuntimeError("disk on fire")
+        return real(sources, **kwargs)
+
+    batch.extract_sources = failing  # type: ignore[assignment]
+
+
+def _restore() -> None:
+    import recruitwatch.batch as batch
+    import recruitwatch.pipeline as pipeline
+
+    batch.extract_sources = pipeline.extract_sources
+
+
+def test_a_partition_failing_after_its_retries_is_listed_and_tried_again_next_run(
+    corpus: Path, tmp_path: Path, client: Client
+) -> None:
+    db = tmp_path / "rw.db"
+    client.run(_fail_shard, "shard-1.jsonl")
+    try:
+        report = _batch(corpus, db, client)
+    finally:
+        client.run(_restore)
+    assert report.failed_partitions == [str(corpus / "shard-1.jsonl")]
+    assert report.ingest.ingested == 21
+    with open_store(db) as store:
+        (failure,) = store.list_failures()
+    assert (failure.source, failure.stage) == (str(corpus / "shard-1.jsonl"), "batch")
+    assert "RuntimeError: disk on fire" in failure.reason
+
+    again = _batch(corpus, db, client)
+    assert (again.skipped, again.ingest.ingested) == (4, 8) and again.ok
+
+
+def test_a_corrupt_shard_fails_its_partition_only(
+    corpus: Path, tmp_path: Path, client: Client
+) -> None:
+    # A cut crawl whose one record has no target URI: the WARC reader raises on it (the task
+    # fails, is retried, and is listed); a shard of binary bytes fails inside its partition.
+    crawl = gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\n<html>")
+    (corpus / "crawl.warc.gz").write_bytes(crawl[: len(crawl) // 2])
+    (corpus / "shard-9.jsonl").write_bytes(b'{"url": "x", "text": \xff\xfe\x00 not json')
+    report = _batch(corpus, tmp_path / "rw.db", client)
+
+    assert report.ingest.ingested == 29
+    assert report.failed_partitions == [str(corpus / "crawl.warc.gz")]
+    failed = {Path(failure.source).name for failure in report.ingest.failed}
+    assert failed == {"crawl.warc.gz", "shard-9.jsonl"}
+    with open_store(tmp_path / "rw.db") as store:
+        assert len(store.list_failures()) == 2
+
+
+def test_an_unreachable_scheduler_fails_fast_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus: Path
+) -> None:
+    monkeypatch.setattr(recruitwatch.batch, "CONNECT_TIMEOUT", 1.0)
+    started = time.monotonic()
+    with (
+        pytest.raises(BatchError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"),
+        dask_client("tcp://127.0.0.1:9"),
+    ):
+        pass
+    assert time.monotonic() - started < 10
+
+    result = CliRunner().invoke(
+        app,
+        ["batch", str(corpus), "--scheduler", "tcp://127.0.0.1:9", "--db", str(tmp_path / "x.db")],
+    )
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler" in result.output and "--workers N" in result.output
+
+
+def test_batch_refuses_urls_and_both_cluster_options(tmp_path: Path, corpus: Path) -> None:
+    db = str(tmp_path / "rw.db")
+    result = CliRunner().invoke(
+        app, ["batch", str(corpus), "--workers", "2", "--scheduler", "tcp://h:1", "--db", db]
+    )
+    assert result.exit_code == 2 and "choose one of --workers and --scheduler" in result.output
+
+
+def test_parquet_export_round_trips_counts(corpus: Path, tmp_path: Path, client: Client) -> None:
+    db = tmp_path / "rw.db"
+    _batch(corpus, db, client)
+    with open_store(db) as store:
+        _link(store)
+        expected = {
+            "documents": len(store.list_documents()),
+            "offers": len(store.query_offers()),
+            "figures": len(store.query_figures()),
+            "claims": len(store.list_claims()),
+        }
+    out = tmp_path / "parquet"
+    result = CliRunner().invoke(app, ["export", "--parquet", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert export_parquet(db, out) == expected  # again: months are replaced, not appended
+
+    for table, count in expected.items():
+        dataset = ds.dataset(out / table, format="parquet", partitioning="hive")
+        assert dataset.count_rows() == count
+    offers = ds.dataset(out / "offers", format="parquet", partitioning="hive").to_table()
+    assert set(offers.column("month").to_pylist()) >= {"2024-01", "2023-11"}
+    assert offers.schema.field("amount").type == "double"
+
+
+def test_export_of_a_missing_database_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["export", "--parquet", str(tmp_path / "out"), "--db", str(tmp_path / "none.db")]
+    )
+    assert result.exit_code == 1 and "no database here" in result.output
+
+
+def _link(store: Store) -> None:
+    from recruitwatch.link import link_store
+
+    link_store(store)
