@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     total_docs = 2 * args.docs
     print("one process: docs/s per core = docs/s of the run; cpu = process CPU time\n")
     header = (
-        f"{'extractor':<14}{'docs':<18}{'wall s':>9}{'cpu s':>9}{'docs/s':>10}{'docs/cpu-s':>12}"
+        f"{'extractor':<17}{'docs':<18}{'wall s':>9}{'cpu s':>9}{'docs/s':>10}{'docs/cpu-s':>12}"
     )
     peaks_by_language: dict[str, list[float]] = {}
     for language, name in (("en", "English"), ("ru", "Russian")):
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parse = load_quantulum() if args.quantulum_docs else "skipped (--quantulum-docs 0)"
     if isinstance(parse, str):
-        print(f"{'quantulum3':<14}{parse}")
+        print(f"{'quantulum3':<17}{parse}")
     else:
         wall, cpu, n = time_quantulum(parse, min(args.quantulum_docs, total_docs))
         print(row("quantulum3", f"docs 1..{n} *", wall, cpu, n))
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def row(extractor: str, label: str, wall: float, cpu: float, docs: int) -> str:
     return (
-        f"{extractor:<14}{label:<18}{wall:>9.2f}{cpu:>9.2f}{rate(docs, wall)}{rate(docs, cpu, 12)}"
+        f"{extractor:<17}{label:<18}{wall:>9.2f}{cpu:>9.2f}{rate(docs, wall)}{rate(docs, cpu, 12)}"
     )
 
 
