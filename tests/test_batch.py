@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ from distributed import Client
 from typer.testing import CliRunner
 
 import recruitwatch.batch
+from _factories import fake_extract, offer
 from recruitwatch.batch import BatchReport, dask_client, run_batch
 from recruitwatch.cli import app
-from recruitwatch.errors import BatchError
+from recruitwatch.errors import BatchError, StoreError
+from recruitwatch.model import Document, Extraction
 from recruitwatch.pipeline import ingest_paths
 from recruitwatch.store import Store, open_store
 from recruitwatch.store.parquet import export_parquet
@@ -292,3 +295,21 @@ def _link(store: Store) -> None:
     from recruitwatch.link import link_store
 
     link_store(store)
+
+
+def test_a_store_batch_commits_once_and_a_bad_document_fails_alone(tmp_path: Path) -> None:
+    good = [Document.from_text(f"Volunteers get {n} roubles.", id=f"d{n}") for n in (100, 200)]
+    bad = Document.from_text("Volunteers get 300 roubles.", id="bad")
+    broken = Extraction(bad, offers=[replace(offer(bad, "300 roubles"), kind="bogus")])  # type: ignore[arg-type]
+    with open_store(tmp_path / "rw.db") as store:
+        with store.batch():
+            store.save_extraction(Extraction(good[0]))
+            with pytest.raises(StoreError, match="CHECK constraint"):
+                store.save_extraction(broken)
+            store.save_extraction(fake_extract(good[1]))
+        assert [d.id for d in store.list_documents()] == ["d100", "d200"]
+        assert len(store.query_offers()) == 1
+        with pytest.raises(RuntimeError), store.batch():
+            store.save_extraction(Extraction(bad))
+            raise RuntimeError("writer stopped")
+        assert store.get_document("bad") is None

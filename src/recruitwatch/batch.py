@@ -189,7 +189,11 @@ def run_batch(
         # Stored in partition order, so which copy of a repeated text is stored first (and
         # so every id) is the same as a single-process ingest of the same sources gives.
         while written in finished:
-            _store(store, report, todo[written], finished.pop(written))
+            # One commit per partition, and the partition noted done in the same one: a run
+            # stopped midway leaves whole partitions, so the next run neither misses documents
+            # nor lists a failure twice.
+            with store.batch():
+                _store(store, report, todo[written], finished.pop(written))
             written += 1
             if progress is not None:
                 progress(report.skipped + written, len(partitions), todo[written - 1].name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
@@ -57,6 +58,11 @@ class Validators:
 
 
 class Store(Protocol):
+    def batch(self) -> AbstractContextManager[None]:
+        """The writes inside as one transaction, each write still all or nothing on its own:
+        a batch writer commits once per partition instead of once per document."""
+        ...
+
     def save_extraction(self, extraction: Extraction) -> bool:
         """Write a document and all its records in one transaction.
 

@@ -99,6 +99,18 @@ def _casefold(value: str | None) -> str | None:
 
 @contextmanager
 def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    if connection.in_transaction:
+        # Inside SQLiteStore.batch: a savepoint, so one document still fails alone.
+        connection.execute("SAVEPOINT write")
+        try:
+            yield
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK TO write")
+                connection.execute("RELEASE write")
+            raise
+        connection.execute("RELEASE write")
+        return
     # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -191,6 +203,14 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._connection.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        try:
+            with _transaction(self._connection):
+                yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot commit a batch: {exc}") from exc
 
     def save_extraction(self, extraction: Extraction) -> bool:
         document = extraction.document
