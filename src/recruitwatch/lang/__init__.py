@@ -170,7 +170,11 @@ class Tokens:
 def _positions(words: list[str]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for position, word in enumerate(words):
-        found.setdefault(word, []).append(position)
+        bucket = found.get(word)
+        if bucket is None:
+            found[word] = [position]
+        else:
+            bucket.append(position)
     return found
 
 
