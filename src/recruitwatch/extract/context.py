@@ -16,6 +16,7 @@ from recruitwatch.extract.money import Money, Quantity, find_money, find_quantit
 from recruitwatch.extract.sentences import Span, split_sentences
 from recruitwatch.extract.vocabulary import Vocabulary
 from recruitwatch.lang import PhraseMatch, PhraseSet
+from recruitwatch.model import Evidence
 
 BRACKETED = re.compile(r"\([^()]*\)")
 
@@ -106,6 +107,22 @@ def _payer_mentions(text: str, vocab: Vocabulary) -> tuple[list[Mention], list[M
         return index >= 0 and payer.start < places[index].end
 
     return [payer for payer in payers if not inside_place(payer)] + places, places
+
+
+def evidence(
+    context: DocumentContext, doc_id: str, span: Span, value: tuple[int, int], rule: str
+) -> Evidence:
+    """The sentence a record came from and, inside it, the amount or quantity itself."""
+    return Evidence(
+        doc_id=doc_id,
+        start=span.start,
+        end=span.end,
+        text=context.text[span.start : span.end],
+        value_start=value[0],
+        value_end=value[1],
+        rule=rule,
+        language=context.vocab.language,
+    )
 
 
 def _cues(phrases: PhraseSet, text: str) -> Cues[PhraseMatch]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from recruitwatch.extract.context import DocumentContext, Sentence
+from recruitwatch.extract.context import DocumentContext, Sentence, evidence
 from recruitwatch.extract.money import Quantity
 from recruitwatch.lang import PhraseMatch
-from recruitwatch.model import Evidence, Figure, FigureUnit
+from recruitwatch.model import Figure, FigureUnit
 
 EXCLUSION_BEFORE = 25  # "had arrested 17 people", "a community of about 800 people"
 EXCLUSION_AFTER = 30  # "2,000 people were arrested at protests"
@@ -222,21 +222,11 @@ def _figure(
 ) -> Figure:
     span = sentence.span
     cue: PhraseMatch | None = context.vocab.military_cues.search(context.text, span.start, span.end)
-    evidence = Evidence(
-        doc_id=doc_id,
-        start=span.start,
-        end=span.end,
-        text=context.text[span.start : span.end],
-        value_start=quantity.start,
-        value_end=value_end,
-        rule=f"figure.{unit}",
-        language=context.vocab.language,
-    )
     return Figure(
         quantity=quantity.value,
         unit=unit,
         subject=subject,
         source=source,
-        evidence=evidence,
+        evidence=evidence(context, doc_id, span, (quantity.start, value_end), f"figure.{unit}"),
         confidence=0.7 if cue is not None else 0.5,
     )

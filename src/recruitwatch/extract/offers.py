@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from recruitwatch.extract.context import DocumentContext, Mention, Sentence
+from recruitwatch.extract.context import DocumentContext, Mention, Sentence, evidence
 from recruitwatch.extract.money import Money
 from recruitwatch.lang import KIND_ORDER, PhraseMatch
-from recruitwatch.model import OFFER_KINDS, Evidence, Offer, OfferKind
+from recruitwatch.model import OFFER_KINDS, Offer, OfferKind
 
 NEAR_BEFORE = 30  # characters: cues this close before an amount govern it together
 NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
@@ -339,17 +339,8 @@ def _offer(context: DocumentContext, reading: Reading, doc_id: str, setting: str
     confidence = (
         0.4 + 0.25 * reading.kind_local + 0.2 * military_here + 0.15 * bool(money.conversions)
     )
-    span = sentence.span
-    evidence = Evidence(
-        doc_id=doc_id,
-        start=span.start,
-        end=span.end,
-        text=context.text[span.start : span.end],
-        value_start=money.start,
-        value_end=_value_end(context.text, money),
-        rule=f"offer.{reading.kind}",
-        language=context.vocab.language,
-    )
+    value = (money.start, _value_end(context.text, money))
+    record_evidence = evidence(context, doc_id, sentence.span, value, f"offer.{reading.kind}")
     return Offer(
         kind=reading.kind,
         amount=money.amount,
@@ -359,7 +350,7 @@ def _offer(context: DocumentContext, reading: Reading, doc_id: str, setting: str
         offered_by=offered_by,
         target=reading.target,
         region=region,
-        evidence=evidence,
+        evidence=record_evidence,
         confidence=round(min(confidence, 1.0), 2),
     )
 
