@@ -313,3 +313,19 @@ def test_a_store_batch_commits_once_and_a_bad_document_fails_alone(tmp_path: Pat
             store.save_extraction(Extraction(bad))
             raise RuntimeError("writer stopped")
         assert store.get_document("bad") is None
+
+
+def test_the_batch_command_stores_links_and_says_what_it_did(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "rw.db"
+    args = ["batch", str(corpus), "--workers", "1", "--chunk", "3", "--db", str(db)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "partitions: 5, skipped 0 (done before), 0 failed" in result.output
+    assert "ingested 29, unchanged 0, 1 duplicates, 0 failed" in result.output
+    assert "linked: " in result.output
+
+
+def test_a_missing_dask_extra_prints_the_install_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    with pytest.raises(BatchError, match=r"pip install 'recruitwatch\[dask\]'"), dask_client():
+        pass
