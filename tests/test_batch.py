@@ -329,3 +329,10 @@ def test_a_missing_dask_extra_prints_the_install_line(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
     with pytest.raises(BatchError, match=r"pip install 'recruitwatch\[dask\]'"), dask_client():
         pass
+
+
+def test_a_file_named_twice_is_read_once(corpus: Path, tmp_path: Path, client: Client) -> None:
+    shard = corpus / "shard-0.jsonl"
+    with open_store(tmp_path / "rw.db") as store:
+        report = run_batch([shard, shard], store, client)
+    assert (report.partitions, report.skipped, report.ingest.ingested) == (2, 1, 8)

@@ -160,7 +160,9 @@ def run_batch(
             save_extractions([failure], store, report.ingest)
     partitions = partitions_of(sources, chunk=chunk)
     report.partitions = len(partitions)
-    todo = [part for part in partitions if not store.partition_done(part.fingerprint)]
+    # By fingerprint: a file named twice is one task (Dask keys them alike) and stored once.
+    unique = {part.fingerprint: part for part in partitions}
+    todo = [part for part in unique.values() if not store.partition_done(part.fingerprint)]
     report.skipped = len(partitions) - len(todo)
     futures = {
         client.submit(
