@@ -217,17 +217,17 @@ def test_a_partition_failing_after_its_retries_is_listed_and_tried_again_next_ru
 def test_a_corrupt_shard_fails_its_partition_only(
     corpus: Path, tmp_path: Path, client: Client
 ) -> None:
-    # A cut crawl whose one record has no target URI: the WARC reader raises on it (the task
-    # fails, is retried, and is listed); a shard of binary bytes fails inside its partition.
+    # A cut crawl whose one record warcio cannot parse, and a shard of binary bytes: each fails
+    # inside its partition, and every other partition is stored.
     crawl = gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\n<html>")
     (corpus / "crawl.warc.gz").write_bytes(crawl[: len(crawl) // 2])
     (corpus / "shard-9.jsonl").write_bytes(b'{"url": "x", "text": \xff\xfe\x00 not json')
     report = _batch(corpus, tmp_path / "rw.db", client)
 
     assert report.ingest.ingested == 29
-    assert report.failed_partitions == [str(corpus / "crawl.warc.gz")]
+    assert report.failed_partitions == []
     failed = {Path(failure.source).name for failure in report.ingest.failed}
-    assert failed == {"crawl.warc.gz", "shard-9.jsonl"}
+    assert failed == {"crawl.warc.gz@0", "shard-9.jsonl"}
     with open_store(tmp_path / "rw.db") as store:
         assert len(store.list_failures()) == 2
 

@@ -6,6 +6,7 @@ import io
 import re
 import tracemalloc
 from datetime import date
+from gzip import compress as gzip_compress
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,15 @@ def test_streams_in_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPat
             tracemalloc.stop()
         assert count == pages
     assert peaks[1] < peaks[0] * 1.5, peaks
+
+
+def test_a_response_record_warcio_cannot_parse_fails_the_file_not_the_batch(
+    tmp_path: Path,
+) -> None:
+    # A response with no HTTP headers, cut short: warcio raises AttributeError on it.
+    crawl = gzip_compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\n<html>")
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(crawl[: len(crawl) // 2])
+    (failure,) = list(iter_documents(find_sources([path])))
+    assert isinstance(failure, Failure)
+    assert failure.source == f"{path}@0" and "unreadable WARC data" in failure.reason

@@ -44,7 +44,15 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Doc
             # warcio writes its Content-Length warnings to stderr; err_count carries them here.
             with contextlib.redirect_stderr(io.StringIO()):
                 record = next(records, None)
-        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
+        # AttributeError: warcio parses a response record without its HTTP headers into None.
+        except (
+            ArchiveLoadFailed,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            AttributeError,
+        ) as exc:
             if pending is not None:
                 yield _checked(pending, pending_record, source, records.err_count > errors_before)
             yield Failure(
