@@ -135,7 +135,9 @@ def test_cli_watch_rounds(tmp_path: Path) -> None:
     assert "round 1:" in lines[0]
     assert lines[1].endswith("2 new, 0 unchanged, 0 duplicates, 0 failed")
     assert "failed: server answered 404 Not Found" in lines[2]
-    assert "round 2:" in lines[3]
-    assert lines[4].endswith("not modified")
+    assert lines[3].startswith("linked: ")  # round 1 stored documents, so it linked them
+    assert "round 2:" in lines[4]
+    assert lines[5].endswith("not modified")
+    assert len(lines) == 7  # round 2 stored nothing new: no linking
     bad = CliRunner().invoke(app, ["watch", str(sources), "--every", "soon"])
     assert bad.exit_code == 2

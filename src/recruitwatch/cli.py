@@ -466,22 +466,27 @@ def watch(
     """Poll feeds and pages and ingest what is new, one round every --every.
 
     Requests are conditional (ETag / Last-Modified), so unchanged sources cost little; a
-    source that is down is recorded (`recruitwatch errors`) and the others go on.
+    source that is down is recorded (`recruitwatch errors`) and the others go on. A round that
+    stored new documents links them into claims and clusters.
 
     Example: recruitwatch watch sources.txt --every 15m --follow --db news.db
     """
     interval = _duration(every)
     urls = read_sources_file(sources_file)
-    options = _read_options(Settings.from_env(), follow=follow, allow_private=allow_private)
+    settings = Settings.from_env()
+    options = _read_options(settings, follow=follow, allow_private=allow_private)
+    normaliser = Normaliser.from_settings(settings)
     done = 0
     with open_store(db) as store:
         while True:
             done += 1
-            results = watch_round(urls, store, options=options)
+            results = watch_round(urls, store, options=options, normaliser=normaliser)
             stamp = datetime.now().isoformat(timespec="seconds")
             typer.echo(f"{stamp} round {done}:")
             for result in results:
                 typer.echo(f"  {result.url}: {result.summary}")
+            if any(result.report is not None and result.report.ingested for result in results):
+                _link(store, settings)  # new documents may join claims and clusters
             if rounds is not None and done >= rounds:
                 return
             time.sleep(interval)

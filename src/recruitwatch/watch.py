@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from recruitwatch.errors import InputError
 from recruitwatch.ingest import Failure, Fetcher, ReadOptions, read_fetched
+from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
 from recruitwatch.store import Store, Validators
 
@@ -69,22 +70,29 @@ def watch_round(
     *,
     options: ReadOptions | None = None,
     fetcher: Fetcher | None = None,
+    normaliser: Normaliser | None = None,
 ) -> list[SourceResult]:
-    """Fetch every source once (conditionally) and ingest what is new; never raises for a
-    source that fails."""
+    """Fetch every source once (conditionally) and ingest what is new, normalised with
+    `normaliser` (the user's rates); never raises for a source that fails."""
     options = options or ReadOptions()
     if fetcher is None:
         with Fetcher(options.fetch) as own:
-            return watch_round(urls, store, options=options, fetcher=own)
+            return watch_round(urls, store, options=options, fetcher=own, normaliser=normaliser)
     results = []
     for url in urls:
-        result = _poll(url, store, options, fetcher)
+        result = _poll(url, store, options, fetcher, normaliser)
         logger.info("%s: %s", url, result.summary)
         results.append(result)
     return results
 
 
-def _poll(url: str, store: Store, options: ReadOptions, fetcher: Fetcher) -> SourceResult:
+def _poll(
+    url: str,
+    store: Store,
+    options: ReadOptions,
+    fetcher: Fetcher,
+    normaliser: Normaliser | None,
+) -> SourceResult:
     known = store.get_validators(url)
     try:
         fetched = fetcher.get(
@@ -102,7 +110,7 @@ def _poll(url: str, store: Store, options: ReadOptions, fetcher: Fetcher) -> Sou
         fetched, source=url, fetcher=fetcher, options=options, skip_link=store.knows_url
     )
     try:
-        report = ingest_documents(items, store)
+        report = ingest_documents(items, store, normaliser=normaliser)
     except InputError as exc:
         # The response as a whole was unreadable (not a feed, not a page).
         failure = Failure.from_error(exc, url)
