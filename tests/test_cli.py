@@ -233,6 +233,8 @@ def test_offers_csv_and_table(db: Path) -> None:
     assert [row["amount"] for row in rows] == ["500000.0", "210000.0"]
     assert rows[0]["evidence_text"] == "Volunteers get 500,000 roubles on signing."
     assert rows[0]["evidence_doc_id"] == "kazan"
+    assert rows[0]["rub"] == "500000.0"  # the official-rate columns the JSON has too
+    assert {"usd", "rate_value", "rate_date", "rate_source", "flags"} <= set(rows[0])
     table = run("offers", "--db", db)
     assert "offers: 2" in table.stdout
     assert "kazan" in table.stdout

@@ -348,7 +348,7 @@ def offers(
     if output == "json":
         _echo_json(render.noted_offers_envelope(noted))
     elif output == "csv":
-        typer.echo(render.records_csv([offer for offer, _ in noted], Offer), nl=False)
+        typer.echo(render.noted_offers_csv(noted), nl=False)
     else:
         _console().print(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
 

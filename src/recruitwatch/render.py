@@ -148,6 +148,37 @@ def records_csv(records: Sequence[Any], record_type: type) -> str:
     return buffer.getvalue()
 
 
+NOTE_COLUMNS = [
+    "usd",
+    "usd_reason",
+    "rub",
+    "rub_reason",
+    "rate_value",
+    "rate_date",
+    "rate_source",
+    "date_precision",
+    "flags",
+]
+
+
+def noted_offers_csv(pairs: Sequence[tuple[Offer, OfferNotes | None]]) -> str:
+    """Offers as CSV with what the JSON carries too: USD and RUB at the official rate, the
+    rate, the date's precision and the names of flagged checks."""
+    buffer = io.StringIO()
+    columns = _columns(Offer) + NOTE_COLUMNS
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for offer, notes in pairs:
+        item = offer_json(offer, notes)
+        rate = item.pop("rate", None) or {}
+        checks = item.pop("checks", None) or []
+        row = _flat(item)
+        row.update({f"rate_{key}": rate.get(key) for key in ("value", "date", "source")})
+        row["flags"] = " ".join(c["name"] for c in checks if c["status"] == "flag")
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
 def _columns(record_type: type) -> list[str]:
     names: list[str] = []
     for field in fields(record_type):
