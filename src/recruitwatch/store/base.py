@@ -1,4 +1,4 @@
-"""The small interface every store backend implements (SQLite now; PostgreSQL can slot in)."""
+"""The small interface every store backend implements (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,15 @@ class Location:
     source: str
     url: str | None
     first_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A document holding every word of a search."""
+
+    doc_id: str
+    title: str | None
+    published: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +167,11 @@ class Store(Protocol):
 
     def list_documents(self) -> list[Document]:
         """Every stored document, with its text, by id."""
+        ...
+
+    def search_documents(self, q: str, limit: int = 50) -> list[SearchHit]:
+        """Documents whose title or text holds every word of `q` (each as a word prefix, case
+        folded), best match first; QueryError when `q` has no word."""
         ...
 
     def list_statements(self) -> list[Statement]:

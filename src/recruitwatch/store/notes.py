@@ -4,7 +4,6 @@ store inside its own transactions; the tables are in schema.py (migration 4)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal, cast
@@ -28,6 +27,7 @@ from recruitwatch.model import (
     RecordType,
     Statement,
 )
+from recruitwatch.store.dbapi import Connection
 
 # Old SQLite builds allow 999 bound parameters in one statement.
 _CHUNK = 500
@@ -43,7 +43,7 @@ def _date(value: str | None) -> date | None:
 
 
 def insert_notes(
-    connection: sqlite3.Connection,
+    connection: Connection,
     extraction: Extraction,
     offer_ids: Sequence[int],
     figure_ids: Sequence[int],
@@ -75,7 +75,7 @@ def insert_notes(
 
 
 def _insert_date(
-    connection: sqlite3.Connection, column: str, record_id: int, record_date: RecordDate
+    connection: Connection, column: str, record_id: int, record_date: RecordDate
 ) -> None:
     # `column` is one of two fixed names, never input.
     connection.execute(
@@ -92,7 +92,7 @@ def _insert_date(
 
 
 def _insert_checks(
-    connection: sqlite3.Connection,
+    connection: Connection,
     doc_id: str,
     column: str,
     record_id: int,
@@ -108,18 +108,16 @@ def _insert_checks(
     )
 
 
-def _select_in(connection: sqlite3.Connection, sql: str, ids: Sequence[Any]) -> list[sqlite3.Row]:
+def _select_in(connection: Connection, sql: str, ids: Sequence[Any]) -> list[Any]:
     """Rows of `sql` (which has one `{marks}` placeholder) for ids, a chunk at a time."""
-    found: list[sqlite3.Row] = []
+    found: list[Any] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         found += connection.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk).fetchall()
     return found
 
 
-def _record_dates(
-    connection: sqlite3.Connection, column: str, ids: Sequence[int]
-) -> dict[int, RecordDate]:
+def _record_dates(connection: Connection, column: str, ids: Sequence[int]) -> dict[int, RecordDate]:
     rows = _select_in(connection, f"SELECT * FROM record_dates WHERE {column} IN ({{marks}})", ids)
     return {
         row[column]: RecordDate(
@@ -132,9 +130,7 @@ def _record_dates(
     }
 
 
-def _checks(
-    connection: sqlite3.Connection, column: str, ids: Sequence[int]
-) -> dict[int, list[Check]]:
+def _checks(connection: Connection, column: str, ids: Sequence[int]) -> dict[int, list[Check]]:
     rows = _select_in(
         connection, f"SELECT * FROM checks WHERE {column} IN ({{marks}}) ORDER BY id", ids
     )
@@ -153,7 +149,7 @@ def _checks(
     return found
 
 
-def offer_notes(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OfferNotes]:
+def offer_notes(connection: Connection, ids: Sequence[int]) -> dict[int, OfferNotes]:
     """The notes of each offer id that has them (offers stored before normalise have none)."""
     dates = _record_dates(connection, "offer_id", ids)
     checks = _checks(connection, "offer_id", ids)
@@ -176,7 +172,7 @@ def offer_notes(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int,
     }
 
 
-def figure_notes(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, FigureNotes]:
+def figure_notes(connection: Connection, ids: Sequence[int]) -> dict[int, FigureNotes]:
     dates = _record_dates(connection, "figure_id", ids)
     checks = _checks(connection, "figure_id", ids)
     return {
@@ -185,7 +181,7 @@ def figure_notes(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int
     }
 
 
-def statements(connection: sqlite3.Connection) -> list[Statement]:
+def statements(connection: Connection) -> list[Statement]:
     """Every stored offer and figure as a statement, dated by its record date or else its
     document's publication date."""
     offers = connection.execute(
@@ -227,7 +223,7 @@ def statements(connection: sqlite3.Connection) -> list[Statement]:
     ]
 
 
-def replace_links(connection: sqlite3.Connection, links: Links) -> None:
+def replace_links(connection: Connection, links: Links) -> None:
     """Replace every stored link with `links` (inside the caller's transaction)."""
     for table in ("conflicts", "claim_statements", "claims", "cluster_members", "clusters"):
         connection.execute(f"DELETE FROM {table}")  # fixed names
@@ -247,7 +243,8 @@ def replace_links(connection: sqlite3.Connection, links: Links) -> None:
         ],
     )
     executemany(
-        "INSERT INTO attributions (document_id, name, start, end, text) VALUES (?, ?, ?, ?, ?)",
+        # "end" is quoted: a reserved word in PostgreSQL.
+        'INSERT INTO attributions (document_id, name, start, "end", text) VALUES (?, ?, ?, ?, ?)',
         [(a.doc_id, a.name, a.start, a.end, a.text) for a in links.attributions],
     )
     executemany(
@@ -291,7 +288,7 @@ def replace_links(connection: sqlite3.Connection, links: Links) -> None:
     )
 
 
-def clusters(connection: sqlite3.Connection, doc_id: str | None = None) -> list[Cluster]:
+def clusters(connection: Connection, doc_id: str | None = None) -> list[Cluster]:
     """Stored clusters (the one holding `doc_id`, when given), members oldest first."""
     where = ""
     params: tuple[str, ...] = ()
@@ -323,7 +320,7 @@ def clusters(connection: sqlite3.Connection, doc_id: str | None = None) -> list[
     return list(found.values())
 
 
-def attributions(connection: sqlite3.Connection, doc_id: str) -> list[Attribution]:
+def attributions(connection: Connection, doc_id: str) -> list[Attribution]:
     rows = connection.execute(
         "SELECT * FROM attributions WHERE document_id = ? ORDER BY start", (doc_id,)
     ).fetchall()
@@ -333,7 +330,7 @@ def attributions(connection: sqlite3.Connection, doc_id: str) -> list[Attributio
     ]
 
 
-def claims(connection: sqlite3.Connection, doc_id: str | None = None) -> list[Claim]:
+def claims(connection: Connection, doc_id: str | None = None) -> list[Claim]:
     """Stored claims, most independent sources first (those `doc_id` is a source of)."""
     where = ""
     params: tuple[str, ...] = ()
@@ -377,7 +374,7 @@ def claims(connection: sqlite3.Connection, doc_id: str | None = None) -> list[Cl
     return [_claim(row, by_claim.get(row["id"], [])) for row in rows]
 
 
-def _claim(row: sqlite3.Row, members: list[Statement]) -> Claim:
+def _claim(row: Any, members: list[Statement]) -> Claim:
     record: Literal["offer", "figure"] = "offer" if row["record"] == "offer" else "figure"
     return Claim(
         id=row["id"],
@@ -395,7 +392,7 @@ def _claim(row: sqlite3.Row, members: list[Statement]) -> Claim:
     )
 
 
-def conflicts(connection: sqlite3.Connection) -> list[Conflict]:
+def conflicts(connection: Connection) -> list[Conflict]:
     rows = connection.execute("SELECT * FROM conflicts ORDER BY id").fetchall()
     return [
         Conflict(row["id"], row["first_claim"], row["second_claim"], row["period"], row["detail"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Any, cast
 
@@ -86,7 +85,7 @@ def _evidence_values(evidence: Evidence) -> tuple[Any, ...]:
     )
 
 
-def _evidence(row: sqlite3.Row) -> Evidence:
+def _evidence(row: Any) -> Evidence:
     return Evidence(
         doc_id=row["document_id"],
         start=row["evidence_start"],
@@ -99,7 +98,7 @@ def _evidence(row: sqlite3.Row) -> Evidence:
     )
 
 
-def offer_from_row(row: sqlite3.Row) -> Offer:
+def offer_from_row(row: Any) -> Offer:
     return Offer(
         kind=cast(OfferKind, row["kind"]),  # the schema's CHECK admits only OfferKind values
         amount=row["amount"],
@@ -115,7 +114,7 @@ def offer_from_row(row: sqlite3.Row) -> Offer:
     )
 
 
-def figure_from_row(row: sqlite3.Row) -> Figure:
+def figure_from_row(row: Any) -> Figure:
     return Figure(
         quantity=row["quantity"],
         quantity_max=row["quantity_max"],
@@ -175,7 +174,7 @@ def document_values(document: Document, digest: str, ingested_at: str) -> tuple[
     )
 
 
-def document_from_row(row: sqlite3.Row) -> Document:
+def document_from_row(row: Any) -> Document:
     return Document(
         id=row["id"],
         text=row["text"],

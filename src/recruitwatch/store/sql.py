@@ -1,0 +1,462 @@
+"""What the SQLite and PostgreSQL stores share: every read and write of the `Store` interface,
+written once in SQL both accept. A backend supplies its connection, its transactions, its
+full-text search and the few words where the two dialects differ.
+
+Statements use `?` placeholders (SQLite's); the PostgreSQL connection adapter rewrites them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any, ClassVar, Self, TypeVar
+
+from recruitwatch.errors import QueryError, StoreError
+from recruitwatch.model import (
+    Attribution,
+    Claim,
+    Cluster,
+    Conflict,
+    Document,
+    Extraction,
+    Figure,
+    FigureNotes,
+    Links,
+    Offer,
+    OfferNotes,
+    Statement,
+    content_hash,
+)
+from recruitwatch.store import notes, rows
+from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
+from recruitwatch.store.dbapi import Connection
+from recruitwatch.store.schema import MIGRATIONS
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+# When a record's own date is unknown, the document's publication date places it in time.
+_RECORD_DATE = "COALESCE({table}.date, documents.published)"
+_SEARCH_WORD = re.compile(r"\w+")
+_MAX_SEARCH_WORDS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str
+    # Lowers a column for a case-insensitive substring match (SQLite's lower() folds ASCII only,
+    # so the SQLite store registers Python's casefold as a function).
+    fold: str
+    # The errors of the driver, turned into StoreError at the interface.
+    errors: tuple[type[Exception], ...]
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search: every one required, each matching as a prefix."""
+    words = _SEARCH_WORD.findall(q)
+    if not words:
+        raise QueryError("the search needs at least one word (letters or digits)")
+    if len(words) > _MAX_SEARCH_WORDS:
+        raise QueryError(f"a search has at most {_MAX_SEARCH_WORDS} words, got {len(words)}")
+    return words
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class _Filters:
+    """WHERE clauses with bound parameters; only fixed SQL fragments are ever joined."""
+
+    def __init__(self, table: str, fold: str) -> None:
+        self.table = table
+        self.fold = fold
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def equal(self, column: str, value: str | None) -> None:
+        if value is not None:
+            self.clauses.append(f"{self.table}.{column} = ?")
+            self.params.append(value)
+
+    def contains(self, column: str, value: str | None) -> None:
+        if value is not None:
+            # strpos is PostgreSQL's instr; SQLite has instr only, so each dialect's name.
+            position = "instr" if self.fold == "casefold" else "strpos"
+            self.clauses.append(f"{position}({self.fold}({self.table}.{column}), ?) > 0")
+            self.params.append(value.casefold())
+
+    def dates(self, since: date | None, until: date | None) -> None:
+        record_date = _RECORD_DATE.format(table=self.table)
+        if since is not None:
+            self.clauses.append(f"{record_date} >= ?")
+            self.params.append(since.isoformat())
+        if until is not None:
+            self.clauses.append(f"{record_date} <= ?")
+            self.params.append(until.isoformat())
+
+    def where(self) -> str:
+        return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
+
+
+class SQLStore(ABC):
+    dialect: ClassVar[Dialect]
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    # What a backend supplies.
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[None]:
+        """One transaction; inside another, a savepoint, so one write still fails alone."""
+
+    @abstractmethod
+    def _search_rows(self, words: list[str], limit: int) -> list[Any]:
+        """Rows (id, title, published) of documents holding every word as a prefix, best
+        first."""
+
+    def _insert_returning_ids(self, sql: str, values: list[tuple[Any, ...]]) -> list[int]:
+        # Row by row; a backend with batched RETURNING overrides this.
+        return [
+            self._connection.execute(sql + " RETURNING id", row).fetchone()[0] for row in values
+        ]
+
+    # Migrations.
+
+    def _migrate(self) -> None:
+        self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS migrations"
+            " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        newest = MIGRATIONS[-1].version
+        found = self._connection.execute("SELECT MAX(version) FROM migrations").fetchone()[0]
+        if found is not None and found > newest:
+            raise StoreError(
+                f"database schema version {found} is newer than this recruitwatch knows"
+                f" ({newest}); upgrade recruitwatch"
+            )
+        for migration in MIGRATIONS:
+            with self._transaction():
+                self._lock_migrations()
+                # Checked inside the lock: another process may have just applied it.
+                done = self._connection.execute(
+                    "SELECT 1 FROM migrations WHERE version = ?", (migration.version,)
+                ).fetchone()
+                if done:
+                    continue
+                for statement in migration.statements_for(self.dialect.name):
+                    self._connection.execute(statement)
+                self._connection.execute(
+                    "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, now()),
+                )
+                logger.info("applied migration %d: %s", migration.version, migration.name)
+
+    @abstractmethod
+    def _lock_migrations(self) -> None:
+        """Keep two processes from applying one migration at once."""
+
+    # The Store interface.
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        try:
+            with self._transaction():
+                yield
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot commit a batch: {exc}") from exc
+
+    def save_extraction(self, extraction: Extraction) -> bool:
+        document = extraction.document
+        digest = document.content_hash or content_hash(document.text)
+        execute = self._connection.execute
+        try:
+            with self._transaction():
+                if self._add_location(document, digest) != "new":
+                    return False
+                # A changed version of a known document: the cascade drops its old records.
+                execute("DELETE FROM documents WHERE id = ?", (document.id,))
+                execute(rows.INSERT_DOCUMENT, rows.document_values(document, digest, now()))
+                self._add_location(document, digest)
+                offer_ids = self._insert_returning_ids(
+                    rows.INSERT_OFFER,
+                    [rows.offer_values(document.id, offer) for offer in extraction.offers],
+                )
+                figure_ids = self._insert_returning_ids(
+                    rows.INSERT_FIGURE,
+                    [rows.figure_values(document.id, figure) for figure in extraction.figures],
+                )
+                if extraction.offer_notes or extraction.figure_notes:
+                    notes.insert_notes(self._connection, extraction, offer_ids, figure_ids)
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
+        return True
+
+    def record_location(self, document: Document) -> Seen:
+        digest = document.content_hash or content_hash(document.text)
+        try:
+            with self._transaction():
+                return self._add_location(document, digest)
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot record location: {exc}", source=document.id) from exc
+
+    def _add_location(self, document: Document, digest: str) -> Seen:
+        # Inside the caller's transaction.
+        found = self._connection.execute(
+            "SELECT id FROM documents WHERE content_hash = ?", (digest,)
+        ).fetchone()
+        if found is None:
+            return "new"
+        added = self._connection.execute(
+            "INSERT INTO document_locations (document_id, location_id, source, url, first_seen)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (found["id"], document.id, document.source, document.url, now()),
+        )
+        return "duplicate" if added.rowcount else "same"
+
+    def list_locations(self, doc_id: str) -> list[Location]:
+        found = self._select(
+            "SELECT * FROM document_locations WHERE document_id = ? ORDER BY id", (doc_id,)
+        )
+        return [
+            Location(
+                document_id=row["document_id"],
+                location_id=row["location_id"],
+                source=row["source"],
+                url=row["url"],
+                first_seen=row["first_seen"],
+            )
+            for row in found
+        ]
+
+    def knows_url(self, url: str) -> bool:
+        return bool(self._select("SELECT 1 FROM document_locations WHERE url = ? LIMIT 1", (url,)))
+
+    def get_validators(self, url: str) -> Validators | None:
+        found = self._select("SELECT * FROM fetch_validators WHERE url = ?", (url,))
+        if not found:
+            return None
+        return Validators(etag=found[0]["etag"], last_modified=found[0]["last_modified"])
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        self._write(
+            "cannot save fetch validators",
+            url,
+            "INSERT INTO fetch_validators (url, etag, last_modified, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+            " last_modified = excluded.last_modified, updated_at = excluded.updated_at",
+            (url, validators.etag, validators.last_modified, now()),
+        )
+
+    def record_failure(self, source: str, stage: str, reason: str) -> None:
+        self._write(
+            "cannot record failure",
+            source,
+            "INSERT INTO failures (source, stage, reason, occurred_at) VALUES (?, ?, ?, ?)",
+            (source, stage, reason, now()),
+        )
+
+    def partition_done(self, fingerprint: str) -> bool:
+        found = self._select("SELECT 1 FROM batch_partitions WHERE fingerprint = ?", (fingerprint,))
+        return bool(found)
+
+    def record_partition(self, fingerprint: str, sources: str, documents: int, failed: int) -> None:
+        self._write(
+            "cannot record a batch partition",
+            sources,
+            "INSERT INTO batch_partitions (fingerprint, sources, documents, failed, done_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
+            " sources = excluded.sources, documents = excluded.documents,"
+            " failed = excluded.failed, done_at = excluded.done_at",
+            (fingerprint, sources, documents, failed, now()),
+        )
+
+    def list_failures(self) -> list[StoredFailure]:
+        found = self._select("SELECT * FROM failures ORDER BY id", ())
+        return [
+            StoredFailure(
+                id=row["id"],
+                source=row["source"],
+                stage=row["stage"],
+                reason=row["reason"],
+                occurred_at=row["occurred_at"],
+            )
+            for row in found
+        ]
+
+    def query_offers(
+        self,
+        *,
+        kind: str | None = None,
+        currency: str | None = None,
+        target: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Offer]:
+        found = self._offer_rows(kind, currency, target, since, until)
+        return [rows.offer_from_row(row) for row in found]
+
+    def query_noted_offers(
+        self,
+        *,
+        kind: str | None = None,
+        currency: str | None = None,
+        target: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[tuple[Offer, OfferNotes | None]]:
+        found = self._offer_rows(kind, currency, target, since, until)
+        noted = self._read(notes.offer_notes, [row["id"] for row in found])
+        return [(rows.offer_from_row(row), noted.get(row["id"])) for row in found]
+
+    def _offer_rows(
+        self,
+        kind: str | None,
+        currency: str | None,
+        target: str | None,
+        since: date | None,
+        until: date | None,
+    ) -> list[Any]:
+        filters = _Filters("offers", self.dialect.fold)
+        filters.equal("kind", kind)
+        filters.equal("currency", currency.upper() if currency else None)
+        filters.contains("target", target)
+        filters.dates(since, until)
+        sql = (
+            "SELECT offers.* FROM offers JOIN documents ON documents.id = offers.document_id"
+            f"{filters.where()} ORDER BY offers.document_id, offers.id"
+        )
+        return self._select(sql, filters.params)
+
+    def query_figures(
+        self,
+        *,
+        unit: str | None = None,
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Figure]:
+        found = self._figure_rows(unit, subject, since, until)
+        return [rows.figure_from_row(row) for row in found]
+
+    def query_noted_figures(
+        self,
+        *,
+        unit: str | None = None,
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[tuple[Figure, FigureNotes | None]]:
+        found = self._figure_rows(unit, subject, since, until)
+        noted = self._read(notes.figure_notes, [row["id"] for row in found])
+        return [(rows.figure_from_row(row), noted.get(row["id"])) for row in found]
+
+    def _figure_rows(
+        self, unit: str | None, subject: str | None, since: date | None, until: date | None
+    ) -> list[Any]:
+        filters = _Filters("figures", self.dialect.fold)
+        filters.equal("unit", unit)
+        filters.contains("subject", subject)
+        filters.dates(since, until)
+        sql = (
+            "SELECT figures.* FROM figures JOIN documents ON documents.id = figures.document_id"
+            f"{filters.where()} ORDER BY figures.document_id, figures.id"
+        )
+        return self._select(sql, filters.params)
+
+    def get_document(self, doc_id: str) -> Extraction | None:
+        found = self._select("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        if not found:
+            return None
+        document = rows.document_from_row(found[0])
+        offers = self._select("SELECT * FROM offers WHERE document_id = ? ORDER BY id", (doc_id,))
+        figures = self._select("SELECT * FROM figures WHERE document_id = ? ORDER BY id", (doc_id,))
+        offer_notes = self._read(notes.offer_notes, [row["id"] for row in offers])
+        figure_notes = self._read(notes.figure_notes, [row["id"] for row in figures])
+        # Notes come all or none: a document stored before normalise ran has none.
+        noted = len(offer_notes) == len(offers) and len(figure_notes) == len(figures)
+        return Extraction(
+            document=document,
+            offers=[rows.offer_from_row(item) for item in offers],
+            figures=[rows.figure_from_row(item) for item in figures],
+            offer_notes=[offer_notes[row["id"]] for row in offers] if noted else [],
+            figure_notes=[figure_notes[row["id"]] for row in figures] if noted else [],
+        )
+
+    def list_documents(self) -> list[Document]:
+        found = self._select("SELECT * FROM documents ORDER BY id", ())
+        return [rows.document_from_row(row) for row in found]
+
+    def search_documents(self, q: str, limit: int = 50) -> list[SearchHit]:
+        words = search_words(q)
+        found = self._read(lambda _connection: self._search_rows(words, limit))
+        return [
+            SearchHit(
+                doc_id=row["id"],
+                title=row["title"],
+                published=date.fromisoformat(row["published"]) if row["published"] else None,
+            )
+            for row in found
+        ]
+
+    def list_statements(self) -> list[Statement]:
+        return self._read(notes.statements)
+
+    def save_links(self, links: Links) -> None:
+        try:
+            with self._transaction():
+                notes.replace_links(self._connection, links)
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot save links: {exc}") from exc
+
+    def list_clusters(self, doc_id: str | None = None) -> list[Cluster]:
+        return self._read(notes.clusters, doc_id)
+
+    def list_attributions(self, doc_id: str) -> list[Attribution]:
+        return self._read(notes.attributions, doc_id)
+
+    def list_claims(self, doc_id: str | None = None) -> list[Claim]:
+        return self._read(notes.claims, doc_id)
+
+    def list_conflicts(self) -> list[Conflict]:
+        return self._read(notes.conflicts)
+
+    def _write(self, failed: str, source: str, sql: str, params: Sequence[Any]) -> None:
+        try:
+            with self._transaction():
+                self._connection.execute(sql, params)
+        except self.dialect.errors as exc:
+            raise StoreError(f"{failed}: {exc}", source=source) from exc
+
+    def _read(self, query: Callable[..., _T], *args: Any) -> _T:
+        try:
+            return query(self._connection, *args)
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot read the database: {exc}") from exc
+
+    def _select(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        try:
+            return self._connection.execute(sql, params).fetchall()
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot read the database: {exc}") from exc
