@@ -64,9 +64,9 @@ def _write(folder: Path, stories: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def linked(tmp_path: Path) -> Path:
+def linked(tmp_path: Path, db: str | Path) -> str | Path:
+    """The four stories, ingested and linked, in each backend (see conftest.py)."""
     folder = _write(tmp_path / "in", {"a": STORY_A, "b": STORY_B, "c": STORY_C, "d": STORY_D})
-    db = tmp_path / "rw.db"
     with open_store(db) as store:
         assert ingest_paths([folder], store).ok
         link_store(store)
@@ -88,7 +88,7 @@ def test_generated_rewrites_cluster_exactly() -> None:
 
 
 def test_same_offer_from_three_outlets_is_one_claim_with_two_independent_sources(
-    linked: Path,
+    linked: str | Path,
 ) -> None:
     with open_store(linked) as store:
         claims = store.list_claims()
@@ -107,7 +107,7 @@ def test_same_offer_from_three_outlets_is_one_claim_with_two_independent_sources
     assert "495,000" in conflict.detail and "400,000" in conflict.detail
 
 
-def test_a_copy_crediting_another_source_is_flagged(linked: Path) -> None:
+def test_a_copy_crediting_another_source_is_flagged(linked: str | Path) -> None:
     with open_store(linked) as store:
         (cluster,) = store.list_clusters("b")
         credits = store.list_attributions("b")
@@ -117,7 +117,7 @@ def test_a_copy_crediting_another_source_is_flagged(linked: Path) -> None:
     assert [c.name for c in credits] == ["Reuters"]
 
 
-def test_linking_again_gives_the_same_links(linked: Path) -> None:
+def test_linking_again_gives_the_same_links(linked: str | Path) -> None:
     with open_store(linked) as store:
         before = (store.list_claims(), store.list_clusters(), store.list_conflicts())
         link_store(store)

@@ -1,9 +1,12 @@
-"""Store: schema and migrations, idempotent saves, one transaction per document, queries."""
+"""Store: schema and migrations, idempotent saves, one transaction per document, queries.
+
+Tests taking `db` or `store` run once per backend (SQLite and PostgreSQL, see conftest.py);
+the rest are about the SQLite file itself."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -11,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from _factories import figure, offer
-from recruitwatch.errors import StoreError
+from recruitwatch.errors import QueryError, StoreError
 from recruitwatch.model import Document, Extraction
-from recruitwatch.store import Store, open_store, remove_database
+from recruitwatch.store import Store, Validators, open_store, remove_database
 from recruitwatch.store.schema import MIGRATIONS
 
 TEXT = (
@@ -21,12 +24,6 @@ TEXT = (
     "The ministry adds 210,000 roubles a month.\n"
     "Officials said 300,000 reservists were called up."
 )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "rw.db") as opened:
-        yield opened
 
 
 def _extraction(
@@ -51,9 +48,27 @@ def _extraction(
     )
 
 
-def _count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as connection:
-        return int(connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+def _counts(db: str | Path) -> tuple[int, int, int]:
+    with open_store(db) as store:
+        return (
+            len(store.list_documents()),
+            len(store.query_offers()),
+            len(store.query_figures()),
+        )
+
+
+def _sql(store: Store, statement: str) -> None:
+    # The store's own connection takes `?` SQL on both backends.
+    store._connection.execute(statement)  # type: ignore[attr-defined]
+
+
+def test_migrations_apply_once_and_are_recorded(db: str | Path) -> None:
+    open_store(db).close()
+    with open_store(db) as store:  # a second open applies nothing twice
+        found = store._connection.execute(  # type: ignore[attr-defined]
+            "SELECT version FROM migrations ORDER BY version"
+        ).fetchall()
+    assert [row[0] for row in found] == [migration.version for migration in MIGRATIONS]
 
 
 def test_open_creates_parent_folder_and_records_migrations(tmp_path: Path) -> None:
@@ -67,33 +82,35 @@ def test_open_creates_parent_folder_and_records_migrations(tmp_path: Path) -> No
     assert mode == "wal"
 
 
-def test_foreign_keys_are_on_and_cascade(tmp_path: Path) -> None:
-    path = tmp_path / "rw.db"
-    with open_store(path) as store:
-        store.save_extraction(_extraction())
+def test_sqlite_foreign_keys_are_on(tmp_path: Path) -> None:
+    with open_store(tmp_path / "rw.db") as store:
         # foreign_keys is a per-connection setting: ask the store's own connection.
         connection = store._connection  # type: ignore[attr-defined]
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        with pytest.raises(sqlite3.IntegrityError):
-            connection.execute(
+
+
+def test_records_need_their_document_and_go_with_it(db: str | Path) -> None:
+    with open_store(db) as store:
+        store.save_extraction(_extraction())
+        with pytest.raises(store.dialect.errors):  # type: ignore[attr-defined]
+            _sql(
+                store,
                 "INSERT INTO offers (document_id, kind, amount, currency, confidence,"
                 " evidence_start, evidence_end, evidence_text, value_start, value_end, rule,"
                 " language) VALUES ('missing', 'monthly_pay', 1, 'RUB', 0.5, 0, 1, 'x', 0, 1,"
-                " 'r', 'en')"
+                " 'r', 'en')",
             )
-        connection.execute("DELETE FROM documents WHERE id = 'doc-1'")
-    assert _count(path, "offers") == 0
-    assert _count(path, "figures") == 0
+        _sql(store, "DELETE FROM documents WHERE id = 'doc-1'")
+    assert _counts(db) == (0, 0, 0)
 
 
-def test_save_is_idempotent(tmp_path: Path) -> None:
-    path = tmp_path / "rw.db"
-    with open_store(path) as store:
+def test_save_is_idempotent(db: str | Path) -> None:
+    with open_store(db) as store:
         assert store.save_extraction(_extraction()) is True
         assert store.save_extraction(_extraction()) is False
         # The same text under another id is the same document: the content hash decides.
         assert store.save_extraction(_extraction(doc_id="copy")) is False
-    assert (_count(path, "documents"), _count(path, "offers"), _count(path, "figures")) == (1, 2, 1)
+    assert _counts(db) == (1, 2, 1)
 
 
 def test_changed_document_replaces_its_records(store: Store) -> None:
@@ -109,10 +126,9 @@ def test_changed_document_replaces_its_records(store: Store) -> None:
     assert stored.figures == []
 
 
-def test_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
-    path = tmp_path / "rw.db"
+def test_failed_write_leaves_nothing_half_written(db: str | Path) -> None:
     good = _extraction()
-    with open_store(path) as store:
+    with open_store(db) as store:
         store.save_extraction(good)
         doc = Document.from_text(TEXT + " Revised.", id="doc-1")
         bad_offer = replace(offer(doc, "210,000 roubles"), kind="bogus")  # type: ignore[arg-type]
@@ -121,7 +137,7 @@ def test_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
             store.save_extraction(broken)
         # The delete of the old version and the first offer were rolled back with the rest.
         assert store.get_document("doc-1") == good
-    assert (_count(path, "documents"), _count(path, "offers")) == (1, 2)
+    assert _counts(db) == (1, 2, 1)
 
 
 def test_get_document_round_trips_every_field(store: Store) -> None:
@@ -213,13 +229,11 @@ def test_open_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert "\n" not in str(caught.value)
 
 
-def test_open_refuses_a_newer_schema(tmp_path: Path) -> None:
-    path = tmp_path / "rw.db"
-    open_store(path).close()
-    with sqlite3.connect(path) as connection:
-        connection.execute("INSERT INTO migrations VALUES (999, 'future', 'then')")
+def test_open_refuses_a_newer_schema(db: str | Path) -> None:
+    with open_store(db) as store:
+        _sql(store, "INSERT INTO migrations VALUES (999, 'future', 'then')")
     with pytest.raises(StoreError, match="newer"):
-        open_store(path)
+        open_store(db)
 
 
 def test_remove_database(tmp_path: Path) -> None:
@@ -234,3 +248,68 @@ def test_remove_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="refusing"):
         remove_database(precious)
     assert precious.exists()
+
+
+def test_locations_validators_and_partitions(store: Store) -> None:
+    extraction = _extraction()
+    store.save_extraction(extraction)
+    copy = replace(extraction.document, id="mirror", source="mirror.html", url="https://m.test/a")
+    assert store.record_location(copy) == "duplicate"
+    assert store.record_location(copy) == "same"
+    assert store.record_location(Document.from_text("Unseen text.", id="new")) == "new"
+    assert [place.location_id for place in store.list_locations("doc-1")] == ["doc-1", "mirror"]
+    assert store.knows_url("https://m.test/a")
+    assert not store.knows_url("https://m.test/b")
+    assert store.get_validators("https://m.test/a") is None
+    store.save_validators("https://m.test/a", Validators('"v1"', None))
+    store.save_validators("https://m.test/a", Validators('"v2"', "Tue, 01 Oct 2024 10:00:00 GMT"))
+    assert store.get_validators("https://m.test/a") == Validators(
+        '"v2"', "Tue, 01 Oct 2024 10:00:00 GMT"
+    )
+    assert not store.partition_done("abc")
+    store.record_partition("abc", "shard-1.jsonl", 10, 1)
+    store.record_partition("abc", "shard-1.jsonl", 10, 0)  # a re-run may record it again
+    assert store.partition_done("abc")
+
+
+def test_batch_commits_together_and_a_bad_document_fails_alone(db: str | Path) -> None:
+    with open_store(db) as store:
+        with store.batch():
+            store.save_extraction(_extraction())
+            doc = Document.from_text("Bad: 5 roubles.", id="bad")
+            bad = replace(offer(doc, "5 roubles"), kind="bogus")  # type: ignore[arg-type]
+            with pytest.raises(StoreError, match="bad"):
+                store.save_extraction(Extraction(doc, offers=[bad]))
+            store.save_extraction(_extraction(TEXT + " Updated.", doc_id="other"))
+        assert [item.id for item in store.list_documents()] == ["doc-1", "other"]
+
+
+def test_search_finds_every_word_as_a_prefix(store: Store) -> None:
+    store.save_extraction(_extraction(published=date(2024, 5, 1)))
+    russian = Document.from_text(
+        "Добровольцам из Татарстана обещают выплату.", id="ru", title="Выплаты добровольцам"
+    )
+    store.save_extraction(Extraction(russian))
+    assert [hit.doc_id for hit in store.search_documents("tatarstan volunteers")] == ["doc-1"]
+    assert store.search_documents("tatar")[0].published == date(2024, 5, 1)
+    assert [hit.doc_id for hit in store.search_documents("ДОБРОВОЛЬЦ")] == ["ru"]
+    assert store.search_documents("tatarstan выплату") == []
+    # Query syntax of either engine is read as plain words.
+    assert store.search_documents('volunteers" OR * & !: NEAR(') == []
+    assert [hit.doc_id for hit in store.search_documents("(volunteers)")] == ["doc-1"]
+    with pytest.raises(QueryError, match="at least one word"):
+        store.search_documents("  ?! ")
+    # A changed document is found by its new words only.
+    changed = Document.from_text("Bashkortostan pays.", id="doc-1")
+    store.save_extraction(Extraction(changed))
+    assert store.search_documents("tatarstan volunteers") == []
+    assert [hit.doc_id for hit in store.search_documents("bashkortostan")] == ["doc-1"]
+
+
+def test_an_unreachable_postgres_fails_fast_without_the_password() -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as caught:
+        open_store("postgresql://writer:s3cret@127.0.0.1:1/recruitwatch")
+    assert time.monotonic() - started < 10
+    assert "s3cret" not in str(caught.value)
+    assert "writer:***@127.0.0.1:1" in str(caught.value)

@@ -58,9 +58,15 @@ app = typer.Typer(
 
 # --- shared options, defined once ------------------------------------------------------------
 
+# A string, not a Path: a Path would fold the `//` of a postgresql:// URL.
+DB_DEFAULT = str(DEFAULT_DB)
 DbOption = Annotated[
-    Path,
-    typer.Option("--db", envvar=f"{ENV_PREFIX}DB", help="SQLite database file.", dir_okay=False),
+    str,
+    typer.Option(
+        "--db",
+        envvar=f"{ENV_PREFIX}DB",
+        help="SQLite database file, or a PostgreSQL URL: postgresql://user@host/dbname.",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
@@ -174,7 +180,7 @@ def ingest(
             " JSON Lines, HTML, RSS/Atom, Telegram export (result.json), WARC(.gz)."
         ),
     ],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     follow: FollowOption = False,
     allow_private: AllowPrivateOption = False,
     published: Annotated[
@@ -233,7 +239,7 @@ def batch(
         list[str],
         typer.Argument(help="Files and folders: WARC files, JSON Lines shards, folders of pages."),
     ],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     workers: Annotated[
         int | None,
         typer.Option(min=1, help="Local cluster of this many worker processes (default: cores)."),
@@ -297,7 +303,7 @@ def export(
             file_okay=False,
         ),
     ],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
 ) -> None:
     """Write the whole database as Parquet partitioned by month, for pandas, polars or DuckDB.
 
@@ -314,7 +320,7 @@ def export(
 
 @app.command("link")
 @_reports_errors
-def link_(db: DbOption = DEFAULT_DB) -> None:
+def link_(db: DbOption = DB_DEFAULT) -> None:
     """Link everything stored: rewrite clusters, credit lines, claims and conflicts, replacing
     the previous links (ingest does this itself unless given --no-link).
 
@@ -327,7 +333,7 @@ def link_(db: DbOption = DEFAULT_DB) -> None:
 @app.command()
 @_reports_errors
 def offers(
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     kind: Annotated[OfferKind | None, typer.Option(help="Offer kind.")] = None,
     currency: Annotated[str | None, typer.Option(help="ISO currency code, e.g. RUB.")] = None,
     target: Annotated[str | None, typer.Option(help="Text in the target (any case).")] = None,
@@ -356,7 +362,7 @@ def offers(
 @app.command()
 @_reports_errors
 def figures(
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     unit: Annotated[FigureUnit | None, typer.Option(help="What the figure counts.")] = None,
     subject: Annotated[str | None, typer.Option(help="Text in the subject (any case).")] = None,
     since: SinceOption = None,
@@ -383,7 +389,7 @@ def figures(
 @_reports_errors
 def show(
     doc_id: Annotated[str, typer.Argument(help="Document id, as listed by `offers`.")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     json_: JsonOption = False,
 ) -> None:
     """Show one document, its text, and each record with its evidence sentence.
@@ -413,7 +419,7 @@ def show(
 
 @app.command()
 @_reports_errors
-def errors(db: DbOption = DEFAULT_DB, json_: JsonOption = False, csv_: CsvOption = False) -> None:
+def errors(db: DbOption = DB_DEFAULT, json_: JsonOption = False, csv_: CsvOption = False) -> None:
     """List the files that failed to ingest, and why.
 
     Example: recruitwatch errors --json
@@ -426,7 +432,7 @@ def errors(db: DbOption = DEFAULT_DB, json_: JsonOption = False, csv_: CsvOption
 
 @app.command()
 @_reports_errors
-def demo(db: DbOption = DEFAULT_DB) -> None:
+def demo(db: DbOption = DB_DEFAULT) -> None:
     """Ingest the bundled sample texts into a fresh database and print its offers.
 
     Replaces the database at --db (a file that is not an SQLite database is never deleted).
@@ -455,7 +461,7 @@ def watch(
     sources_file: Annotated[
         Path, typer.Argument(help="Feed or page URLs, one per line (# comments).", dir_okay=False)
     ],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     every: Annotated[str, typer.Option(help="Time between rounds: 90s, 15m, 2h.")] = "15m",
     rounds: Annotated[
         int | None, typer.Option(min=1, help="Stop after this many rounds (default: never).")
@@ -495,7 +501,7 @@ def watch(
 @app.command()
 @_reports_errors
 def serve(
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     host: Annotated[
         str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
     ] = "127.0.0.1",
@@ -546,7 +552,7 @@ def eval_(
 @app.command()
 @_reports_errors
 def claims(
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     record: Annotated[
         Literal["offer", "figure"] | None, typer.Option(help="Only offer or figure claims.")
     ] = None,
@@ -577,7 +583,7 @@ def claims(
 
 @app.command()
 @_reports_errors
-def conflicts(db: DbOption = DEFAULT_DB, json_: JsonOption = False) -> None:
+def conflicts(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
     """List conflicts: claims about the same payer and kind in one month with different amounts.
 
     Example: recruitwatch conflicts --json
@@ -594,7 +600,7 @@ def conflicts(db: DbOption = DEFAULT_DB, json_: JsonOption = False) -> None:
 
 @app.command()
 @_reports_errors
-def clusters(db: DbOption = DEFAULT_DB, json_: JsonOption = False) -> None:
+def clusters(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
     """List rewrite clusters: copies and rewrites of one story, origin first.
 
     A copy crediting a different source than its origin is marked as a possible misattribution.
@@ -614,7 +620,7 @@ def clusters(db: DbOption = DEFAULT_DB, json_: JsonOption = False) -> None:
 @_reports_errors
 def check(
     doc_id: Annotated[str, typer.Argument(help="Document id, as listed by `offers`.")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DB_DEFAULT,
     json_: JsonOption = False,
 ) -> None:
     """Show the checks of one document: dates, official-rate conversions, stated conversions

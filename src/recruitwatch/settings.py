@@ -30,7 +30,8 @@ def default_rates_file(env: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db: Path = DEFAULT_DB
+    # An SQLite file, or a postgresql:// URL (kept a string: Path would fold its `//`).
+    db: str | Path = DEFAULT_DB
     max_document_bytes: int = DEFAULT_MAX_BYTES
     max_export_bytes: int = DEFAULT_MAX_EXPORT_BYTES
     rates_file: Path | None = None
@@ -51,7 +52,7 @@ class Settings:
         tolerance = env.get(f"{ENV_PREFIX}CONVERSION_TOLERANCE")
         window = env.get(f"{ENV_PREFIX}CLAIM_WINDOW_DAYS")
         return cls(
-            db=Path(db) if db else DEFAULT_DB,
+            db=(db if "://" in db else Path(db)) if db else DEFAULT_DB,
             max_document_bytes=int(max_bytes) if max_bytes else DEFAULT_MAX_BYTES,
             max_export_bytes=int(max_export) if max_export else DEFAULT_MAX_EXPORT_BYTES,
             rates_file=Path(rates) if rates else default_rates_file(env),

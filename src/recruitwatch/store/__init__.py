@@ -1,28 +1,64 @@
 """Store stage: keeps documents, their records and ingest failures; never makes records.
 
-`open_store(path)` returns a `Store`; SQLite is the one backend today, and the `Store` protocol is
-what a PostgreSQL backend would implement.
+`open_store(target)` returns a `Store`: an SQLite file for a path, a PostgreSQL database for a
+`postgresql://` URL. Both run the same migrations and answer every query alike.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
-from recruitwatch.store.base import Location, Seen, Store, StoredFailure, Validators
-from recruitwatch.store.sqlite import open_sqlite, remove_database
+from recruitwatch.errors import StoreError
+from recruitwatch.store.base import Location, SearchHit, Seen, Store, StoredFailure, Validators
+from recruitwatch.store.dbapi import POSTGRES_INSTALL_LINE, describe_url, is_postgres_url
+from recruitwatch.store.sql import SQLStore
+from recruitwatch.store.sqlite import open_sqlite, remove_sqlite
 
 
-def open_store(path: Path) -> Store:
-    """The store at `path`, created with its parent folder if missing and migrated to date."""
-    return open_sqlite(path)
+def open_store(target: str | Path) -> Store:
+    """The store at `target`, brought up to date: an SQLite file (created with its folder if
+    missing) or a `postgresql://user@host/dbname` URL (the database must exist)."""
+    return open_sql_store(target)
+
+
+def open_sql_store(target: str | Path) -> SQLStore:
+    """As `open_store`, with what the export reads beyond the Store interface."""
+    if is_postgres_url(target):
+        store: SQLStore = _postgres().open_postgres(str(target))
+        return store
+    return open_sqlite(Path(target))
+
+
+def remove_database(target: str | Path) -> None:
+    """Delete an SQLite database file, or drop recruitwatch's tables from a PostgreSQL one;
+    never anything else."""
+    if is_postgres_url(target):
+        _postgres().remove_postgres(str(target))
+    else:
+        remove_sqlite(Path(target))
+
+
+def _postgres() -> ModuleType:
+    # Imported on demand: SQLite users need not install psycopg.
+    try:
+        from recruitwatch.store import postgres
+    except ImportError as exc:
+        raise StoreError(
+            f"a PostgreSQL database needs psycopg; install it: {POSTGRES_INSTALL_LINE}"
+        ) from exc
+    return postgres
 
 
 __all__ = [
     "Location",
+    "SearchHit",
     "Seen",
     "Store",
     "StoredFailure",
     "Validators",
+    "describe_url",
+    "is_postgres_url",
     "open_store",
     "remove_database",
 ]

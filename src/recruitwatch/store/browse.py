@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import QueryError, StoreError
+from recruitwatch.store.dbapi import describe_url, is_postgres_url
 from recruitwatch.store.filters import (
     FIGURE_DATE,
     OFFER_DATE,
@@ -44,10 +45,16 @@ _NUMBER_LAST = "1e308"
 _INTERNAL = frozenset({"sort_key", "cursor_id", "total"})
 
 
-def connect_reader(path: Path) -> sqlite3.Connection:
-    """A connection that reads the database at `path` and refuses every write.
+def connect_reader(db: str | Path) -> sqlite3.Connection:
+    """A connection that reads the database at `db` and refuses every write.
 
     The file must exist and be migrated (open it once with `open_store` first)."""
+    if is_postgres_url(db):
+        raise StoreError(
+            "the web pages and the API read an SQLite file; PostgreSQL is not served yet",
+            source=describe_url(str(db)),
+        )
+    path = Path(db)
     try:
         connection = sqlite3.connect(
             f"{path.resolve().as_uri()}?mode=ro",

@@ -5,8 +5,23 @@ Rows are read by column name (sqlite3.Row, or the adapter's rows), so they stay 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_INSTALL_LINE = "pip install 'recruitwatch[postgres]'"
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    """Whether a --db value names a PostgreSQL server rather than an SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def describe_url(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 class Cursor(Protocol):
@@ -16,6 +31,8 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
+
+    def fetchmany(self, size: int = ...) -> list[Any]: ...
 
 
 class Connection(Protocol):

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from recruitwatch.errors import QueryError, StoreError
 from recruitwatch.model import (
@@ -43,6 +43,7 @@ _T = TypeVar("_T")
 
 # When a record's own date is unknown, the document's publication date places it in time.
 _RECORD_DATE = "COALESCE({table}.date, documents.published)"
+ColumnType = Literal["integer", "real", "text"]
 _SEARCH_WORD = re.compile(r"\w+")
 _MAX_SEARCH_WORDS = 16
 
@@ -121,6 +122,16 @@ class SQLStore(ABC):
     def _search_rows(self, words: list[str], limit: int) -> list[Any]:
         """Rows (id, title, published) of documents holding every word as a prefix, best
         first."""
+
+    @abstractmethod
+    def column_types(self, table: str) -> list[tuple[str, ColumnType]]:
+        """The columns of one of our tables in order, each with the kind of value it holds."""
+
+    def stream(self, sql: str, size: int) -> Iterator[list[Any]]:
+        """The rows of a query, `size` at a time, never all in memory."""
+        cursor = self._connection.execute(sql)
+        while found := cursor.fetchmany(size):
+            yield found
 
     def _insert_returning_ids(self, sql: str, values: list[tuple[Any, ...]]) -> list[int]:
         # Row by row; a backend with batched RETURNING overrides this.

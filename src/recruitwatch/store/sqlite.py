@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import StoreError
-from recruitwatch.store.sql import Dialect, SQLStore
+from recruitwatch.store.sql import ColumnType, Dialect, SQLStore
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,11 @@ def open_sqlite(path: Path) -> SQLiteStore:
     connection: sqlite3.Connection | None = None
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
-        # what the code says and not what the sqlite3 module guesses.
-        connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+        # what the code says and not what the sqlite3 module guesses. check_same_thread off:
+        # one caller at a time, but the Parquet writer reads the export's rows on its thread.
+        connection = sqlite3.connect(
+            path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
         connection.row_factory = sqlite3.Row
         connection.create_function("casefold", 1, _casefold, deterministic=True)
         connection.execute("PRAGMA foreign_keys = ON")
@@ -53,7 +56,7 @@ def open_sqlite(path: Path) -> SQLiteStore:
     return store
 
 
-def remove_database(path: Path) -> None:
+def remove_sqlite(path: Path) -> None:
     """Delete an SQLite database and its WAL files; refuse a file that is not SQLite."""
     if path.exists():
         try:
@@ -108,6 +111,15 @@ class SQLiteStore(SQLStore):
             raise
         connection.execute("COMMIT")
 
+    def column_types(self, table: str) -> list[tuple[str, ColumnType]]:
+        # table_xinfo lists generated columns too (record_month); hidden 1 is FTS-internal.
+        found = self._sqlite.execute(f"PRAGMA table_xinfo({table})").fetchall()  # our names
+        return [
+            (column["name"], _column_type(column["type"]))
+            for column in found
+            if column["hidden"] in (0, 2, 3)
+        ]
+
     def _lock_migrations(self) -> None:
         pass  # BEGIN IMMEDIATE has taken the write lock already
 
@@ -121,3 +133,10 @@ class SQLiteStore(SQLStore):
             " WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts), documents.id LIMIT ?",
             (match, limit),
         ).fetchall()
+
+
+def _column_type(declared: str) -> ColumnType:
+    declared = declared.upper()
+    if "INT" in declared:
+        return "integer"
+    return "real" if "REAL" in declared else "text"

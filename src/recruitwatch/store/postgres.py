@@ -1,0 +1,186 @@
+"""PostgreSQL backend: the shared SQL of `SQLStore` over psycopg 3, for a database many
+processes write and read at once. Open it with a URL: `--db postgresql://user@host/dbname`.
+
+`open_store` imports this module only for a PostgreSQL URL, so an SQLite user never needs
+psycopg installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from recruitwatch.errors import StoreError
+from recruitwatch.store.dbapi import Cursor, describe_url
+from recruitwatch.store.schema import DOCUMENT_TSVECTOR, POSTGRES
+from recruitwatch.store.sql import ColumnType, Dialect, SQLStore
+
+# Seconds to wait for the server to answer: a wrong host or a stopped server fails a command
+# at once instead of hanging it.
+CONNECT_TIMEOUT = 5
+# Any constant; held while migrating so two processes never apply one migration twice.
+_MIGRATION_LOCK = 0x72775F6D
+_COLUMN_TYPES: dict[str, ColumnType] = {
+    "bigint": "integer",
+    "integer": "integer",
+    "double precision": "real",
+}
+_CREATED = re.compile(r"CREATE (TABLE|FUNCTION) (\w+)")
+
+
+def _connect(url: str) -> psycopg.Connection[Any]:
+    try:
+        connection: psycopg.Connection[Any] = psycopg.connect(
+            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, row_factory=_row_factory
+        )
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise StoreError(
+            f"cannot connect to PostgreSQL ({reason}); check that the server runs and the URL"
+            " names a database you can write",
+            source=describe_url(url),
+        ) from exc
+    return connection
+
+
+def open_postgres(url: str) -> PostgresStore:
+    """Connect to the database at `url` and bring its schema up to date."""
+    connection = _connect(url)
+    store = PostgresStore(connection)
+    try:
+        store._migrate()
+    except psycopg.Error as exc:
+        store.close()
+        raise StoreError(f"cannot migrate the database ({exc})", source=describe_url(url)) from exc
+    except StoreError:
+        store.close()
+        raise
+    return store
+
+
+def remove_postgres(url: str) -> None:
+    """Drop recruitwatch's own tables and functions, nothing else the database holds."""
+    created = [
+        match.groups()
+        for statements in POSTGRES.values()
+        for s in statements
+        for match in _CREATED.finditer(s)
+    ]
+    with _connect(url) as connection, connection.transaction():
+        for what, name in reversed(created):
+            # The names come from our own DDL above, never from input.
+            connection.execute(f"DROP {what} IF EXISTS {name} CASCADE")
+        connection.execute("DROP TABLE IF EXISTS migrations")
+
+
+class _Row:
+    """A row read by column name or by position, as sqlite3.Row is."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._values[self._index[key] if isinstance(key, str) else key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: Any) -> Any:
+    index = {column.name: number for number, column in enumerate(cursor.description or ())}
+    return functools.partial(_Row, index)
+
+
+@functools.lru_cache(maxsize=512)
+def _format_params(sql: str) -> str:
+    # The shared SQL uses SQLite's `?`; psycopg wants `%s` and a literal % doubled. No statement
+    # of ours holds a `?` or `%` inside a string literal.
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Adapter:
+    """A psycopg connection with the `execute` / `executemany` the shared SQL calls."""
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
+        return self.connection.execute(_format_params(sql), parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(_format_params(sql), parameters)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresStore(SQLStore):
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        super().__init__(_Adapter(connection))
+        self._pg = connection
+
+    dialect = Dialect(name="postgresql", fold="lower", errors=(psycopg.Error,))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        # psycopg nests: the outermost block is BEGIN/COMMIT, inner ones savepoints.
+        with self._pg.transaction():
+            yield
+
+    def column_types(self, table: str) -> list[tuple[str, ColumnType]]:
+        found = self._pg.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        return [(row[0], _COLUMN_TYPES.get(row[1], "text")) for row in found]
+
+    def stream(self, sql: str, size: int) -> Iterator[list[Any]]:
+        # A named (server-side) cursor: the server keeps the result, we hold one slice.
+        with self._pg.transaction(), self._pg.cursor(name="recruitwatch_stream") as cursor:
+            cursor.execute(_format_params(sql))
+            while found := cursor.fetchmany(size):
+                yield found
+
+    def _lock_migrations(self) -> None:
+        self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+
+    def _insert_returning_ids(self, sql: str, values: list[tuple[Any, ...]]) -> list[int]:
+        # One batched round of statements (psycopg pipelines executemany), not one per row.
+        if not values:
+            return []
+        ids: list[int] = []
+        with self._pg.cursor() as cursor:
+            cursor.executemany(_format_params(f"{sql} RETURNING id"), values, returning=True)
+            while True:
+                row = cursor.fetchone()
+                assert row is not None  # every INSERT ... RETURNING returns its row
+                ids.append(row[0])
+                if not cursor.nextset():
+                    break
+        return ids
+
+    def _search_rows(self, words: list[str], limit: int) -> list[Any]:
+        # Each word a quoted lexeme with a prefix mark: no input is tsquery syntax.
+        query = " & ".join(f"'{word}':*" for word in words)
+        return self._pg.execute(
+            f"SELECT id, title, published FROM documents WHERE {DOCUMENT_TSVECTOR}"
+            " @@ to_tsquery('simple', %s)"
+            f" ORDER BY ts_rank({DOCUMENT_TSVECTOR}, to_tsquery('simple', %s)) DESC, id LIMIT %s",
+            (query, query, limit),
+        ).fetchall()
