@@ -48,15 +48,17 @@ def insert_notes(
     offer_ids: Sequence[int],
     figure_ids: Sequence[int],
 ) -> None:
+    """The notes of one document's records: one batched statement per table, so a server
+    round trip is paid per document, not per record."""
     doc_id = extraction.document.id
-    execute = connection.execute
+    dates: list[tuple[Any, ...]] = []
+    conversions: list[tuple[Any, ...]] = []
+    checks: list[tuple[Any, ...]] = []
     for offer_id, notes in zip(offer_ids, extraction.offer_notes, strict=True):
-        _insert_date(connection, "offer_id", offer_id, notes.date)
+        dates.append((offer_id, None, *_date_values(notes.date)))
         for conversion in (notes.usd, notes.rub):
             rate = conversion.rate
-            execute(
-                "INSERT INTO conversions (offer_id, currency, amount, amount_max, rate,"
-                " rate_date, rate_source, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            conversions.append(
                 (
                     offer_id,
                     conversion.currency,
@@ -66,46 +68,48 @@ def insert_notes(
                     _iso(rate.date) if rate else None,
                     rate.source if rate else None,
                     conversion.reason,
-                ),
+                )
             )
-        _insert_checks(connection, doc_id, "offer_id", offer_id, notes.checks)
+        checks += _check_values(doc_id, offer_id, None, notes.checks)
     for figure_id, figure_notes in zip(figure_ids, extraction.figure_notes, strict=True):
-        _insert_date(connection, "figure_id", figure_id, figure_notes.date)
-        _insert_checks(connection, doc_id, "figure_id", figure_id, figure_notes.checks)
+        dates.append((None, figure_id, *_date_values(figure_notes.date)))
+        checks += _check_values(doc_id, None, figure_id, figure_notes.checks)
+    if dates:
+        connection.executemany(
+            "INSERT INTO record_dates (offer_id, figure_id, date, precision, phrase, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            dates,
+        )
+    if conversions:
+        connection.executemany(
+            "INSERT INTO conversions (offer_id, currency, amount, amount_max, rate,"
+            " rate_date, rate_source, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            conversions,
+        )
+    if checks:
+        connection.executemany(
+            "INSERT INTO checks (document_id, offer_id, figure_id, name, status, detail, stated,"
+            " expected, deviation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            checks,
+        )
 
 
-def _insert_date(
-    connection: Connection, column: str, record_id: int, record_date: RecordDate
-) -> None:
-    # `column` is one of two fixed names, never input.
-    connection.execute(
-        f"INSERT INTO record_dates ({column}, date, precision, phrase, reason)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (
-            record_id,
-            _iso(record_date.value),
-            record_date.precision,
-            record_date.phrase,
-            record_date.reason,
-        ),
+def _date_values(record_date: RecordDate) -> tuple[Any, ...]:
+    return (
+        _iso(record_date.value),
+        record_date.precision,
+        record_date.phrase,
+        record_date.reason,
     )
 
 
-def _insert_checks(
-    connection: Connection,
-    doc_id: str,
-    column: str,
-    record_id: int,
-    checks: Sequence[Check],
-) -> None:
-    connection.executemany(
-        f"INSERT INTO checks (document_id, {column}, name, status, detail, stated, expected,"
-        " deviation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (doc_id, record_id, c.name, c.status, c.detail, c.stated, c.expected, c.deviation)
-            for c in checks
-        ],
-    )
+def _check_values(
+    doc_id: str, offer_id: int | None, figure_id: int | None, checks: Sequence[Check]
+) -> list[tuple[Any, ...]]:
+    return [
+        (doc_id, offer_id, figure_id, c.name, c.status, c.detail, c.stated, c.expected, c.deviation)
+        for c in checks
+    ]
 
 
 def _select_in(connection: Connection, sql: str, ids: Sequence[Any]) -> list[Any]:

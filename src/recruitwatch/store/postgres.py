@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from recruitwatch.errors import StoreError
+from recruitwatch.model import Extraction
 from recruitwatch.store.dbapi import Cursor, describe_url
 from recruitwatch.store.schema import DOCUMENT_TSVECTOR, POSTGRES
 from recruitwatch.store.sql import ColumnType, Dialect, SQLStore
@@ -156,6 +157,12 @@ class PostgresStore(SQLStore):
             cursor.execute(_format_params(sql))
             while found := cursor.fetchmany(size):
                 yield found
+
+    def save_extraction(self, extraction: Extraction) -> bool:
+        # Pipeline mode: statements go out without waiting for each answer; the connection
+        # waits only where a result is read (the content-hash lookup, the new record ids).
+        with self._pg.pipeline():
+            return super().save_extraction(extraction)
 
     def _lock_migrations(self) -> None:
         self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))

@@ -209,7 +209,11 @@ class SQLStore(ABC):
                 # A changed version of a known document: the cascade drops its old records.
                 execute("DELETE FROM documents WHERE id = ?", (document.id,))
                 execute(rows.INSERT_DOCUMENT, rows.document_values(document, digest, now()))
-                self._add_location(document, digest)
+                execute(
+                    "INSERT INTO document_locations"
+                    " (document_id, location_id, source, url, first_seen) VALUES (?, ?, ?, ?, ?)",
+                    (document.id, document.id, document.source, document.url, now()),
+                )
                 offer_ids = self._insert_returning_ids(
                     rows.INSERT_OFFER,
                     [rows.offer_values(document.id, offer) for offer in extraction.offers],
