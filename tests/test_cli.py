@@ -33,6 +33,7 @@ COMMANDS = (
     "watch",
     "batch",
     "export",
+    "search",
 )
 
 

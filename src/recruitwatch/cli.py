@@ -47,7 +47,7 @@ from recruitwatch.normalise import Normaliser
 from recruitwatch.normalise.cbr import CBR_API, update_day, update_rates
 from recruitwatch.pipeline import DocumentDefaults, IngestReport, extract_paths, ingest_paths
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rates_file
-from recruitwatch.store import Store, StoredFailure, open_store, remove_database
+from recruitwatch.store import SearchHit, Store, StoredFailure, open_store, remove_database
 from recruitwatch.watch import read_sources_file, watch_round
 
 app = typer.Typer(
@@ -432,10 +432,31 @@ def errors(db: DbOption = DB_DEFAULT, json_: JsonOption = False, csv_: CsvOption
 
 @app.command()
 @_reports_errors
+def search(
+    query: Annotated[str, typer.Argument(help="Words every document found must hold.")],
+    db: DbOption = DB_DEFAULT,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Find stored documents whose title or text holds every word (each as a word prefix,
+    case folded), best match first: SQLite's FTS5 or PostgreSQL's tsvector index.
+
+    Example: recruitwatch search "kazakh bonus" --db postgresql://localhost/news
+    """
+    output = _format(json_, csv_)
+    with open_store(db) as store:
+        found = store.search_documents(query, limit=limit)
+    _print_records(found, SearchHit, output, render.search_table)
+
+
+@app.command()
+@_reports_errors
 def demo(db: DbOption = DB_DEFAULT) -> None:
     """Ingest the bundled sample texts into a fresh database and print its offers.
 
-    Replaces the database at --db (a file that is not an SQLite database is never deleted).
+    Replaces the database at --db (a file that is not an SQLite database is never deleted;
+    in PostgreSQL only recruitwatch's own tables are dropped).
 
     Example: recruitwatch demo && recruitwatch show tatarstan-bonus
     """

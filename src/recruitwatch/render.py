@@ -29,7 +29,7 @@ from recruitwatch.model import (
     to_jsonable,
 )
 from recruitwatch.normalise.dates import label as date_label
-from recruitwatch.store import StoredFailure
+from recruitwatch.store import SearchHit, StoredFailure
 
 # Columns of free text that may wrap; the others (ids, kinds, numbers) are kept whole.
 _WRAPPING_COLUMNS = frozenset(
@@ -42,7 +42,10 @@ def jsonable(record: Any) -> dict[str, Any]:
     """A record (offer, figure, document, failure...) as a plain dict for json.dumps."""
     if isinstance(record, Offer | Figure | Document | Evidence):
         return to_jsonable(record)
-    return asdict(record)
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in asdict(record).items()
+    }
 
 
 def envelope(records: Sequence[Any]) -> dict[str, Any]:
@@ -265,6 +268,14 @@ def figures_table(records: Sequence[Figure]) -> Table:
         for f in records
     )
     return _table(f"figures: {len(records)}", headers, rows)
+
+
+def search_table(records: Sequence[SearchHit]) -> Table:
+    headers = ("doc", "published", "title")
+    rows = (
+        (h.doc_id, h.published.isoformat() if h.published else "", h.title or "") for h in records
+    )
+    return _table(f"documents: {len(records)}", headers, rows)
 
 
 def failures_table(records: Sequence[StoredFailure]) -> Table:
