@@ -70,26 +70,28 @@ TEXTS = {
 }
 
 
-def build_db(folder: Path) -> Path:
-    """Write the texts and ingest them with the real extractor; returns the database path."""
+def build_db(folder: Path, target: str | Path | None = None) -> str | Path:
+    """Write the texts into `folder` and ingest them with the real extractor into `target` (an
+    empty database: a file path or a postgresql:// URL; default: rw.db in `folder`); returns
+    where the database is."""
     texts = folder / "texts"
-    texts.mkdir(parents=True)
+    texts.mkdir(parents=True, exist_ok=True)
     for name, text in TEXTS.items():
         (texts / name).write_text(text, encoding="utf-8")
-    path = folder / "rw.db"
-    with open_store(path) as store:
+    db = folder / "rw.db" if target is None else target
+    with open_store(db) as store:
         report = ingest_paths([texts], store)
         link_store(store)
     assert report.ok, report.failed
-    return path
+    return db
 
 
-def settings(db: Path, **changes: Any) -> Settings:
+def settings(db: str | Path, **changes: Any) -> Settings:
     return replace(Settings(db=db, token=TOKEN), **changes)
 
 
 @contextmanager
-def live_server(db: Path) -> Iterator[str]:
+def live_server(db: str | Path) -> Iterator[str]:
     """uvicorn in a thread on a free loopback port; yields the base URL."""
     import uvicorn
 

@@ -1,5 +1,6 @@
 """The JSON API over a database the real pipeline filled: filters, sorting, pages, exports,
-errors, access, and a schemathesis run against its OpenAPI schema."""
+errors, access, and a schemathesis run against its OpenAPI schema; each on SQLite and on
+PostgreSQL, and both backends answering alike."""
 
 from __future__ import annotations
 
@@ -21,18 +22,46 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from _postgres import fresh_database
 from _serve import TEXTS, TOKEN, build_db, settings
+from conftest import BACKENDS
 from recruitwatch.serve.app import create_app
 
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_db(tmp_path_factory.mktemp("serve"))
+# Both databases hold the same texts, read from one folder, stamped with one ingest time.
+INGESTED_AT = "2024-10-01T12:00:00+00:00"
 
 
 @pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(settings(db)), raise_server_exceptions=False) as found:
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(folder: Path) -> str | Path:
+    return _stamped(build_db(folder))
+
+
+@pytest.fixture(scope="module")
+def postgres_db(folder: Path, postgres_server: str) -> str | Path:
+    return _stamped(build_db(folder, fresh_database(postgres_server)))
+
+
+def _stamped(db: str | Path) -> str | Path:
+    _execute(db, f"UPDATE documents SET ingested_at = '{INGESTED_AT}'")
+    return db
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def served_db(request: pytest.FixtureRequest) -> str | Path:
+    """The filled database this module's requests read, once per backend (built once each;
+    the conftest `db` is a fresh empty one per test)."""
+    found: str | Path = request.getfixturevalue(f"{request.param}_db")
+    return found
+
+
+@pytest.fixture(scope="module")
+def client(served_db: str | Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings(served_db)), raise_server_exceptions=False) as found:
         yield found
 
 
@@ -294,8 +323,8 @@ def test_writes_need_the_token(client: TestClient) -> None:
         assert_problem(response.json(), 401)
 
 
-def test_posted_text_is_extracted_and_stored(tmp_path: Path) -> None:
-    db = build_db(tmp_path)
+def test_posted_text_is_extracted_and_stored(tmp_path: Path, db: str | Path) -> None:
+    build_db(tmp_path, db)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     with TestClient(create_app(settings(db))) as client:
         body = {"text": NEW_TEXT, "id": "orenburg", "published": "2024-09-01"}
@@ -319,8 +348,8 @@ def test_posted_text_is_extracted_and_stored(tmp_path: Path) -> None:
         assert_problem(refused.json(), 422)
 
 
-def test_without_a_token_setting_writes_are_off(db: Path) -> None:
-    with TestClient(create_app(settings(db, token=None))) as client:
+def test_without_a_token_setting_writes_are_off(served_db: str | Path) -> None:
+    with TestClient(create_app(settings(served_db, token=None))) as client:
         response = client.post(
             "/api/documents", json={"text": NEW_TEXT}, headers={"Authorization": "Bearer x"}
         )
@@ -328,8 +357,8 @@ def test_without_a_token_setting_writes_are_off(db: Path) -> None:
         assert "RECRUITWATCH_TOKEN" in response.json()["error"]
 
 
-def test_a_private_server_needs_the_token_to_read(db: Path) -> None:
-    with TestClient(create_app(settings(db, private=True))) as client:
+def test_a_private_server_needs_the_token_to_read(served_db: str | Path) -> None:
+    with TestClient(create_app(settings(served_db, private=True))) as client:
         assert client.get("/api/offers").status_code == 401
         assert client.get("/offers").status_code == 401
         auth = {"Authorization": f"Bearer {TOKEN}"}
@@ -352,17 +381,27 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
 # --- what later stages add -------------------------------------------------------------------
 
 
-def test_claims_and_conflicts_say_when_not_computed(tmp_path: Path) -> None:
-    db = build_db(tmp_path)
-    with sqlite3.connect(db) as connection:
-        for table in ("conflicts", "claim_statements", "claims"):
-            connection.execute(f"DROP TABLE IF EXISTS {table}")
+def test_claims_and_conflicts_say_when_not_computed(tmp_path: Path, db: str | Path) -> None:
+    build_db(tmp_path, db)
+    for table in ("conflicts", "claim_statements", "claims"):
+        _execute(db, f"DROP TABLE IF EXISTS {table}")
     with TestClient(create_app(settings(db))) as client:
         for what in ("claims", "conflicts"):
             body = get_json(client, f"/api/{what}")
             assert body["items"] == [] and "not computed yet" in body["note"]
             assert "not computed yet" in client.get(f"/{what}").text
         assert "not computed yet" in client.get("/claims/1").text
+
+
+def _execute(db: str | Path, sql: str) -> None:
+    if isinstance(db, Path):
+        with sqlite3.connect(db) as connection:
+            connection.execute(sql)
+    else:
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as connection:
+            connection.execute(sql)  # type: ignore[arg-type]  # a fixed statement of the test
 
 
 def test_a_claim_with_its_sources_and_conflict(client: TestClient) -> None:
@@ -395,7 +434,7 @@ def test_openapi_schema_is_valid_and_states_the_400s(client: TestClient) -> None
 # --- schemathesis: generated requests, checked against the schema ----------------------------
 
 
-def test_schemathesis_finds_no_server_errors_or_schema_breaks(db: Path) -> None:
+def test_schemathesis_finds_no_server_errors_or_schema_breaks(served_db: str | Path) -> None:
     """Each operation gets a bounded number of generated requests, valid and invalid, in
     process; every response is checked (no 5xx, documented status, content type and body).
     Valid-by-schema requests may still get a 400 (a stale cursor, since after until), so
@@ -403,7 +442,7 @@ def test_schemathesis_finds_no_server_errors_or_schema_breaks(db: Path) -> None:
     import schemathesis
     from hypothesis.errors import Unsatisfiable
 
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings(db)))
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings(served_db)))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
     failures: list[str] = []
@@ -445,3 +484,73 @@ def _fuzz(operation: Any, mode: Any, failures: list[str]) -> int:
 
     run()
     return calls
+
+
+# --- both backends alike ---------------------------------------------------------------------
+
+# Lists, records and exports whose every byte should match: the same texts were ingested in
+# the same order, so the same ids were given, and both sort text by code point.
+SAME_ON_BOTH = [
+    "/api/offers?limit=1000",
+    *(f"/api/offers?{query}&limit=1000" for query, _ in OFFER_FILTERS),
+    *(
+        f"/api/offers?sort={sort}&limit=1000"
+        for sort in ("amount", "-amount", "date", "-usd", "rub", "payer", "-region", "kind")
+    ),
+    *(f"/api/offers?sort={sort}&limit=1000" for sort in ("target", "-currency", "document", "id")),
+    "/api/figures?limit=1000",
+    "/api/figures?sort=-quantity&subject=RESERVISTS&limit=1000",
+    "/api/figures?sort=unit&since=2023-01-01&limit=1000",
+    *(
+        f"/api/documents?sort={sort}&limit=1000"
+        for sort in ("-published", "title", "-id", "language", "ingested")
+    ),
+    "/api/documents?language=en&since=2023-08-08&limit=1000",
+    "/api/documents/kazakh-bonus",
+    "/api/offers/1",
+    "/api/claims?limit=1000",
+    "/api/conflicts",
+    "/api/errors",
+    "/api/offers.csv?sort=amount",
+    "/api/offers.jsonl?payer=kazakh",
+    "/api/figures.csv",
+    "/",
+    "/offers?series=region",
+    "/figures",
+    "/documents/kazakh-bonus",
+    "/claims",
+    "/conflicts",
+]
+
+
+def test_sqlite_and_postgres_answer_alike(sqlite_db: str | Path, postgres_db: str | Path) -> None:
+    with (
+        TestClient(create_app(settings(sqlite_db))) as lite,
+        TestClient(create_app(settings(postgres_db))) as pg,
+    ):
+        for url in SAME_ON_BOTH:
+            expected = lite.get(url)
+            assert expected.status_code == 200, url
+            assert pg.get(url).text == expected.text, url
+        claims = get_json(lite, "/api/claims?limit=1000")["items"]
+        for claim in claims:
+            for url in (f"/api/claims/{claim['id']}", f"/claims/{claim['id']}"):
+                assert pg.get(url).text == lite.get(url).text, url
+        # Page by page, cursors included (a cursor holds a sort key and an id).
+        for sort in ("-date", "payer", "-amount"):
+            url = f"/api/offers?sort={sort}&limit=3"
+            while url:
+                body = get_json(lite, url)
+                assert get_json(pg, url) == body, url
+                url = (
+                    f"/api/offers?sort={sort}&limit=3&cursor={body['next']}" if body["next"] else ""
+                )
+        # A search finds the same documents; the passages around the words are each engine's.
+        for q in ("reservists", "Almaty salary", "bonus roubles", "Курской"):
+            found = get_json(lite, f"/api/documents?q={q}&sort=id")["items"]
+            again = get_json(pg, f"/api/documents?q={q}&sort=id")["items"]
+            assert found, q
+            assert [d["id"] for d in again] == [d["id"] for d in found], q
+            for item in (*found, *again):
+                assert "\x02" in item.pop("snippet"), (q, item["id"])
+            assert again == found, q

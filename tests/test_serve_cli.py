@@ -1,5 +1,5 @@
 """`recruitwatch serve`: its help, the install line when the [web] extra is missing, and a real
-server process answering on loopback."""
+server process answering on loopback, over an SQLite file and over PostgreSQL."""
 
 from __future__ import annotations
 
@@ -34,13 +34,13 @@ def test_a_missing_extra_prints_the_install_line(
     assert "pip install 'recruitwatch[web]'" in result.stderr
 
 
-def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+def test_serve_answers_on_loopback(db: str | Path) -> None:
     pytest.importorskip("uvicorn", reason="the [web] extra is not installed")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "RECRUITWATCH_TOKEN": "t"}
-    command = [sys.executable, "-m", "recruitwatch", "serve", "--db", str(tmp_path / "rw.db")]
+    command = [sys.executable, "-m", "recruitwatch", "serve", "--db", str(db)]
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         env=env,
@@ -58,6 +58,20 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
                 time.sleep(0.1)
         assert response.json() == {"ok": True, "items": [], "next": None, "count": 0}
         assert httpx.post(f"http://127.0.0.1:{port}/api/documents", json={}).status_code == 401
+        text = (
+            "Recruiters in Orenburg offer students a sign-on bonus of 250,000 roubles ($2,700)."
+            " Officials called up 1,000 reservists."
+        )
+        posted = httpx.post(
+            f"http://127.0.0.1:{port}/api/documents",
+            json={"text": text, "id": "orenburg"},
+            headers={"Authorization": "Bearer t"},
+            timeout=30,
+        )
+        assert posted.status_code == 201, posted.text
+        assert [o["amount"] for o in posted.json()["items"][0]["offers"]] == [250_000]
+        offers = httpx.get(f"http://127.0.0.1:{port}/api/offers?q=orenburg", timeout=10).json()
+        assert [o["amount"] for o in offers["items"]] == [250_000]
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -24,18 +24,19 @@ from recruitwatch.model import (
     RecordDate,
 )
 from recruitwatch.store import open_store
-from recruitwatch.store.browse import Reader, connect_reader
-from recruitwatch.store.filters import OfferFilters, fts_query
+from recruitwatch.store.browse import open_reader
+from recruitwatch.store.dialects import fts_query
+from recruitwatch.store.filters import OfferFilters
 from recruitwatch.store.series import MAX_POINTS, MAX_SERIES, OTHER, chart_data
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> str | Path:
     return build_db(tmp_path_factory.mktemp("store"))
 
 
-def test_derived_columns_follow_conversions_and_dates(db: Path) -> None:
-    with sqlite3.connect(db) as connection:
+def test_derived_columns_follow_conversions_and_dates(sqlite_db: Path) -> None:
+    with sqlite3.connect(sqlite_db) as connection:
         rows = connection.execute(
             "SELECT offers.record_date, offers.date, documents.published, offers.usd,"
             " offers.rub, usd.amount, rub.amount, offers.currency, offers.amount"
@@ -52,7 +53,7 @@ def test_derived_columns_follow_conversions_and_dates(db: Path) -> None:
             assert rub == pytest.approx(amount)
 
 
-def _many_offers(path: Path, count: int) -> None:
+def _many_offers(path: str | Path, count: int) -> None:
     """`count` signing bonuses in RUB over three years, 12 payers, through the store."""
     start = date(2022, 1, 1)
     with open_store(path) as store:
@@ -74,10 +75,9 @@ def _many_offers(path: Path, count: int) -> None:
             store.save_extraction(Extraction(document, [offer], offer_notes=[notes]))
 
 
-def test_many_offers_chart_as_period_means_with_small_series_folded(tmp_path: Path) -> None:
-    path = tmp_path / "many.db"
-    _many_offers(path, MAX_POINTS + 100)
-    reader = Reader(connect_reader(path))
+def test_many_offers_chart_as_period_means_with_small_series_folded(db: str | Path) -> None:
+    _many_offers(db, MAX_POINTS + 100)
+    reader = open_reader(db)
     try:
         data = chart_data(reader, OfferFilters(), "payer")["signing_bonus"]
         assert data.total == MAX_POINTS + 100
@@ -123,13 +123,13 @@ def test_evidence_runs_always_add_up_to_the_text(text: str, spans: list[tuple[in
     assert all(run.text for run in found)
 
 
-def test_datasette_metadata_names_only_tables_and_columns_that_exist(db: Path) -> None:
+def test_datasette_metadata_names_only_tables_and_columns_that_exist(sqlite_db: Path) -> None:
     import json
 
     path = Path(__file__).resolve().parent.parent / "datasette" / "metadata.json"
     metadata = json.loads(path.read_text(encoding="utf-8"))
     tables = metadata["databases"]["recruitwatch"]["tables"]
-    with sqlite3.connect(db) as connection:
+    with sqlite3.connect(sqlite_db) as connection:
         for table, described in tables.items():
             columns = {row[1] for row in connection.execute(f'PRAGMA table_xinfo("{table}")')}
             assert columns, f"{table} is not a table"

@@ -36,7 +36,7 @@ from recruitwatch.serve.responses import (
 )
 from recruitwatch.settings import Settings
 from recruitwatch.store import open_store
-from recruitwatch.store.browse import Page, Reader, connect_reader
+from recruitwatch.store.browse import Page, Reader, open_reader
 from recruitwatch.store.derived import CLAIMS, CONFLICTS, claim, claim_conflicts, claim_parts
 from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
 
@@ -326,7 +326,7 @@ def _ingest_response(request: Request, report: IngestReport, hashes: list[str]) 
     if not hashes:
         reason = failed[0]["reason"] if failed else "no document found there"
         return problem(422, f"nothing stored: {reason}", failed)
-    db = Reader(connect_reader(settings.db))
+    db = open_reader(settings.db)
     try:
         marks = ", ".join("?" * len(hashes))
         rows = db.select(f"SELECT id FROM documents WHERE content_hash IN ({marks})", hashes)

@@ -1,4 +1,5 @@
-"""The ASGI app: the JSON API under /api/ and the pages, over one SQLite file.
+"""The ASGI app: the JSON API under /api/ and the pages, over one database (an SQLite file or
+a PostgreSQL database).
 
 Each request reads through a connection of its own that cannot write; only POST
 /api/documents writes, through the store and the pipeline like `recruitwatch ingest`.
@@ -29,7 +30,7 @@ from recruitwatch.errors import QueryError, RecruitwatchError, StoreError
 from recruitwatch.serve import api, web
 from recruitwatch.serve.responses import problem, problem_body, status_phrase
 from recruitwatch.settings import Settings
-from recruitwatch.store import open_store
+from recruitwatch.store import describe_url, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
             "RECRUITWATCH_PRIVATE needs RECRUITWATCH_TOKEN: set the token readers will send"
         )
     with open_store(settings.db):
-        pass  # creates the file and applies migrations, so readers find every table
+        pass  # creates the database and applies migrations, so readers find every table
     app = FastAPI(
         title="recruitwatch",
         version=__version__,
@@ -212,5 +213,5 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn  # the server, only when serving
 
     app = create_app(settings)
-    logger.info("serving %s on http://%s:%d", settings.db, host, port)
+    logger.info("serving %s on http://%s:%d", describe_url(str(settings.db)), host, port)
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from fastapi import HTTPException, Request
 
 from recruitwatch.settings import Settings
-from recruitwatch.store.browse import Reader, connect_reader
+from recruitwatch.store.browse import Reader, open_reader
 
 COOKIE = "recruitwatch_token"
 
@@ -16,7 +16,7 @@ COOKIE = "recruitwatch_token"
 def reader(request: Request) -> Iterator[Reader]:
     """A dependency: a read-only view of the database for one request."""
     settings: Settings = request.app.state.settings
-    found = Reader(connect_reader(settings.db))
+    found = open_reader(settings.db)
     try:
         yield found
     finally:

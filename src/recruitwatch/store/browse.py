@@ -1,5 +1,6 @@
 """Read-only queries for the API and the pages: sorted, keyset-paginated lists, single records,
-search snippets. SQLite only, on a connection of its own that cannot write (`connect_reader`).
+search snippets, over SQLite or PostgreSQL, on a connection of its own that cannot write
+(`open_reader`). The SQL is written once; `dialects` holds the few words that differ.
 
 A page query first orders only (id, sort key) pairs, which the offers_browse index covers, and
 then reads the whole rows of that page. The cursor holds the sort key and id of the last row
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import QueryError, StoreError
-from recruitwatch.store.dbapi import describe_url, is_postgres_url
+from recruitwatch.store.dbapi import (
+    POSTGRES_INSTALL_LINE,
+    Connection,
+    describe_url,
+    is_postgres_url,
+)
+from recruitwatch.store.dialects import SQLITE, Dialect, PostgresDialect
 from recruitwatch.store.filters import (
     FIGURE_DATE,
     OFFER_DATE,
@@ -31,29 +39,24 @@ from recruitwatch.store.filters import (
     Where,
     document_where,
     figure_where,
-    fts_query,
     offer_where,
 )
 
 # One page holds at most this many rows: enough for a screen or a script, small enough to stay fast.
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
-# Sort keys are never NULL, so (key, id) orders every row: missing values go last either way.
-_TEXT_LAST = "char(1114111)"
-_NUMBER_LAST = "1e308"
-# Columns a page query adds for itself, dropped from the items.
-_INTERNAL = frozenset({"sort_key", "cursor_id", "total"})
+# Columns a page query adds for itself, dropped from the items; and `rowid`, which SQLite
+# hides and PostgreSQL's claim_statements spells out.
+_INTERNAL = frozenset({"sort_key", "cursor_id", "total", "rowid"})
 
 
-def connect_reader(db: str | Path) -> sqlite3.Connection:
-    """A connection that reads the database at `db` and refuses every write.
+def open_reader(db: str | Path) -> Reader:
+    """Queries over the database at `db` (an SQLite file or a postgresql:// URL) on a
+    connection that refuses every write.
 
-    The file must exist and be migrated (open it once with `open_store` first)."""
+    The database must exist and be migrated (open it once with `open_store` first)."""
     if is_postgres_url(db):
-        raise StoreError(
-            "the web pages and the API read an SQLite file; PostgreSQL is not served yet",
-            source=describe_url(str(db)),
-        )
+        return _postgres_reader(str(db))
     path = Path(db)
     try:
         connection = sqlite3.connect(
@@ -68,11 +71,39 @@ def connect_reader(db: str | Path) -> sqlite3.Connection:
         connection.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database to read ({exc})", source=str(path)) from exc
-    return connection
+    return Reader(connection, SQLITE)
 
 
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if value is not None else None
+
+
+def _postgres_reader(url: str) -> Reader:
+    try:
+        import psycopg
+
+        # The store's adapter: `?` placeholders, rows read by name as sqlite3.Row is.
+        from recruitwatch.store.postgres import CONNECT_TIMEOUT, _Adapter, _row_factory
+    except ImportError as exc:
+        raise StoreError(
+            f"a PostgreSQL database needs psycopg; install it: {POSTGRES_INSTALL_LINE}"
+        ) from exc
+    try:
+        connection: psycopg.Connection[Any] = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT,
+            row_factory=_row_factory,
+            # Every statement runs in a read-only transaction: the server refuses writes.
+            options="-c default_transaction_read_only=on",
+        )
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise StoreError(
+            f"cannot connect to PostgreSQL to read ({reason}); check that the server runs",
+            source=describe_url(url),
+        ) from exc
+    return Reader(_Adapter(connection), PostgresDialect(errors=(psycopg.Error,)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +114,10 @@ class _Listing:
     table: str
     joins: str  # joined to `table` for filters and columns
     select: str
-    row_id: str  # an integer column: the tie-break of every sort, the cursor's second half
+    row_id: str  # a unique column: the tie-break of every sort, the cursor's second half
     sorts: Mapping[str, tuple[str, str]]  # name -> (SQL expression, "text" | "date" | "number")
     default_sort: str
+    text_id: bool = False  # whether `row_id` holds text rather than integers
 
 
 _OFFERS = _Listing(
@@ -137,7 +169,9 @@ _DOCUMENTS = _Listing(
         " (SELECT count(*) FROM offers WHERE offers.document_id = documents.id) AS offers,"
         " (SELECT count(*) FROM figures WHERE figures.document_id = documents.id) AS figures"
     ),
-    row_id="documents.rowid",
+    # Its text key, not SQLite's rowid: PostgreSQL has none, and ties sort alike on both.
+    row_id="documents.id",
+    text_id=True,
     sorts={
         "published": ("documents.published", "date"),
         "title": ("documents.title", "text"),
@@ -180,10 +214,11 @@ class Page:
 class _Order:
     name: str
     descending: bool
+    kind: str  # "text" | "date" | "number"
     key: str  # an SQL expression that is never NULL
 
     @classmethod
-    def parse(cls, listing: _Listing, sort: str | None) -> _Order:
+    def parse(cls, listing: _Listing, sort: str | None, dialect: Dialect) -> _Order:
         text = sort or listing.default_sort
         descending = text.startswith("-")
         name = text.removeprefix("-")
@@ -193,28 +228,26 @@ class _Order:
                 f" {', '.join(listing.sorts)} (prefix - for descending)"
             )
         expression, kind = listing.sorts[name]
-        if kind == "text":
-            # lower() folds ASCII only; Cyrillic values keep their case order. A Python
-            # casefold per row would cost more than the rest of the query.
-            expression = f"lower({expression})"
-        text_last = "''" if descending else _TEXT_LAST
-        last = _number_last(descending) if kind == "number" else text_last
+        # Sort keys are never NULL, so (key, id) orders every row: missing values go last
+        # either way.
+        if kind == "number":
+            last = f"-{dialect.number_last}" if descending else dialect.number_last
+        else:
+            last = "''" if descending else dialect.text_last
+            sortable = dialect.sort_text if kind == "text" else dialect.sort_date
+            expression = sortable(expression)
         # Newest first is ifnull(record_date, '') descending: the offers_newest index.
-        return cls(name, descending, f"ifnull({expression}, {last})")
+        return cls(name, descending, kind, f"{dialect.ifnull}({expression}, {last})")
 
     @property
     def token(self) -> str:
         return f"-{self.name}" if self.descending else self.name
 
 
-def _number_last(descending: bool) -> str:
-    return f"-{_NUMBER_LAST}" if descending else _NUMBER_LAST
-
-
 @dataclass(frozen=True, slots=True)
 class _Cursor:
     key: Any
-    row_id: int
+    row_id: int | str
     count: int
 
     def encode(self, order: _Order) -> str:
@@ -222,16 +255,18 @@ class _Cursor:
         return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
 
     @classmethod
-    def decode(cls, order: _Order, cursor: str) -> _Cursor:
+    def decode(cls, listing: _Listing, order: _Order, cursor: str) -> _Cursor:
         bad = QueryError("cursor: malformed; pass the `next` value of the previous page unchanged")
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             token, key, row_id, count = json.loads(raw.decode("utf-8"))
         except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
             raise bad from exc
-        if not (_storable(key) or isinstance(key, str | float)) or not all(
-            _storable(number) for number in (row_id, count)
-        ):
+        # Values of the types the columns hold, so no database is asked to compare a number
+        # with a text.
+        key_fits = _number(key) if order.kind == "number" else isinstance(key, str)
+        id_fits = isinstance(row_id, str) if listing.text_id else _storable(row_id)
+        if not (key_fits and id_fits and _storable(count)):
             raise bad
         if token != order.token:
             raise QueryError(
@@ -241,30 +276,40 @@ class _Cursor:
 
 
 def _storable(value: object) -> bool:
-    """An int SQLite can bind (64-bit), not a bool."""
+    """An int both databases can bind (64-bit), not a bool."""
     return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
-class Reader:
-    """Queries over one read-only connection (see `connect_reader`)."""
+def _number(value: object) -> bool:
+    return _storable(value) or (isinstance(value, float) and math.isfinite(value))
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+
+class Reader:
+    """Queries over one read-only connection (see `open_reader`)."""
+
+    def __init__(self, connection: Connection, dialect: Dialect) -> None:
         self._connection = connection
+        self.dialect = dialect
         self._tables: frozenset[str] | None = None
+        self._columns: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self._connection.close()
 
-    def select(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of a query, each read by column name or position."""
+        if any(isinstance(value, str) and "\x00" in value for value in params):
+            # PostgreSQL cannot even be sent one; no stored text holds one on either.
+            raise QueryError("a value holds a NUL character (\\x00); no stored text does")
         try:
             return self._connection.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
+        except self.dialect.errors as exc:
             raise StoreError(f"cannot read the database: {exc}") from exc
 
     def tables(self) -> frozenset[str]:
         """Names of the tables present: later stages' tables may not exist in every database."""
         if self._tables is None:
-            found = self.select("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            found = self.select(self.dialect.tables())
             self._tables = frozenset(row["name"] for row in found)
         return self._tables
 
@@ -272,8 +317,14 @@ class Reader:
         """Column names of `table`, [] when it does not exist."""
         if table not in self.tables():
             return []
-        # The name was just found in sqlite_master, so quoting it cannot inject anything.
-        return [row["name"] for row in self.select(f'PRAGMA table_info("{table}")')]
+        if table not in self._columns:
+            found = self.select(*self.dialect.columns(table))
+            self._columns[table] = [row["name"] for row in found]
+        return self._columns[table]
+
+    def insertion_order(self, table: str) -> str:
+        """A column of `table` (present) that orders its rows as they were written."""
+        return self.dialect.insertion_order(self.columns(table))
 
     # --- lists ---
 
@@ -285,7 +336,8 @@ class Reader:
         limit: int = DEFAULT_LIMIT,
         cursor: str | None = None,
     ) -> Page:
-        return self._page(_OFFERS, offer_where(filters), sort, limit, cursor, offer_item)
+        where = offer_where(filters, self.dialect)
+        return self._page(_OFFERS, where, sort, limit, cursor, offer_item)
 
     def figures(
         self,
@@ -295,7 +347,8 @@ class Reader:
         limit: int = DEFAULT_LIMIT,
         cursor: str | None = None,
     ) -> Page:
-        return self._page(_FIGURES, figure_where(filters), sort, limit, cursor, figure_item)
+        where = figure_where(filters, self.dialect)
+        return self._page(_FIGURES, where, sort, limit, cursor, figure_item)
 
     def documents(
         self,
@@ -305,7 +358,7 @@ class Reader:
         limit: int = DEFAULT_LIMIT,
         cursor: str | None = None,
     ) -> Page:
-        where = document_where(filters)
+        where = document_where(filters, self.dialect)
         page = self._page(_DOCUMENTS, where, sort, limit, cursor, plain_item)
         if filters.q is not None and page.items:
             snippets = self.snippets(filters.q, [item["id"] for item in page.items])
@@ -321,7 +374,7 @@ class Reader:
         limit: int = DEFAULT_LIMIT,
         cursor: str | None = None,
     ) -> Page:
-        where = Where()
+        where = Where(self.dialect)
         where.equal("failures.stage", stage)
         return self._page(_FAILURES, where, sort, limit, cursor, plain_item)
 
@@ -331,17 +384,18 @@ class Reader:
         """Rows of a table another stage writes, in the order written; [] when it is absent."""
         if table not in self.tables():
             return Page(items=[], next=None, count=0)
-        # The name was found in sqlite_master, so quoting it cannot inject anything.
+        # The name was found among the tables, so quoting it cannot inject anything.
+        row_id = f'"{table}".{self.insertion_order(table)}'
         listing = _Listing(
             name=table,
             table=f'"{table}"',
             joins="",
             select=f'"{table}".*',
-            row_id=f'"{table}".rowid',
-            sorts={"rowid": (f'"{table}".rowid', "number")},
+            row_id=row_id,
+            sorts={"rowid": (row_id, "number")},
             default_sort="rowid",
         )
-        return self._page(listing, Where(), None, limit, cursor, plain_item)
+        return self._page(listing, Where(self.dialect), None, limit, cursor, plain_item)
 
     def iter_offers(
         self, filters: OfferFilters, *, sort: str | None = None
@@ -368,11 +422,11 @@ class Reader:
         sort: str | None,
         limit: int,
         cursor: str | None,
-        item: Callable[[sqlite3.Row], dict[str, Any]],
+        item: Callable[[Any], dict[str, Any]],
     ) -> Page:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
-        order = _Order.parse(listing, sort)
+        order = _Order.parse(listing, sort, self.dialect)
         source = f"{listing.table}{listing.joins}"
         page_where = where.copy()
         count: int | None = None
@@ -384,7 +438,7 @@ class Reader:
         elif cursor is None:
             total = "count(*) OVER ()"
         else:
-            after = _Cursor.decode(order, cursor)
+            after = _Cursor.decode(listing, order, cursor)
             count = after.count
             comparison = "<" if order.descending else ">"
             page_where.add(
@@ -396,11 +450,10 @@ class Reader:
             f" FROM {source}{page_where.sql()}"
             f" ORDER BY sort_key {direction}, cursor_id {direction} LIMIT ?"
         )
-        # CROSS JOIN keeps the page as the outer loop: only its rows are read whole.
         found = self.select(
             f"SELECT {listing.select}, page.sort_key, page.cursor_id, page.total"
-            f" FROM ({keys}) AS page"
-            f" CROSS JOIN {listing.table} ON {listing.row_id} = page.cursor_id{listing.joins}"
+            f" FROM ({keys}) AS page {self.dialect.page_join} {listing.table}"
+            f" ON {listing.row_id} = page.cursor_id{listing.joins}"
             f" ORDER BY page.sort_key {direction}, page.cursor_id {direction}",
             [*page_where.params, limit + 1],
         )
@@ -439,15 +492,7 @@ class Reader:
 
     def snippets(self, q: str, doc_ids: Sequence[str]) -> dict[str, str]:
         """Per document, a passage around the words of `q`, matches between \\x02 and \\x03."""
-        marks = ", ".join("?" * len(doc_ids))
-        found = self.select(
-            "SELECT document_search.document_id AS id,"
-            " snippet(documents_fts, 1, char(2), char(3), '…', 16) AS snippet"
-            " FROM documents_fts JOIN document_search"
-            " ON document_search.rowid = documents_fts.rowid"
-            f" WHERE documents_fts MATCH ? AND document_search.document_id IN ({marks})",
-            [fts_query(q), *doc_ids],
-        )
+        found = self.select(*self.dialect.snippets(q, list(doc_ids)))
         return {row["id"]: row["snippet"] for row in found}
 
     def totals(self) -> dict[str, int]:
@@ -472,7 +517,7 @@ def _pages(first: Page, following: Callable[[str], Page]) -> Iterator[dict[str, 
 # --- rows to items ---------------------------------------------------------------------------
 
 
-def _evidence(row: sqlite3.Row) -> dict[str, Any]:
+def _evidence(row: Any) -> dict[str, Any]:
     return {
         "start": row["evidence_start"],
         "end": row["evidence_end"],
@@ -484,7 +529,7 @@ def _evidence(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def offer_item(row: sqlite3.Row) -> dict[str, Any]:
+def offer_item(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
         "document_id": row["document_id"],
@@ -505,7 +550,7 @@ def offer_item(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def figure_item(row: sqlite3.Row) -> dict[str, Any]:
+def figure_item(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
         "document_id": row["document_id"],
@@ -521,6 +566,6 @@ def figure_item(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def plain_item(row: sqlite3.Row) -> dict[str, Any]:
-    """The row as a dict, without the columns a page query adds for itself."""
+def plain_item(row: Any) -> dict[str, Any]:
+    """The row as a dict, without the columns a page query adds for itself or a rowid."""
     return {key: row[key] for key in row.keys() if key not in _INTERNAL}  # noqa: SIM118  # a Row iterates over values

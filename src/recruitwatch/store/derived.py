@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from recruitwatch.store.browse import Reader
+from recruitwatch.store.browse import Reader, plain_item
 
 CLAIMS = "claims"
 CONFLICTS = "conflicts"
@@ -52,12 +52,14 @@ def record_notes(
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             marks = ", ".join("?" * len(chunk))
-            # Table and column names come from sqlite_master, never from a request.
+            # Table and column names come from the database, never from a request.
             found = reader.select(
-                f'SELECT * FROM "{table}" WHERE "{column}" IN ({marks}) ORDER BY rowid', chunk
+                f'SELECT * FROM "{table}" WHERE "{column}" IN ({marks})'
+                f" ORDER BY {reader.insertion_order(table)}",
+                chunk,
             )
             for row in found:
-                notes.setdefault(row[column], {}).setdefault(table, []).append(dict(row))
+                notes.setdefault(row[column], {}).setdefault(table, []).append(plain_item(row))
     return notes
 
 
@@ -76,10 +78,11 @@ def claim_parts(reader: Reader, claim_id: int) -> dict[str, list[dict[str, Any]]
         if table == CONFLICTS:
             continue
         found = reader.select(
-            f'SELECT * FROM "{table}" WHERE claim_id = ? ORDER BY rowid', (claim_id,)
+            f'SELECT * FROM "{table}" WHERE claim_id = ? ORDER BY {reader.insertion_order(table)}',
+            (claim_id,),
         )
         if found:
-            parts[table] = [dict(row) for row in found]
+            parts[table] = [plain_item(row) for row in found]
     return parts
 
 
@@ -93,9 +96,10 @@ def claim_conflicts(reader: Reader, claim_id: int) -> list[dict[str, Any]]:
         return []
     where = " OR ".join(f'"{name}" = ?' for name in columns)
     found = reader.select(
-        f'SELECT * FROM "{CONFLICTS}" WHERE {where} ORDER BY rowid', [claim_id] * len(columns)
+        f'SELECT * FROM "{CONFLICTS}" WHERE {where} ORDER BY {reader.insertion_order(CONFLICTS)}',
+        [claim_id] * len(columns),
     )
-    return [dict(row) for row in found]
+    return [plain_item(row) for row in found]
 
 
 def document_roles(reader: Reader, doc_ids: Sequence[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from recruitwatch.errors import QueryError
 from recruitwatch.model import OFFER_KINDS
+from recruitwatch.store.dialects import Dialect
 
 # The offer's date, else its document's; the USD and RUB amounts (official rate, else stated).
 # Kept on the offer row by triggers (migration 7), so no filter joins another table.
@@ -21,9 +22,6 @@ OFFER_USD = "offers.usd"
 OFFER_RUB = "offers.rub"
 FIGURE_DATE = "COALESCE(figures.date, documents.published)"
 FIGURE_UNITS = ("people", "percent", "other")
-# A search is a few words; more is a pasted text, not a query.
-_MAX_SEARCH_WORDS = 20
-_WORD = re.compile(r"\w+")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
@@ -84,8 +82,9 @@ def _query_params(filters: OfferFilters | FigureFilters) -> dict[str, str]:
 
 @dataclass(slots=True)
 class Where:
-    """WHERE clauses with bound parameters."""
+    """WHERE clauses with bound parameters, in `dialect`."""
 
+    dialect: Dialect
     clauses: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
 
@@ -98,14 +97,8 @@ class Where:
             self.add(f"{column} = ?", value)
 
     def contains(self, column: str, value: str | None) -> None:
-        if not value:
-            return
-        if value.isascii():
-            # SQLite's lower() folds ASCII only, which is all an ASCII needle needs, and it
-            # costs a fraction of a call back into Python per row.
-            self.add(f"instr(lower({column}), ?) > 0", value.lower())
-        else:
-            self.add(f"instr(casefold({column}), ?) > 0", value.casefold())
+        if value:
+            self.add(*self.dialect.contains(column, value))
 
     def between(self, column: str, low: Any, high: Any) -> None:
         if low is not None:
@@ -115,33 +108,16 @@ class Where:
 
     def search(self, document_column: str, q: str | None) -> None:
         if q is not None:
-            self.add(
-                f"{document_column} IN (SELECT document_search.document_id FROM documents_fts"
-                " JOIN document_search ON document_search.rowid = documents_fts.rowid"
-                " WHERE documents_fts MATCH ?)",
-                fts_query(q),
-            )
+            self.add(*self.dialect.search(document_column, q))
 
     def copy(self) -> Where:
-        return Where(list(self.clauses), list(self.params))
+        return Where(self.dialect, list(self.clauses), list(self.params))
 
     def sql(self) -> str:
         return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
 
 
-def fts_query(q: str) -> str:
-    """The words of `q` as an FTS5 query: each a quoted prefix, all required.
-
-    Quoting every word means no input is FTS syntax, so no search can fail to parse."""
-    words = _WORD.findall(q)
-    if not words:
-        raise QueryError("q: the search needs at least one word (letters or digits)")
-    if len(words) > _MAX_SEARCH_WORDS:
-        raise QueryError(f"q: at most {_MAX_SEARCH_WORDS} words, got {len(words)}")
-    return " ".join(f'"{word}"*' for word in words)
-
-
-def offer_where(filters: OfferFilters) -> Where:
+def offer_where(filters: OfferFilters, dialect: Dialect) -> Where:
     if filters.kind is not None and filters.kind not in OFFER_KINDS:
         raise QueryError(f"kind: unknown kind {filters.kind!r}; one of {', '.join(OFFER_KINDS)}")
     if filters.currency is not None and not _CURRENCY.match(filters.currency):
@@ -151,7 +127,7 @@ def offer_where(filters: OfferFilters) -> Where:
         raise QueryError(f"min_usd ({low}) is above max_usd ({high}); swap them")
     _check_dates(filters.since, filters.until)
     _check_language(filters.language)
-    where = Where()
+    where = Where(dialect)
     where.equal("offers.kind", filters.kind)
     where.equal("offers.currency", filters.currency.upper() if filters.currency else None)
     where.contains("offers.offered_by", filters.payer)
@@ -165,12 +141,12 @@ def offer_where(filters: OfferFilters) -> Where:
     return where
 
 
-def figure_where(filters: FigureFilters) -> Where:
+def figure_where(filters: FigureFilters, dialect: Dialect) -> Where:
     if filters.unit is not None and filters.unit not in FIGURE_UNITS:
         raise QueryError(f"unit: unknown unit {filters.unit!r}; one of {', '.join(FIGURE_UNITS)}")
     _check_dates(filters.since, filters.until)
     _check_language(filters.language)
-    where = Where()
+    where = Where(dialect)
     where.equal("figures.unit", filters.unit)
     where.contains("figures.subject", filters.subject)
     where.contains("figures.source", filters.source)
@@ -181,10 +157,10 @@ def figure_where(filters: FigureFilters) -> Where:
     return where
 
 
-def document_where(filters: DocumentFilters) -> Where:
+def document_where(filters: DocumentFilters, dialect: Dialect) -> Where:
     _check_dates(filters.since, filters.until)
     _check_language(filters.language)
-    where = Where()
+    where = Where(dialect)
     where.equal("documents.language", filters.language)
     where.between("documents.published", _iso(filters.since), _iso(filters.until))
     where.search("documents.id", filters.q)

@@ -8,10 +8,10 @@ the offers span more than two years (a mark per series and month would crowd the
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from recruitwatch.store.browse import Reader
 from recruitwatch.store.filters import OFFER_DATE, OFFER_RUB, OFFER_USD, OfferFilters, offer_where
@@ -53,7 +53,7 @@ class ChartData:
 def chart_data(reader: Reader, filters: OfferFilters, series: str) -> dict[str, ChartData]:
     """Per charted kind, its rows; `series` is a key of CHART_SERIES."""
     column = CHART_SERIES[series]
-    where = offer_where(filters)
+    where = offer_where(filters, reader.dialect)
     where.add(f"{OFFER_DATE} IS NOT NULL")
     # One scan sums every (kind, series, month), in the order of the offers_by_payer (or
     # offers_by_region) index, so nothing is sorted: the means when a kind has many offers,
@@ -85,7 +85,7 @@ def chart_data(reader: Reader, filters: OfferFilters, series: str) -> dict[str, 
 def _points(reader: Reader, where: str, params: list[object], column: str) -> list[ChartRow]:
     found = reader.select(
         f"SELECT offers.id, offers.document_id, {OFFER_DATE} AS day, {OFFER_USD} AS usd,"
-        f" {OFFER_RUB} AS rub, ifnull({column}, '{NOT_STATED}') AS series"
+        f" {OFFER_RUB} AS rub, {reader.dialect.ifnull}({column}, '{NOT_STATED}') AS series"
         f" FROM offers{where} ORDER BY day, offers.id",
         params,
     )
@@ -102,7 +102,7 @@ def _points(reader: Reader, where: str, params: list[object], column: str) -> li
     ]
 
 
-def _means(found: list[sqlite3.Row]) -> tuple[list[ChartRow], str]:
+def _means(found: list[Any]) -> tuple[list[ChartRow], str]:
     """Sums per (month, series) as means per period, the small series folded into "other"."""
     sizes: Counter[str] = Counter()
     for row in found:
