@@ -253,6 +253,11 @@ BAD_REQUESTS = [
     ("/api/offers?sort=salary", 400, "sort"),
     ("/api/offers?cursor=not-a-cursor", 400, "cursor"),
     ("/api/offers?cursor=WyJhbW91bnQiLDEsMV0", 400, "cursor"),  # another sort's cursor
+    ("/api/offers?cursor=WyItZGF0ZSIsIDUsIDEsIDVd", 400, "cursor"),  # a number for a date
+    # An integer id where documents have a text one.
+    ("/api/documents?cursor=WyItcHVibGlzaGVkIiwgIjIwMjQtMDEtMDEiLCAzLCA1XQ", 400, "cursor"),
+    ("/api/offers?payer=a%00b", 400, "NUL"),  # PostgreSQL text cannot hold one
+    ("/api/documents/a%00b", 400, "NUL"),
     ("/api/offers?colour=red", 400, "colour"),
     ("/api/offers?q=%21%21%21", 400, "q"),
     ("/api/offers?language=english", 400, "language"),

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _postgres import fresh_database
 from _serve import build_db
-from recruitwatch.errors import QueryError
+from conftest import BACKENDS
+from recruitwatch.errors import QueryError, StoreError
 from recruitwatch.model import (
     Conversion,
     Document,
@@ -26,13 +28,23 @@ from recruitwatch.model import (
 from recruitwatch.store import open_store
 from recruitwatch.store.browse import open_reader
 from recruitwatch.store.dialects import fts_query
-from recruitwatch.store.filters import OfferFilters
+from recruitwatch.store.filters import DocumentFilters, OfferFilters
 from recruitwatch.store.series import MAX_POINTS, MAX_SERIES, OTHER, chart_data
 
 
 @pytest.fixture(scope="module")
 def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> str | Path:
     return build_db(tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def built_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str | Path:
+    if request.param == "sqlite":
+        return build_db(tmp_path_factory.mktemp("store"))
+    empty = fresh_database(request.getfixturevalue("postgres_server"))
+    return build_db(tmp_path_factory.mktemp("store"), empty)
 
 
 def test_derived_columns_follow_conversions_and_dates(sqlite_db: Path) -> None:
@@ -105,6 +117,31 @@ def test_any_search_text_is_a_valid_fts_query_or_a_clear_error(text: str) -> Non
         assert str(exc).startswith("q: ")
         return
     connection.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
+
+
+def test_a_reader_cannot_write(db: str | Path) -> None:
+    open_store(db).close()
+    reader = open_reader(db)
+    try:
+        with pytest.raises(StoreError):
+            reader.select("DELETE FROM documents")
+        with pytest.raises(StoreError):
+            reader.select("CREATE TABLE sneaky (x INTEGER)")
+        assert "sneaky" not in reader.tables()
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize(
+    "q", ["a_b", "_x_", "٣", "Straße", "ǅ", "x" * 3000, "don't", "a:*", "a & !b", "Курской"]
+)
+def test_any_search_words_read_on_both_backends(built_db: str | Path, q: str) -> None:
+    reader = open_reader(built_db)
+    try:
+        reader.documents(DocumentFilters(q=q))
+        reader.offers(OfferFilters(q=q))
+    finally:
+        reader.close()
 
 
 @given(
