@@ -318,8 +318,14 @@ class Reader:
         if table not in self.tables():
             return []
         if table not in self._columns:
-            found = self.select(*self.dialect.columns(table))
-            self._columns[table] = [row["name"] for row in found]
+            every = self.dialect.all_columns()
+            if every is None:
+                found = self.select(self.dialect.columns(table))
+                self._columns[table] = [row["name"] for row in found]
+            else:
+                for row in self.select(every):
+                    self._columns.setdefault(row["table_name"], []).append(row["name"])
+                self._columns.setdefault(table, [])
         return self._columns[table]
 
     def insertion_order(self, table: str) -> str:

@@ -102,10 +102,16 @@ class Dialect:
         """The names (`name`) of the tables and views present."""
         return "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
 
-    def columns(self, table: str) -> tuple[str, list[Any]]:
-        """The column names (`name`) of `table`, which exists, in order."""
+    def columns(self, table: str) -> str:
+        """The column names (`name`) of `table`, which exists, in order (when `all_columns` is
+        None)."""
         # The name was found by `tables`, so quoting it cannot inject anything.
-        return f'PRAGMA table_info("{table}")', []
+        return f'PRAGMA table_info("{table}")'
+
+    def all_columns(self) -> str | None:
+        """Every table's columns (`table_name`, `name`) in order, where one query beats one
+        per table (a server round trip each); None where it does not."""
+        return None
 
     def insertion_order(self, columns: list[str]) -> str:
         """A column of a table (with `columns`) that orders its rows as written."""
@@ -152,18 +158,13 @@ class PostgresDialect(Dialect):
         )
 
     def tables(self) -> str:
-        return (
-            "SELECT c.relname AS name FROM pg_class c"
-            " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm')"
-        )
+        return f"SELECT c.relname AS name FROM {_RELATIONS} WHERE {_OURS}"
 
-    def columns(self, table: str) -> tuple[str, list[Any]]:
+    def all_columns(self) -> str | None:
         return (
-            "SELECT attname AS name FROM pg_attribute"
-            " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"
-            " ORDER BY attnum",
-            [f'"{table}"'],
+            f"SELECT c.relname AS table_name, a.attname AS name FROM {_RELATIONS}"
+            " JOIN pg_attribute a ON a.attrelid = c.oid"
+            f" WHERE {_OURS} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
         )
 
     def insertion_order(self, columns: list[str]) -> str:
@@ -173,4 +174,7 @@ class PostgresDialect(Dialect):
         return next((name for name in ("rowid", "id") if name in columns), "ctid")
 
 
+# Tables and views (c) in the schema the connection uses.
+_RELATIONS = "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+_OURS = "n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm')"
 SQLITE = Dialect(errors=(sqlite3.Error,))
