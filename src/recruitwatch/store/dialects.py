@@ -51,7 +51,6 @@ class Dialect:
 
     # The driver's errors, which a read turns into StoreError.
     errors: tuple[type[Exception], ...]
-    name: str = "sqlite"
     # The offers_newest index is on ifnull(record_date, ''): a sort key must use the same word.
     ifnull: str = "ifnull"
     # Sorts after every text: the last code point.
@@ -120,7 +119,6 @@ class Dialect:
 
 @dataclass(frozen=True, slots=True)
 class PostgresDialect(Dialect):
-    name: str = "postgresql"
     ifnull: str = "COALESCE"
     text_last: str = "chr(1114111)"
     # A bare 1e308 is numeric, which would make an integer key read back as a Decimal.
