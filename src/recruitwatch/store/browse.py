@@ -83,7 +83,7 @@ def _postgres_reader(url: str) -> Reader:
         import psycopg
 
         # The store's adapter: `?` placeholders, rows read by name as sqlite3.Row is.
-        from recruitwatch.store.postgres import CONNECT_TIMEOUT, _Adapter, _row_factory
+        from recruitwatch.store.postgres import CONNECT_TIMEOUT, Adapter, row_factory
     except ImportError as exc:
         raise StoreError(
             f"a PostgreSQL database needs psycopg; install it: {POSTGRES_INSTALL_LINE}"
@@ -93,7 +93,7 @@ def _postgres_reader(url: str) -> Reader:
             url,
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT,
-            row_factory=_row_factory,
+            row_factory=row_factory,
             # Every statement runs in a read-only transaction: the server refuses writes.
             options="-c default_transaction_read_only=on",
         )
@@ -103,7 +103,7 @@ def _postgres_reader(url: str) -> Reader:
             f"cannot connect to PostgreSQL to read ({reason}); check that the server runs",
             source=describe_url(url),
         ) from exc
-    return Reader(_Adapter(connection), PostgresDialect(errors=(psycopg.Error,)))
+    return Reader(Adapter(connection), PostgresDialect(errors=(psycopg.Error,)))
 
 
 @dataclass(frozen=True, slots=True)

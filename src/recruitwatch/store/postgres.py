@@ -37,7 +37,7 @@ _CREATED = re.compile(r"CREATE (TABLE|FUNCTION) (\w+)")
 def _connect(url: str) -> psycopg.Connection[Any]:
     try:
         connection: psycopg.Connection[Any] = psycopg.connect(
-            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, row_factory=_row_factory
+            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, row_factory=row_factory
         )
     except psycopg.Error as exc:
         reason = " ".join(str(exc).split())
@@ -101,7 +101,7 @@ class _Row:
         return list(self._index)
 
 
-def _row_factory(cursor: Any) -> Any:
+def row_factory(cursor: Any) -> Any:
     index = {column.name: number for number, column in enumerate(cursor.description or ())}
     return functools.partial(_Row, index)
 
@@ -113,7 +113,7 @@ def _format_params(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-class _Adapter:
+class Adapter:
     """A psycopg connection with the `execute` / `executemany` the shared SQL calls."""
 
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
@@ -132,7 +132,7 @@ class _Adapter:
 
 class PostgresStore(SQLStore):
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
-        super().__init__(_Adapter(connection))
+        super().__init__(Adapter(connection))
         self._pg = connection
 
     dialect = Dialect(name="postgresql", fold="lower", errors=(psycopg.Error,))
