@@ -18,8 +18,9 @@ import psycopg
 from recruitwatch.errors import StoreError
 from recruitwatch.model import Extraction
 from recruitwatch.store.dbapi import Cursor, describe_url
+from recruitwatch.store.dialects import PostgresDialect, ts_query
 from recruitwatch.store.schema import DOCUMENT_TSVECTOR, POSTGRES
-from recruitwatch.store.sql import ColumnType, Dialect, SQLStore
+from recruitwatch.store.sql import ColumnType, SQLStore
 
 # Seconds to wait for the server to answer: a wrong host or a stopped server fails a command
 # at once instead of hanging it.
@@ -135,7 +136,8 @@ class PostgresStore(SQLStore):
         super().__init__(Adapter(connection))
         self._pg = connection
 
-    dialect = Dialect(name="postgresql", fold="lower", errors=(psycopg.Error,))
+    schema = "postgresql"
+    dialect = PostgresDialect(errors=(psycopg.Error,))
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -182,9 +184,8 @@ class PostgresStore(SQLStore):
                     break
         return ids
 
-    def _search_rows(self, words: list[str], limit: int) -> list[Any]:
-        # Each word a quoted lexeme with a prefix mark: no input is tsquery syntax.
-        query = " & ".join(f"'{word}':*" for word in words)
+    def _search_rows(self, q: str, limit: int) -> list[Any]:
+        query = ts_query(q)
         return self._pg.execute(
             f"SELECT id, title, published FROM documents WHERE {DOCUMENT_TSVECTOR}"
             " @@ to_tsquery('simple', %s)"

@@ -8,16 +8,14 @@ Statements use `?` placeholders (SQLite's); the PostgreSQL connection adapter re
 from __future__ import annotations
 
 import logging
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
-from recruitwatch.errors import QueryError, StoreError
+from recruitwatch.errors import StoreError
 from recruitwatch.model import (
     Attribution,
     Claim,
@@ -36,6 +34,7 @@ from recruitwatch.model import (
 from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
 from recruitwatch.store.dbapi import Connection
+from recruitwatch.store.dialects import Dialect
 from recruitwatch.store.schema import MIGRATIONS
 
 logger = logging.getLogger(__name__)
@@ -44,28 +43,6 @@ _T = TypeVar("_T")
 # When a record's own date is unknown, the document's publication date places it in time.
 _RECORD_DATE = "COALESCE({table}.date, documents.published)"
 ColumnType = Literal["integer", "real", "text"]
-_SEARCH_WORD = re.compile(r"\w+")
-_MAX_SEARCH_WORDS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    name: str
-    # Lowers a column for a case-insensitive substring match (SQLite's lower() folds ASCII only,
-    # so the SQLite store registers Python's casefold as a function).
-    fold: str
-    # The errors of the driver, turned into StoreError at the interface.
-    errors: tuple[type[Exception], ...]
-
-
-def search_words(q: str) -> list[str]:
-    """The words of a search: every one required, each matching as a prefix."""
-    words = _SEARCH_WORD.findall(q)
-    if not words:
-        raise QueryError("the search needs at least one word (letters or digits)")
-    if len(words) > _MAX_SEARCH_WORDS:
-        raise QueryError(f"a search has at most {_MAX_SEARCH_WORDS} words, got {len(words)}")
-    return words
 
 
 def now() -> str:
@@ -75,9 +52,9 @@ def now() -> str:
 class _Filters:
     """WHERE clauses with bound parameters; only fixed SQL fragments are ever joined."""
 
-    def __init__(self, table: str, fold: str) -> None:
+    def __init__(self, table: str, dialect: Dialect) -> None:
         self.table = table
-        self.fold = fold
+        self.dialect = dialect
         self.clauses: list[str] = []
         self.params: list[Any] = []
 
@@ -88,10 +65,9 @@ class _Filters:
 
     def contains(self, column: str, value: str | None) -> None:
         if value is not None:
-            # strpos is PostgreSQL's instr; SQLite has instr only, so each dialect's name.
-            position = "instr" if self.fold == "casefold" else "strpos"
-            self.clauses.append(f"{position}({self.fold}({self.table}.{column}), ?) > 0")
-            self.params.append(value.casefold())
+            clause, needle = self.dialect.contains(f"{self.table}.{column}", value)
+            self.clauses.append(clause)
+            self.params.append(needle)
 
     def dates(self, since: date | None, until: date | None) -> None:
         record_date = _RECORD_DATE.format(table=self.table)
@@ -107,6 +83,8 @@ class _Filters:
 
 
 class SQLStore(ABC):
+    # The schema's name for POSTGRES-or-SQLite migrations, and the words this backend says.
+    schema: ClassVar[str]
     dialect: ClassVar[Dialect]
 
     def __init__(self, connection: Connection) -> None:
@@ -119,9 +97,9 @@ class SQLStore(ABC):
         """One transaction; inside another, a savepoint, so one write still fails alone."""
 
     @abstractmethod
-    def _search_rows(self, words: list[str], limit: int) -> list[Any]:
-        """Rows (id, title, published) of documents holding every word as a prefix, best
-        first."""
+    def _search_rows(self, q: str, limit: int) -> list[Any]:
+        """Rows (id, title, published) of documents holding every word of `q` as a prefix,
+        best first (QueryError when `q` has no word)."""
 
     @abstractmethod
     def column_types(self, table: str) -> list[tuple[str, ColumnType]]:
@@ -162,7 +140,7 @@ class SQLStore(ABC):
                 ).fetchone()
                 if done:
                     continue
-                for statement in migration.statements_for(self.dialect.name):
+                for statement in migration.statements_for(self.schema):
                     self._connection.execute(statement)
                 self._connection.execute(
                     "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
@@ -353,7 +331,7 @@ class SQLStore(ABC):
         since: date | None,
         until: date | None,
     ) -> list[Any]:
-        filters = _Filters("offers", self.dialect.fold)
+        filters = _Filters("offers", self.dialect)
         filters.equal("kind", kind)
         filters.equal("currency", currency.upper() if currency else None)
         filters.contains("target", target)
@@ -390,7 +368,7 @@ class SQLStore(ABC):
     def _figure_rows(
         self, unit: str | None, subject: str | None, since: date | None, until: date | None
     ) -> list[Any]:
-        filters = _Filters("figures", self.dialect.fold)
+        filters = _Filters("figures", self.dialect)
         filters.equal("unit", unit)
         filters.contains("subject", subject)
         filters.dates(since, until)
@@ -424,8 +402,7 @@ class SQLStore(ABC):
         return [rows.document_from_row(row) for row in found]
 
     def search_documents(self, q: str, limit: int = 50) -> list[SearchHit]:
-        words = search_words(q)
-        found = self._read(lambda _connection: self._search_rows(words, limit))
+        found = self._read(lambda _connection: self._search_rows(q, limit))
         return [
             SearchHit(
                 doc_id=row["id"],

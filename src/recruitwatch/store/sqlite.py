@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import StoreError
-from recruitwatch.store.sql import ColumnType, Dialect, SQLStore
+from recruitwatch.store.dialects import SQLITE, fts_query
+from recruitwatch.store.sql import ColumnType, SQLStore
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,8 @@ def _casefold(value: str | None) -> str | None:
 
 
 class SQLiteStore(SQLStore):
-    dialect = Dialect(name="sqlite", fold="casefold", errors=(sqlite3.Error,))
+    schema = "sqlite"
+    dialect = SQLITE
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         super().__init__(connection)
@@ -123,15 +125,13 @@ class SQLiteStore(SQLStore):
     def _lock_migrations(self) -> None:
         pass  # BEGIN IMMEDIATE has taken the write lock already
 
-    def _search_rows(self, words: list[str], limit: int) -> list[Any]:
-        # Each word quoted, so no input is FTS5 syntax; `*` makes it a prefix.
-        match = " ".join(f'"{word}"*' for word in words)
+    def _search_rows(self, q: str, limit: int) -> list[Any]:
         return self._sqlite.execute(
             "SELECT documents.id, documents.title, documents.published FROM documents_fts"
             " JOIN document_search ON document_search.rowid = documents_fts.rowid"
             " JOIN documents ON documents.id = document_search.document_id"
             " WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts), documents.id LIMIT ?",
-            (match, limit),
+            (fts_query(q), limit),
         ).fetchall()
 
 
