@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -65,6 +66,19 @@ def _sql(store: Store, statement: str) -> None:
 def test_migrations_apply_once_and_are_recorded(db: str | Path) -> None:
     open_store(db).close()
     with open_store(db) as store:  # a second open applies nothing twice
+        found = store._connection.execute(  # type: ignore[attr-defined]
+            "SELECT version FROM migrations ORDER BY version"
+        ).fetchall()
+    assert [row[0] for row in found] == [migration.version for migration in MIGRATIONS]
+
+
+def test_first_opens_at_once_migrate_once(db: str | Path) -> None:
+    def open_and_close(_: int) -> None:
+        open_store(db).close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(open_and_close, range(4)))
+    with open_store(db) as store:
         found = store._connection.execute(  # type: ignore[attr-defined]
             "SELECT version FROM migrations ORDER BY version"
         ).fetchall()

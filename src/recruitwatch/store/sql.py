@@ -120,17 +120,24 @@ class SQLStore(ABC):
     # Migrations.
 
     def _migrate(self) -> None:
-        self._connection.execute(
-            "CREATE TABLE IF NOT EXISTS migrations"
-            " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        with self._transaction():
+            # Under the lock: two first opens at once would both create the table.
+            self._lock_migrations()
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS migrations"
+                " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied, found = self._connection.execute(
+                "SELECT COUNT(*), MAX(version) FROM migrations"
+            ).fetchone()
         newest = MIGRATIONS[-1].version
-        found = self._connection.execute("SELECT MAX(version) FROM migrations").fetchone()[0]
         if found is not None and found > newest:
             raise StoreError(
                 f"database schema version {found} is newer than this recruitwatch knows"
                 f" ({newest}); upgrade recruitwatch"
             )
+        if applied == len(MIGRATIONS) and found == newest:
+            return  # up to date: no transaction per migration on every open
         for migration in MIGRATIONS:
             with self._transaction():
                 self._lock_migrations()
