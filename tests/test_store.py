@@ -5,6 +5,7 @@ the rest are about the SQLite file itself."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -327,3 +328,34 @@ def test_an_unreachable_postgres_fails_fast_without_the_password() -> None:
     assert time.monotonic() - started < 10
     assert "s3cret" not in str(caught.value)
     assert "writer:***@127.0.0.1:1" in str(caught.value)
+
+
+@pytest.mark.parametrize("with_bad", [False, True], ids=["all good", "one bad"])
+def test_save_extractions_in_order_with_copies(
+    store: Store, with_bad: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    # All good: PostgreSQL copies them in bulk; one bad: it falls back to one at a time.
+    caplog.set_level(logging.INFO, logger="recruitwatch.store.postgres")
+    first = _extraction(published=date(2024, 5, 1))
+    store.save_extraction(first)
+    changed = _extraction(TEXT + " Changed.", doc_id="doc-1")  # a new version of a stored id
+    fresh = _extraction(TEXT + " Fresh.", doc_id="fresh")
+    mirror = replace(fresh, document=replace(fresh.document, id="mirror", source="mirror.txt"))
+    bad_doc = Document.from_text("Bad: 5 roubles.", id="bad")
+    bad_offer = replace(offer(bad_doc, "5 roubles"), kind="bogus")  # type: ignore[arg-type]
+    again = _extraction(TEXT + " Changed.", doc_id="again")  # the changed text, elsewhere
+    bad = [Extraction(bad_doc, offers=[bad_offer])] if with_bad else []
+    with store.batch():
+        outcomes = store.save_extractions([changed, fresh, *bad, mirror, again])
+    assert outcomes[:2] == ["new", "new"]
+    if with_bad:
+        assert isinstance(outcomes[2], StoreError) and "bad" in str(outcomes[2])
+    assert outcomes[-2:] == ["duplicate", "duplicate"]
+    assert ("bulk save refused" in caplog.text) == (with_bad and "postgres" in repr(store))
+    assert [d.id for d in store.list_documents()] == ["doc-1", "fresh"]
+    assert store.get_document("doc-1") == changed
+    assert store.get_document("fresh") == fresh
+    assert [p.location_id for p in store.list_locations("fresh")] == ["fresh", "mirror"]
+    assert [p.location_id for p in store.list_locations("doc-1")] == ["doc-1", "again"]
+    assert store.save_extractions([fresh]) == ["same"]
+    assert store.save_extractions([]) == []

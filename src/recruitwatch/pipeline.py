@@ -141,17 +141,25 @@ def save_extractions(
     items: Iterable[Extraction | Failure], store: Store, report: IngestReport
 ) -> IngestReport:
     """Save records extracted elsewhere (on Dask workers) exactly as `ingest_documents` saves
-    its own: known texts only note their place, failures are recorded."""
+    its own: known texts only note their place, failures are recorded. The store may write
+    them in bulk (PostgreSQL copies a partition in a few streams)."""
+    extractions: list[Extraction] = []
     for item in items:
         if isinstance(item, Failure):
             _record(store, report, item)
         else:
-            _save(store, report, item.document, partial(_given, item))
+            extractions.append(item)
+    outcomes = store.save_extractions(extractions)
+    for extraction, outcome in zip(extractions, outcomes, strict=True):
+        if isinstance(outcome, StoreError):
+            _record(store, report, Failure(extraction.document.source, outcome.args[0], "store"))
+        elif outcome == "new":
+            report.ingested += 1
+        elif outcome == "same":
+            report.unchanged += 1
+        else:
+            report.duplicates += 1
     return report
-
-
-def _given(extraction: Extraction) -> Extraction:
-    return extraction
 
 
 def _save(

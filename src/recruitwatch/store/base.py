@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
+from recruitwatch.errors import StoreError
 from recruitwatch.model import (
     Attribution,
     Claim,
@@ -78,6 +80,13 @@ class Store(Protocol):
         Returns False when a document with the same content hash is already stored (nothing is
         written); a changed document with a known id replaces the old version and its records.
         """
+        ...
+
+    def save_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+        """Each extraction in order as `ingest` saves one (`record_location`, then
+        `save_extraction` for a new text): "new" when stored, "same" or "duplicate" when only
+        its place was noted, or the StoreError that failed it alone. A backend may write them
+        in bulk; the outcome is the same."""
         ...
 
     def record_location(self, document: Document) -> Seen:

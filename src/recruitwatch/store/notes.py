@@ -28,6 +28,7 @@ from recruitwatch.model import (
     Statement,
 )
 from recruitwatch.store.dbapi import Connection
+from recruitwatch.store.rows import insert_sql
 
 # Old SQLite builds allow 999 bound parameters in one statement.
 _CHUNK = 500
@@ -42,6 +43,33 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
+# The columns each note table is written with, in the order `note_rows` gives its values.
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "record_dates": ("offer_id", "figure_id", "date", "precision", "phrase", "reason"),
+    "conversions": (
+        "offer_id",
+        "currency",
+        "amount",
+        "amount_max",
+        "rate",
+        "rate_date",
+        "rate_source",
+        "reason",
+    ),
+    "checks": (
+        "document_id",
+        "offer_id",
+        "figure_id",
+        "name",
+        "status",
+        "detail",
+        "stated",
+        "expected",
+        "deviation",
+    ),
+}
+
+
 def insert_notes(
     connection: Connection,
     extraction: Extraction,
@@ -50,6 +78,15 @@ def insert_notes(
 ) -> None:
     """The notes of one document's records: one batched statement per table, so a server
     round trip is paid per document, not per record."""
+    for table, values in note_rows(extraction, offer_ids, figure_ids).items():
+        if values:
+            connection.executemany(insert_sql(table, NOTE_COLUMNS[table]), values)
+
+
+def note_rows(
+    extraction: Extraction, offer_ids: Sequence[int], figure_ids: Sequence[int]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of each note table (NOTE_COLUMNS) for one document's records, by their ids."""
     doc_id = extraction.document.id
     dates: list[tuple[Any, ...]] = []
     conversions: list[tuple[Any, ...]] = []
@@ -74,24 +111,7 @@ def insert_notes(
     for figure_id, figure_notes in zip(figure_ids, extraction.figure_notes, strict=True):
         dates.append((None, figure_id, *_date_values(figure_notes.date)))
         checks += _check_values(doc_id, None, figure_id, figure_notes.checks)
-    if dates:
-        connection.executemany(
-            "INSERT INTO record_dates (offer_id, figure_id, date, precision, phrase, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            dates,
-        )
-    if conversions:
-        connection.executemany(
-            "INSERT INTO conversions (offer_id, currency, amount, amount_max, rate,"
-            " rate_date, rate_source, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            conversions,
-        )
-    if checks:
-        connection.executemany(
-            "INSERT INTO checks (document_id, offer_id, figure_id, name, status, detail, stated,"
-            " expected, deviation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            checks,
-        )
+    return {"record_dates": dates, "conversions": conversions, "checks": checks}
 
 
 def _date_values(record_date: RecordDate) -> tuple[Any, ...]:

@@ -8,6 +8,7 @@ psycopg installed.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,15 +17,18 @@ from typing import Any
 import psycopg
 
 from recruitwatch.errors import StoreError
-from recruitwatch.model import Extraction
+from recruitwatch.model import Extraction, content_hash
+from recruitwatch.store import notes, rows
+from recruitwatch.store.base import Seen
 from recruitwatch.store.dbapi import Cursor, describe_url
 from recruitwatch.store.dialects import PostgresDialect, ts_query
 from recruitwatch.store.schema import DOCUMENT_TSVECTOR, POSTGRES
-from recruitwatch.store.sql import ColumnType, SQLStore
+from recruitwatch.store.sql import ColumnType, SQLStore, now
 
 # Seconds to wait for the server to answer: a wrong host or a stopped server fails a command
 # at once instead of hanging it.
 CONNECT_TIMEOUT = 5
+logger = logging.getLogger(__name__)
 # Any constant; held while migrating so two processes never apply one migration twice.
 _MIGRATION_LOCK = 0x72775F6D
 _COLUMN_TYPES: dict[str, ColumnType] = {
@@ -159,6 +163,108 @@ class PostgresStore(SQLStore):
             cursor.execute(_format_params(sql))
             while found := cursor.fetchmany(size):
                 yield found
+
+    def save_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+        # A batch partition in a few COPY streams instead of a dozen statements a document;
+        # if any row is refused, the savepoint drops them all and each document is saved
+        # alone, so the bad one fails alone.
+        try:
+            with self._transaction():
+                return self._copy_extractions(extractions)
+        except psycopg.Error as exc:
+            logger.info("bulk save refused (%s); saving one document at a time", exc)
+            return super().save_extractions(extractions)
+
+    def _copy_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+        digests = [e.document.content_hash or content_hash(e.document.text) for e in extractions]
+        known = {
+            row[0]
+            for row in self._pg.execute(
+                "SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (digests,)
+            )
+        }
+        # The first of each text not stored yet is new; the rest only note their place, after.
+        fresh: dict[str, int] = {}
+        for position, digest in enumerate(digests):
+            if digest not in known and digest not in fresh:
+                fresh[digest] = position
+        stored = [extractions[position] for position in fresh.values()]
+        if stored:
+            self._copy_new(stored, list(fresh))
+        outcomes: list[Seen | StoreError] = []
+        new_positions = set(fresh.values())
+        for position, (extraction, digest) in enumerate(zip(extractions, digests, strict=True)):
+            if position in new_positions:
+                outcomes.append("new")
+            else:
+                outcomes.append(self._add_location(extraction.document, digest))
+        return outcomes
+
+    def _copy_new(self, extractions: list[Extraction], digests: list[str]) -> None:
+        stamp = now()
+        # A changed version of a known document: the cascade drops its old records.
+        self._pg.execute(
+            "DELETE FROM documents WHERE id = ANY(%s)", ([e.document.id for e in extractions],)
+        )
+        self._copy(
+            "documents",
+            rows.DOCUMENT_COLUMNS,
+            [
+                rows.document_values(e.document, digest, stamp)
+                for e, digest in zip(extractions, digests, strict=True)
+            ],
+        )
+        self._copy(
+            "document_locations",
+            ("document_id", "location_id", "source", "url", "first_seen"),
+            [
+                (e.document.id, e.document.id, e.document.source, e.document.url, stamp)
+                for e in extractions
+            ],
+        )
+        offer_ids = self._next_ids("offers", sum(len(e.offers) for e in extractions))
+        figure_ids = self._next_ids("figures", sum(len(e.figures) for e in extractions))
+        offer_rows: list[tuple[Any, ...]] = []
+        figure_rows: list[tuple[Any, ...]] = []
+        note_rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in notes.NOTE_COLUMNS}
+        for extraction in extractions:
+            doc_id = extraction.document.id
+            own_offers = [offer_ids.pop() for _ in extraction.offers]
+            own_figures = [figure_ids.pop() for _ in extraction.figures]
+            offer_rows += [
+                (record_id, *rows.offer_values(doc_id, offer))
+                for record_id, offer in zip(own_offers, extraction.offers, strict=True)
+            ]
+            figure_rows += [
+                (record_id, *rows.figure_values(doc_id, figure))
+                for record_id, figure in zip(own_figures, extraction.figures, strict=True)
+            ]
+            if extraction.offer_notes or extraction.figure_notes:
+                for table, values in notes.note_rows(extraction, own_offers, own_figures).items():
+                    note_rows[table] += values
+        self._copy("offers", ("id", *rows.OFFER_COLUMNS), offer_rows)
+        self._copy("figures", ("id", *rows.FIGURE_COLUMNS), figure_rows)
+        for table, values in note_rows.items():
+            self._copy(table, notes.NOTE_COLUMNS[table], values)
+
+    def _next_ids(self, table: str, count: int) -> list[int]:
+        """`count` ids from the table's identity sequence, the lowest last (for pop())."""
+        if not count:
+            return []
+        found = self._pg.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            (table, count),
+        ).fetchall()
+        return sorted((row[0] for row in found), reverse=True)
+
+    def _copy(self, table: str, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
+        if not values:
+            return
+        # Table and column names are our own constants, never input.
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self._pg.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
 
     def save_extraction(self, extraction: Extraction) -> bool:
         # Pipeline mode: statements go out without waiting for each answer; the connection

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from recruitwatch.model import Document, Evidence, Figure, FigureUnit, Offer, OfferKind
 
-_DOCUMENT_COLUMNS = (
+DOCUMENT_COLUMNS = (
     "id",
     "source",
     "url",
@@ -29,7 +29,7 @@ _EVIDENCE_COLUMNS = (
     "rule",
     "language",
 )
-_OFFER_COLUMNS = (
+OFFER_COLUMNS = (
     "document_id",
     "kind",
     "amount",
@@ -43,7 +43,7 @@ _OFFER_COLUMNS = (
     "confidence",
     *_EVIDENCE_COLUMNS,
 )
-_FIGURE_COLUMNS = (
+FIGURE_COLUMNS = (
     "document_id",
     "quantity",
     "quantity_max",
@@ -56,13 +56,13 @@ _FIGURE_COLUMNS = (
 )
 
 
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-INSERT_DOCUMENT = _insert_sql("documents", _DOCUMENT_COLUMNS)
-INSERT_OFFER = _insert_sql("offers", _OFFER_COLUMNS)
-INSERT_FIGURE = _insert_sql("figures", _FIGURE_COLUMNS)
+INSERT_DOCUMENT = insert_sql("documents", DOCUMENT_COLUMNS)
+INSERT_OFFER = insert_sql("offers", OFFER_COLUMNS)
+INSERT_FIGURE = insert_sql("figures", FIGURE_COLUMNS)
 
 
 def _iso(value: date | None) -> str | None:

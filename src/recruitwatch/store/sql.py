@@ -213,6 +213,22 @@ class SQLStore(ABC):
             raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
         return True
 
+    def save_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+        """Each extraction in order as `ingest` saves one: "new" when stored, "same" or
+        "duplicate" when its text was stored already (only its place is noted), or the
+        StoreError that failed it alone."""
+        outcomes: list[Seen | StoreError] = []
+        for extraction in extractions:
+            try:
+                seen = self.record_location(extraction.document)
+                if seen == "new" and not self.save_extraction(extraction):
+                    seen = "same"
+            except StoreError as exc:
+                outcomes.append(exc)
+            else:
+                outcomes.append(seen)
+        return outcomes
+
     def record_location(self, document: Document) -> Seen:
         digest = document.content_hash or content_hash(document.text)
         try:
