@@ -45,6 +45,13 @@ from recruitwatch.ingest import ReadOptions, find_sources
 from recruitwatch.store import open_store
 
 SEED = 20261127
+# The store runs: key -> (label, workers).
+RUNS = {
+    "sqlite-1": ("1 worker, SQLite", 1),
+    "sqlite-2": ("2 workers, SQLite", 2),
+    "postgres-2": ("2 workers, PostgreSQL", 2),
+    "half-2": ("2 workers, half the corpus, SQLite", 2),
+}
 
 
 def write_corpus(folder: Path, docs: int, shard: int) -> list[Path]:
@@ -103,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-workers-alone", action="store_true", help="skip the runs without a writer"
     )
+    parser.add_argument(
+        "--runs",
+        default=",".join(RUNS),
+        help=f"which store runs, comma-separated (default: all of {','.join(RUNS)})",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="rw-scale-") as tmp, _postgres(args.postgres) as pg:
@@ -117,11 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         rates: dict[int, float] = {}
         half = shards[: max(1, len(shards) // 2)]
         postgres_rate = 0.0
+        chosen = args.runs.split(",")
         for label, workers, files in (
-            ("1 worker, SQLite", 1, shards),
-            ("2 workers, SQLite", 2, shards),
-            ("2 workers, PostgreSQL", 2, shards),
-            ("2 workers, half the corpus, SQLite", 2, half),
+            (label, workers, half if "half" in label else shards)
+            for key, (label, workers) in RUNS.items()
+            if key in chosen
         ):
             db: str | Path = fresh_database(pg) if "PostgreSQL" in label else folder / f"{label}.db"
             report, seconds, peaks = run(files, workers, db)
@@ -135,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             failed = len(report.ingest.failed)
             print(f"| {label} | {stored:,} | {seconds:.1f} | {rate:.0f} | {memory} | {failed} |")
         print()
-        print(f"speed-up, 2 workers over 1 (SQLite): {rates[2] / rates[1]:.2f}x")
-        print(f"PostgreSQL against SQLite, 2 workers: {postgres_rate / rates[2]:.2f}x the docs/s")
+        if 1 in rates and 2 in rates:
+            print(f"speed-up, 2 workers over 1 (SQLite): {rates[2] / rates[1]:.2f}x")
+        if postgres_rate and 2 in rates:
+            print(f"PostgreSQL against SQLite, 2 workers: {postgres_rate / rates[2]:.2f}x")
         # Before the runs below, whose gathering of every record would count here.
         print(f"peak RSS of this process (the writer): {peak_rss_mb():.0f} MB")
         if args.no_workers_alone:
