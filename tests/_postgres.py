@@ -37,6 +37,10 @@ def _free_port() -> int:
         return port
 
 
+def _run(command: list[str]) -> None:
+    subprocess.run(_as_service_user(command), check=True, capture_output=True, text=True)
+
+
 def _as_service_user(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
@@ -58,43 +62,13 @@ def server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(folder, _SERVICE_USER)
     port = _free_port()
-    run = {"check": True, "capture_output": True, "text": True}
+    # A UTF-8 locale: lower() and the tsvector fold Cyrillic too.
+    initdb = ["-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+    start = ["-D", str(data), "-o", options, "-w", "-l", str(folder / "log"), "start"]
     try:
-        subprocess.run(
-            _as_service_user(
-                [
-                    str(binaries / "initdb"),
-                    "-D",
-                    str(data),
-                    "-A",
-                    "trust",
-                    "-U",
-                    "postgres",
-                    "-E",
-                    "UTF8",
-                    # A UTF-8 locale: lower() and the tsvector fold Cyrillic too.
-                    "--locale=C.UTF-8",
-                ]
-            ),
-            **run,  # type: ignore[call-overload]
-        )
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
-        subprocess.run(
-            _as_service_user(
-                [
-                    str(binaries / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-o",
-                    options,
-                    "-w",
-                    "-l",
-                    str(folder / "log"),
-                    "start",
-                ]
-            ),
-            **run,  # type: ignore[call-overload]
-        )
+        _run([str(binaries / "initdb"), *initdb])
+        _run([str(binaries / "pg_ctl"), *start])
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise RuntimeError(f"cannot start PostgreSQL: {exc.stderr or exc.stdout}") from exc
