@@ -227,6 +227,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     """A client of the scheduler at `scheduler` (tcp://host:8786), else of a local cluster of
     `workers` single-threaded processes (default: one per core)."""
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise BatchError(f"batch needs Dask (distributed); install it: {INSTALL_LINE}") from exc
@@ -242,7 +243,11 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with client:
             yield client
         return
+    # The workers' statistical profiler keeps a call tree that gains nodes with every new
+    # stack it samples: over 100,000 documents that was 130 MB a worker, and its sampling
+    # costs CPU. Nannies pass this setting on to the worker processes.
     with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,  # the extractor is pure Python: threads would share one GIL
