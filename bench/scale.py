@@ -24,13 +24,11 @@ the writer's share of a 2-core machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -117,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory(prefix="rw-scale-") as tmp, _postgres(args.postgres) as pg:
+    with tempfile.TemporaryDirectory(prefix="rw-scale-") as tmp, server(args.postgres) as pg:
         folder = Path(tmp)
         started = time.perf_counter()
         shards = write_corpus(folder, args.docs, args.shard)
@@ -166,15 +164,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"  speed-up, 2 workers over 1: {alone[2] / alone[1]:.2f}x")
     return 0
-
-
-@contextlib.contextmanager
-def _postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    with server() as started:
-        yield started
 
 
 if __name__ == "__main__":

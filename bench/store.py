@@ -16,11 +16,10 @@ server shares this machine's 2 cores with this process.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,15 +86,6 @@ def measure(db: str | Path, items: list[Extraction]) -> dict[str, str]:
     return row
 
 
-@contextlib.contextmanager
-def postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    with server() as started:
-        yield started
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000, help="documents to save")
@@ -108,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = sum(len(item.figures) for item in items)
     print(f"{args.docs:,} documents, {offers:,} offers, {figures:,} figures", end="")
     print(f" (extracted in {time.perf_counter() - started:.0f} s)")
-    with tempfile.TemporaryDirectory(prefix="rw-store-") as tmp, postgres(args.postgres) as url:
+    with tempfile.TemporaryDirectory(prefix="rw-store-") as tmp, server(args.postgres) as url:
         results = {
             "SQLite": measure(Path(tmp) / "rw.db", items),
             "PostgreSQL": measure(fresh_database(url), items),

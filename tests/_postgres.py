@@ -48,11 +48,12 @@ def _as_service_user(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def server() -> Iterator[str]:
-    """The URL of a PostgreSQL server that lives as long as the block; skips nothing: raises
+def server(url: str | None = None) -> Iterator[str]:
+    """The URL of a PostgreSQL server that lives as long as the block: `url` or the one
+    RECRUITWATCH_TEST_POSTGRES names when given, else a throwaway one. Skips nothing: raises
     RuntimeError when none can be started, for the caller to decide."""
-    if url := os.environ.get(ENV_URL):
-        yield url
+    if given := url or os.environ.get(ENV_URL):
+        yield given
         return
     binaries = find_binaries()
     if binaries is None:

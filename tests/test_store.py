@@ -59,6 +59,14 @@ def _counts(db: str | Path) -> tuple[int, int, int]:
         )
 
 
+def _versions(db: str | Path) -> list[int]:
+    with open_store(db) as store:
+        found = store._connection.execute(  # type: ignore[attr-defined]
+            "SELECT version FROM migrations ORDER BY version"
+        ).fetchall()
+    return [row[0] for row in found]
+
+
 def _sql(store: Store, statement: str) -> None:
     # The store's own connection takes `?` SQL on both backends.
     store._connection.execute(statement)  # type: ignore[attr-defined]
@@ -66,11 +74,8 @@ def _sql(store: Store, statement: str) -> None:
 
 def test_migrations_apply_once_and_are_recorded(db: str | Path) -> None:
     open_store(db).close()
-    with open_store(db) as store:  # a second open applies nothing twice
-        found = store._connection.execute(  # type: ignore[attr-defined]
-            "SELECT version FROM migrations ORDER BY version"
-        ).fetchall()
-    assert [row[0] for row in found] == [migration.version for migration in MIGRATIONS]
+    open_store(db).close()  # a second open applies nothing twice
+    assert _versions(db) == [migration.version for migration in MIGRATIONS]
 
 
 def test_first_opens_at_once_migrate_once(db: str | Path) -> None:
@@ -79,11 +84,7 @@ def test_first_opens_at_once_migrate_once(db: str | Path) -> None:
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(open_and_close, range(4)))
-    with open_store(db) as store:
-        found = store._connection.execute(  # type: ignore[attr-defined]
-            "SELECT version FROM migrations ORDER BY version"
-        ).fetchall()
-    assert [row[0] for row in found] == [migration.version for migration in MIGRATIONS]
+    assert _versions(db) == [migration.version for migration in MIGRATIONS]
 
 
 def test_open_creates_parent_folder_and_records_migrations(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def open_store(target: str | Path) -> Store:
 def open_sql_store(target: str | Path) -> SQLStore:
     """As `open_store`, with what the export reads beyond the Store interface."""
     if is_postgres_url(target):
-        store: SQLStore = _postgres().open_postgres(str(target))
+        store: SQLStore = postgres_backend().open_postgres(str(target))
         return store
     return open_sqlite(Path(target))
 
@@ -34,13 +34,14 @@ def remove_database(target: str | Path) -> None:
     """Delete an SQLite database file, or drop recruitwatch's tables from a PostgreSQL one;
     never anything else."""
     if is_postgres_url(target):
-        _postgres().remove_postgres(str(target))
+        postgres_backend().remove_postgres(str(target))
     else:
         remove_sqlite(Path(target))
 
 
-def _postgres() -> ModuleType:
-    # Imported on demand: SQLite users need not install psycopg.
+def postgres_backend() -> ModuleType:
+    """The PostgreSQL backend module, imported on demand: SQLite users need not install
+    psycopg."""
     try:
         from recruitwatch.store import postgres
     except ImportError as exc:
@@ -59,6 +60,8 @@ __all__ = [
     "Validators",
     "describe_url",
     "is_postgres_url",
+    "open_sql_store",
     "open_store",
+    "postgres_backend",
     "remove_database",
 ]

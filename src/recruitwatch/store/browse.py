@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import QueryError, StoreError
+from recruitwatch.store import postgres_backend
 from recruitwatch.store.dbapi import (
-    POSTGRES_INSTALL_LINE,
     Connection,
-    describe_url,
     is_postgres_url,
 )
-from recruitwatch.store.dialects import SQLITE, Dialect, PostgresDialect
+from recruitwatch.store.dialects import SQLITE, Dialect
 from recruitwatch.store.filters import (
     FIGURE_DATE,
     OFFER_DATE,
@@ -79,31 +78,9 @@ def _casefold(value: str | None) -> str | None:
 
 
 def _postgres_reader(url: str) -> Reader:
-    try:
-        import psycopg
-
-        # The store's adapter: `?` placeholders, rows read by name as sqlite3.Row is.
-        from recruitwatch.store.postgres import CONNECT_TIMEOUT, Adapter, row_factory
-    except ImportError as exc:
-        raise StoreError(
-            f"a PostgreSQL database needs psycopg; install it: {POSTGRES_INSTALL_LINE}"
-        ) from exc
-    try:
-        connection: psycopg.Connection[Any] = psycopg.connect(
-            url,
-            autocommit=True,
-            connect_timeout=CONNECT_TIMEOUT,
-            row_factory=row_factory,
-            # Every statement runs in a read-only transaction: the server refuses writes.
-            options="-c default_transaction_read_only=on",
-        )
-    except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
-        raise StoreError(
-            f"cannot connect to PostgreSQL to read ({reason}); check that the server runs",
-            source=describe_url(url),
-        ) from exc
-    return Reader(Adapter(connection), PostgresDialect(errors=(psycopg.Error,)))
+    # The store's connection: `?` placeholders, rows read by name as sqlite3.Row is.
+    postgres = postgres_backend()
+    return Reader(postgres.connect(url, read_only=True), postgres.DIALECT)
 
 
 @dataclass(frozen=True, slots=True)

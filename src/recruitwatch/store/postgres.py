@@ -29,6 +29,7 @@ from recruitwatch.store.sql import ColumnType, SQLStore, now
 # at once instead of hanging it.
 CONNECT_TIMEOUT = 5
 logger = logging.getLogger(__name__)
+DIALECT = PostgresDialect(errors=(psycopg.Error,))
 # Any constant; held while migrating so two processes never apply one migration twice.
 _MIGRATION_LOCK = 0x72775F6D
 _COLUMN_TYPES: dict[str, ColumnType] = {
@@ -39,25 +40,31 @@ _COLUMN_TYPES: dict[str, ColumnType] = {
 _CREATED = re.compile(r"CREATE (TABLE|FUNCTION) (\w+)")
 
 
-def _connect(url: str) -> psycopg.Connection[Any]:
+def connect(url: str, *, read_only: bool = False) -> Adapter:
+    """A connection to the database at `url` that takes the shared `?` SQL; `read_only`: every
+    statement runs in a read-only transaction, so the server refuses writes."""
     try:
         connection: psycopg.Connection[Any] = psycopg.connect(
-            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, row_factory=row_factory
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT,
+            row_factory=row_factory,
+            options="-c default_transaction_read_only=on" if read_only else None,
         )
     except psycopg.Error as exc:
         reason = " ".join(str(exc).split())
+        need = "a database you can read" if read_only else "a database you can write"
         raise StoreError(
             f"cannot connect to PostgreSQL ({reason}); check that the server runs and the URL"
-            " names a database you can write",
+            f" names {need}",
             source=describe_url(url),
         ) from exc
-    return connection
+    return Adapter(connection)
 
 
 def open_postgres(url: str) -> PostgresStore:
     """Connect to the database at `url` and bring its schema up to date."""
-    connection = _connect(url)
-    store = PostgresStore(connection)
+    store = PostgresStore(connect(url))
     try:
         store._migrate()
     except psycopg.Error as exc:
@@ -77,7 +84,7 @@ def remove_postgres(url: str) -> None:
         for s in statements
         for match in _CREATED.finditer(s)
     ]
-    with _connect(url) as connection, connection.transaction():
+    with connect(url).connection as connection, connection.transaction():
         for what, name in reversed(created):
             # The names come from our own DDL above, never from input.
             connection.execute(f"DROP {what} IF EXISTS {name} CASCADE")
@@ -136,12 +143,12 @@ class Adapter:
 
 
 class PostgresStore(SQLStore):
-    def __init__(self, connection: psycopg.Connection[Any]) -> None:
-        super().__init__(Adapter(connection))
-        self._pg = connection
-
     schema = "postgresql"
-    dialect = PostgresDialect(errors=(psycopg.Error,))
+    dialect = DIALECT
+
+    def __init__(self, adapter: Adapter) -> None:
+        super().__init__(adapter)
+        self._pg = adapter.connection
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
