@@ -555,15 +555,26 @@ def eval_(
     ],
     json_: JsonOption = False,
     details: Annotated[bool, typer.Option(help="List each miss and false alarm.")] = False,
+    part: Annotated[
+        Literal["all", "tune", "holdout"],
+        typer.Option(
+            help="Which documents: all; tune (four fifths); holdout (every fifth id per language)."
+        ),
+    ] = "all",
 ) -> None:
     """Score the extractor against a gold-annotated corpus.
 
-    Example: recruitwatch eval ../shared/corpus/dev --details
+    Hold-out discipline: tune against --part tune; read only the scores of --part holdout,
+    never its --details.
+
+    Example: recruitwatch eval ../shared/corpus/dev --part tune --details
     """
     # Imported here so a problem in the scorer never stops the other commands.
     from recruitwatch.evaluate import evaluate_corpus, format_report
 
-    report = evaluate_corpus(corpus_dir)
+    if part == "holdout" and details:
+        raise RecruitwatchError("the held-out part shows scores only; drop --details")
+    report = evaluate_corpus(corpus_dir, part=part)
     if json_:
         _echo_json(report.to_dict())
     else:

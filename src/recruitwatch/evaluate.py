@@ -341,19 +341,47 @@ def _optional_number(raw: Mapping[str, Any], key: str, where: str) -> float | No
 # --- scoring -------------------------------------------------------------------------------
 
 
-def evaluate_corpus(corpus_dir: Path, extractor: Extractor = extract_document) -> EvalReport:
-    """Run `extractor` over `corpus_dir/docs/*.json`; score it against `gold.jsonl` there."""
+PARTS = ("all", "tune", "holdout")
+HOLDOUT_EVERY = 5  # every fifth document by id, per language, is held out from tuning
+
+
+def holdout_ids(documents: Iterable[Document]) -> set[str]:
+    """The fixed held-out fifth: per language, ids sorted, every fifth one (the 5th, 10th, ...)."""
+    by_language: dict[str, list[str]] = {}
+    for document in documents:
+        by_language.setdefault(document.language or "", []).append(document.id)
+    return {
+        doc_id
+        for ids in by_language.values()
+        for position, doc_id in enumerate(sorted(ids), start=1)
+        if position % HOLDOUT_EVERY == 0
+    }
+
+
+def evaluate_corpus(
+    corpus_dir: Path, extractor: Extractor = extract_document, *, part: str = "all"
+) -> EvalReport:
+    """Run `extractor` over `corpus_dir/docs/*.json`; score it against `gold.jsonl` there.
+
+    `part` picks the documents: `all`, `tune` (the four fifths rules are written against) or
+    `holdout` (the fixed fifth whose scores, never its errors, are read).
+    """
+    if part not in PARTS:
+        raise CorpusError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
     if not corpus_dir.is_dir():
         raise CorpusError(
             "corpus folder not found; it should hold docs/<id>.json and gold.jsonl",
             source=str(corpus_dir),
         )
     gold = load_gold(corpus_dir / "gold.jsonl")
+    documents = list(load_documents(corpus_dir / "docs"))
+    if part != "all":
+        held = holdout_ids(documents)
+        documents = [d for d in documents if (d.id in held) == (part == "holdout")]
+        kept = {d.id for d in documents}
+        gold = {doc_id: entry for doc_id, entry in gold.items() if doc_id in kept}
     return evaluate_documents(
-        load_documents(corpus_dir / "docs"),
-        gold,
-        extractor,
-        gold_source=str(corpus_dir / "gold.jsonl"),
+        documents, gold, extractor, gold_source=str(corpus_dir / "gold.jsonl")
     )
 
 
