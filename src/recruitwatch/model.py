@@ -17,6 +17,41 @@ OFFER_KINDS: tuple[OfferKind, ...] = (
 )
 FigureUnit = Literal["people", "percent", "other"]
 
+# Version 2 of the annotation guide (../shared/corpus/ANNOTATION.md): closed vocabularies.
+Recipient = Literal["recruit", "family", "recruiter"]
+RECIPIENTS: tuple[Recipient, ...] = ("recruit", "family", "recruiter")
+PayerLevel = Literal["federal", "regional", "municipal", "combined", "pmc", "foreign"]
+PAYER_LEVELS: tuple[PayerLevel, ...] = (
+    "federal",
+    "regional",
+    "municipal",
+    "combined",
+    "pmc",
+    "foreign",
+)
+TargetOrigin = Literal["local", "other_region", "foreign", "any"]
+TARGET_ORIGINS: tuple[TargetOrigin, ...] = ("local", "other_region", "foreign", "any")
+FigureCategory = Literal[
+    "mobilised",
+    "recruited",
+    "casualties",
+    "fled",
+    "labour_shortage",
+    "prisoners",
+    "population",
+    "other",
+]
+FIGURE_CATEGORIES: tuple[FigureCategory, ...] = (
+    "mobilised",
+    "recruited",
+    "casualties",
+    "fled",
+    "labour_shortage",
+    "prisoners",
+    "population",
+    "other",
+)
+
 
 def content_hash(text: str) -> str:
     """SHA-256 of the text after Unicode and whitespace normalisation, so re-saves dedup."""
@@ -94,6 +129,12 @@ class Offer:
     region: str | None = None
     date: date | None = None
     confidence: float = 0.5
+    recipient: Recipient | None = None
+    payer_level: PayerLevel | None = None
+    payer_region: str | None = None  # ISO 3166-2 (RU-TA, UA-43) of a regional/municipal payer
+    target_origin: TargetOrigin | None = None
+    target_country: str | None = None  # ISO 3166-1 alpha-2 of a foreign target
+    previous: bool = False  # a level the text says was replaced
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +147,7 @@ class Figure:
     source: str | None = None
     date: date | None = None
     confidence: float = 0.5
+    category: FigureCategory | None = None
 
 
 @dataclass(frozen=True, slots=True)
