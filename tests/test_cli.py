@@ -113,6 +113,13 @@ def test_extract_prints_the_json_envelope(tmp_path: Path) -> None:
         "date",
         "confidence",
         "evidence",
+        # version-2 keys of the annotation guide
+        "recipient",
+        "payer_level",
+        "payer_region",
+        "target_origin",
+        "target_country",
+        "previous",
         # added by the normalise stage
         "date_precision",
         "date_label",
