@@ -250,6 +250,4 @@ def test_extractor_crash_is_one_documents_failure(
     (tmp_path / "crash.txt").write_text("This will crash.", encoding="utf-8")
     items = list(pipeline.extract_paths([tmp_path]))
     assert isinstance(items[1], Extraction)
-    assert items[0] == Failure(
-        str(tmp_path / "crash.txt"), "extractor error: ValueError: rule blew up", "extract"
-    )
+    assert items[0] == Failure(str(tmp_path / "crash.txt"), "ValueError: rule blew up", "extract")

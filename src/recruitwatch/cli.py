@@ -1,13 +1,15 @@
 """The `recruitwatch` command: each command parses options, calls one library function, prints.
 
-Only this module prints. A RecruitwatchError becomes one line on stderr and exit code 1; usage
-errors exit with 2 (Typer's default).
+Only this module prints. A RecruitwatchError becomes one line on stderr and exit code 1, and so
+does any other exception (a bug): its traceback only with `recruitwatch --debug`. Usage errors
+exit with 2 (Typer's default).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 import time
@@ -31,10 +33,11 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from recruitwatch import render
+from recruitwatch import __version__, render
 from recruitwatch.batch import DEFAULT_CHUNK, dask_client, run_batch
 from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
+from recruitwatch.ingest.items import one_line
 from recruitwatch.link import link_store
 from recruitwatch.model import (
     Extraction,
@@ -54,7 +57,55 @@ app = typer.Typer(
     help="A sourced, checkable database of military recruitment offers and manpower figures.",
     no_args_is_help=True,
     add_completion=False,
+    # Tracebacks are for --debug; without it an unexpected error is one line (_reports_errors).
+    pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"recruitwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Log what each stage does, with the traceback of every failure and error.",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A sourced, checkable database of military recruitment offers and manpower figures.
+
+    Example: recruitwatch demo && recruitwatch offers --kind signing_bonus
+    """
+    _configure_logging(debug)
+
+
+class _DebugHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr log that `--debug` adds to the package's logger."""
+
+
+def _configure_logging(debug: bool) -> None:
+    # Set on every run, so one process invoking the app twice (tests) never keeps a debug log.
+    package = logging.getLogger("recruitwatch")
+    for handler in [h for h in package.handlers if isinstance(h, _DebugHandler)]:
+        package.removeHandler(handler)
+    package.setLevel(logging.DEBUG if debug else logging.NOTSET)
+    if debug:
+        handler = _DebugHandler()  # the stderr of this run
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        package.addHandler(handler)
+
 
 # --- shared options, defined once ------------------------------------------------------------
 
@@ -99,7 +150,8 @@ _R = TypeVar("_R")
 
 
 def _reports_errors(command: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn our base exception into one line on stderr and exit code 1."""
+    """Turn our base exception into one line on stderr and exit code 1; any other exception
+    too, unless `--debug` asks for its traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -108,8 +160,23 @@ def _reports_errors(command: Callable[_P, _R]) -> Callable[_P, _R]:
         except RecruitwatchError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from exc
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise  # exit codes and usage errors, Typer's own
+        except Exception as exc:
+            if _debugging():
+                raise
+            typer.echo(
+                f"error: unexpected {one_line(f'{type(exc).__name__}: {exc}')}"
+                " (run `recruitwatch --debug ...` for the traceback)",
+                err=True,
+            )
+            raise typer.Exit(1) from exc
 
     return wrapper
+
+
+def _debugging() -> bool:
+    return logging.getLogger("recruitwatch").isEnabledFor(logging.DEBUG)
 
 
 def _format(json_: bool, csv_: bool) -> Format:

@@ -189,25 +189,21 @@ def _save(
 
 
 def _extract(document: Document, normalise: Normaliser) -> Extraction | Failure:
+    # The extractor and the date parser are rule code run over untrusted text: whatever one
+    # document makes them raise is that document's failure, not the end of the batch. The
+    # traceback of a bug goes to the debug log (`recruitwatch --debug`).
     try:
         extraction = extract_document(document)
-    except RecruitwatchError as exc:
-        return Failure(document.source, exc.args[0], "extract")
     except Exception as exc:
-        # The extractor is rule code run over untrusted text: a bug on one document must
-        # become that document's failure, not end the batch. The traceback goes to the log.
-        logger.exception("extractor failed on %s", document.source)
-        return Failure(document.source, f"extractor error: {type(exc).__name__}: {exc}", "extract")
+        if not isinstance(exc, RecruitwatchError):
+            logger.debug("extractor failed on %s", document.source, exc_info=True)
+        return Failure.from_error(exc, document.source, "extract")
     try:
         return normalise(extraction)
-    except RecruitwatchError as exc:
-        return Failure(document.source, exc.args[0], "normalise")
     except Exception as exc:
-        # Date parsing runs over untrusted text too: same rule as for the extractor.
-        logger.exception("normalise failed on %s", document.source)
-        return Failure(
-            document.source, f"normalise error: {type(exc).__name__}: {exc}", "normalise"
-        )
+        if not isinstance(exc, RecruitwatchError):
+            logger.debug("normalise failed on %s", document.source, exc_info=True)
+        return Failure.from_error(exc, document.source, "normalise")
 
 
 def _record(store: Store, report: IngestReport, failure: Failure) -> None:

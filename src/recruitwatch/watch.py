@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from recruitwatch.errors import InputError
+from recruitwatch.errors import InputError, StoreError
 from recruitwatch.ingest import Failure, Fetcher, ReadOptions, read_fetched
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
@@ -100,7 +100,10 @@ def _poll(
             etag=known.etag if known else None,
             last_modified=known.last_modified if known else None,
         )
-    except InputError as exc:
+    except Exception as exc:
+        # Any error fetching one source (a bad redirect target, a library's bug) fails that
+        # source alone; the round goes on.
+        logger.debug("fetching %s failed", url, exc_info=True)
         failure = Failure.from_error(exc, url)
         store.record_failure(failure.source, failure.stage, failure.reason)
         return SourceResult(url, None, failure.reason)
@@ -111,8 +114,11 @@ def _poll(
     )
     try:
         report = ingest_documents(items, store, normaliser=normaliser)
-    except InputError as exc:
+    except StoreError:
+        raise  # the database, not this source: every other source would fail alike
+    except Exception as exc:
         # The response as a whole was unreadable (not a feed, not a page).
+        logger.debug("reading %s failed", url, exc_info=True)
         failure = Failure.from_error(exc, url)
         store.record_failure(failure.source, failure.stage, failure.reason)
         return SourceResult(url, None, failure.reason)

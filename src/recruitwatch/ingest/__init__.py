@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -52,6 +53,8 @@ FOLDER_SUFFIXES = frozenset(
 STDIN = "-"
 # Kinds whose whole file is parsed in memory: a channel's history, a feed, a scraper's dump.
 _EXPORT_KINDS: frozenset[Kind] = frozenset({"telegram", "jsonl", "feed"})
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +159,12 @@ def iter_documents(
                     yield from url_documents(source.url, web(), options)
                 else:
                     yield from _stdin_documents(options, web)
-            except InputError as exc:
+            except Exception as exc:
+                # Whatever one source raises (our InputError, a parser's bug, a library that
+                # failed to import) is that source's failure: the rest of the run goes on. The
+                # traceback goes to the debug log (`recruitwatch --debug`).
+                if not isinstance(exc, InputError):
+                    logger.debug("reading %s failed", name, exc_info=True)
                 yield Failure.from_error(exc, name)
 
 

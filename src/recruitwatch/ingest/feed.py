@@ -55,7 +55,9 @@ def read_feed(
                 continue  # already stored: a poller does not fetch it again
             try:
                 yield follow(link)
-            except InputError as exc:
+            except Exception as exc:
+                # One entry's page that cannot be fetched or read fails alone.
+                logger.debug("following %s failed", link, exc_info=True)
                 yield Failure.from_error(exc, link)
             continue
         text = _entry_text(entry)
