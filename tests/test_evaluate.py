@@ -16,7 +16,15 @@ from recruitwatch.evaluate import (
     format_report,
     load_gold,
 )
-from recruitwatch.model import Document, Evidence, Extraction, Figure, Offer, OfferKind
+from recruitwatch.model import (
+    OFFER_KINDS,
+    Document,
+    Evidence,
+    Extraction,
+    Figure,
+    Offer,
+    OfferKind,
+)
 
 EN_TEXT = (
     "The governor promised a one-off payment of 400,000 roubles to volunteers. "
@@ -222,7 +230,7 @@ def test_attributes_by_containment_with_null_gold_skipped(tmp_path: Path) -> Non
         ]
     }
     result = run(tmp_path, gold, predictions)
-    assert result["attributes"] == {
+    assert {name: result["attributes"][name] for name in ("target", "offered_by", "region")} == {
         "target": {"accuracy": 1.0, "n": 2},
         "offered_by": {"accuracy": 0.0, "n": 1},
         "region": {"accuracy": 1.0, "n": 1},
@@ -256,12 +264,145 @@ def test_nothing_to_find_and_nothing_found_is_perfect(tmp_path: Path) -> None:
 
 def test_report_dict_has_the_agreed_shape(tmp_path: Path) -> None:
     result = run(tmp_path, [], {})
-    assert set(result) == {"offers", "figures", "by_language", "attributes", "details"}
+    assert set(result) == {
+        "offers",
+        "figures",
+        "by_language",
+        "attributes",
+        "offers_by_kind",
+        "details",
+    }
     assert set(result["by_language"]) == {"en", "ru"}
-    assert set(result["by_language"]["en"]) == {"offers", "figures"}
+    assert set(result["by_language"]["en"]) == {"offers", "figures", "attributes"}
     assert set(result["offers"]) == {"precision", "recall", "f1", "tp", "fp", "fn"}
-    assert set(result["attributes"]) == {"target", "offered_by", "region"}
+    assert set(result["attributes"]) == {
+        *("target", "offered_by", "region"),
+        *("recipient", "payer_level", "payer_region", "target_origin", "target_country"),
+        *("previous", "category"),
+    }
+    assert set(result["by_language"]["ru"]["attributes"]) == set(result["attributes"])
+    assert set(result["offers_by_kind"]) == set(OFFER_KINDS)
     json.dumps(result)
+
+
+def test_version_2_keys_need_an_exact_match_and_skip_a_null_gold(tmp_path: Path) -> None:
+    gold = [
+        {
+            "doc": "en-1",
+            "offers": [
+                gold_offer(
+                    400000,
+                    EN_FIRST,
+                    recipient="recruit",
+                    payer_level="regional",
+                    payer_region="RU-BEL",
+                    target_origin="foreign",
+                    target_country="KZ",
+                ),
+                gold_offer(400000, EN_SECOND, recipient="family", payer_level=None, previous=True),
+            ],
+            "figures": [gold_figure(12000, EN_THIRD, category="recruited")],
+        }
+    ]
+    predictions: Predictions = {
+        "en-1": [
+            offer(
+                400000,
+                recipient="recruit",
+                payer_level="regional",
+                payer_region="RU-BE",  # a prefix is no match for a code
+                target_origin="foreign",
+                target_country="kz",
+            ),
+            offer(400000, EN_SECOND, recipient="recruit", payer_level="federal"),
+            figure(12000, category="recruited"),
+        ]
+    }
+    attributes = run(tmp_path, gold, predictions)["attributes"]
+    assert attributes["recipient"] == {"accuracy": 0.5, "n": 2}
+    assert attributes["payer_level"] == {"accuracy": 1.0, "n": 1}
+    assert attributes["payer_region"] == {"accuracy": 0.0, "n": 1}
+    assert attributes["target_origin"] == {"accuracy": 1.0, "n": 1}
+    assert attributes["target_country"] == {"accuracy": 0.0, "n": 1}
+    # previous is a flag: an absent gold value is false, and both offers are scored.
+    assert attributes["previous"] == {"accuracy": 0.5, "n": 2}
+    assert attributes["category"] == {"accuracy": 1.0, "n": 1}
+
+
+def test_attribute_accuracy_per_language(tmp_path: Path) -> None:
+    gold = [
+        {"doc": "en-1", "offers": [gold_offer(400000, EN_FIRST, recipient="recruit")]},
+        {"doc": "ru-1", "offers": [gold_offer(1600000, RU_FIRST, recipient="family")]},
+    ]
+    predictions: Predictions = {
+        "en-1": [offer(400000, recipient="recruit")],
+        "ru-1": [offer(1600000, RU_FIRST, doc_id="ru-1", text=RU_TEXT, recipient="recruit")],
+    }
+    result = run(tmp_path, gold, predictions)
+    assert result["attributes"]["recipient"] == {"accuracy": 0.5, "n": 2}
+    assert result["by_language"]["en"]["attributes"]["recipient"] == {"accuracy": 1.0, "n": 1}
+    assert result["by_language"]["ru"]["attributes"]["recipient"] == {"accuracy": 0.0, "n": 1}
+
+
+def test_a_misprint_gold_record_is_neither_hit_nor_miss(tmp_path: Path) -> None:
+    gold = [
+        {
+            "doc": "en-1",
+            "offers": [
+                gold_offer(400000, EN_FIRST, misprint=True, recipient="family"),
+                gold_offer(400000, EN_SECOND, misprint=True),
+            ],
+            "figures": [gold_figure(12000, EN_THIRD, misprint=True, category="other")],
+        }
+    ]
+    # The first misprint is found, the second is not; neither counts.
+    predictions: Predictions = {"en-1": [offer(400000, recipient="recruit"), figure(12000)]}
+    result = run(tmp_path, gold, predictions)
+    assert (result["offers"]["tp"], result["offers"]["fp"], result["offers"]["fn"]) == (0, 0, 0)
+    assert (result["figures"]["tp"], result["figures"]["fp"], result["figures"]["fn"]) == (0, 0, 0)
+    assert result["attributes"]["recipient"]["n"] == 0
+    assert result["attributes"]["category"]["n"] == 0
+    assert result["offers_by_kind"]["signing_bonus"]["fn"] == 0
+    assert result["details"] == []
+
+
+def test_offers_scored_per_kind(tmp_path: Path) -> None:
+    gold = [
+        {
+            "doc": "en-1",
+            "offers": [
+                gold_offer(400000, EN_FIRST),
+                gold_offer(400000, EN_SECOND, kind="compensation"),
+            ],
+        }
+    ]
+    predictions: Predictions = {
+        "en-1": [offer(400000), offer(400000, EN_SECOND, kind="monthly_pay")]
+    }
+    by_kind = run(tmp_path, gold, predictions)["offers_by_kind"]
+    assert (by_kind["signing_bonus"]["tp"], by_kind["signing_bonus"]["f1"]) == (1, 1.0)
+    assert (by_kind["compensation"]["fn"], by_kind["compensation"]["recall"]) == (1, 0.0)
+    assert (by_kind["monthly_pay"]["fp"], by_kind["monthly_pay"]["precision"]) == (1, 0.0)
+    assert by_kind["other_payment"] == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "tp": 0,
+        "fp": 0,
+        "fn": 0,
+    }
+
+
+def test_format_report_shows_kinds_and_attributes_per_language(tmp_path: Path) -> None:
+    gold = [{"doc": "ru-1", "offers": [gold_offer(1600000, RU_FIRST, recipient="recruit")]}]
+    corpus = write_corpus(tmp_path / "corpus", gold)
+    predictions: Predictions = {
+        "ru-1": [offer(1600000, RU_FIRST, doc_id="ru-1", text=RU_TEXT, recipient="recruit")]
+    }
+    text = format_report(evaluate_corpus(corpus, fake(predictions)))
+    assert "compensation" in text
+    recipient_row = next(line for line in text.splitlines() if line.startswith("recipient"))
+    assert recipient_row.split()[1:] == ["1.000", "1", "–", "(0)", "1.000", "(1)"]
 
 
 def test_format_report_lists_misses_and_false_alarms_on_request(tmp_path: Path) -> None:
@@ -317,6 +458,12 @@ def test_malformed_gold_line_names_file_and_line(tmp_path: Path) -> None:
         ({"doc": "en-1", "offers": [gold_offer(1, EN_FIRST, kind="bribe")]}, "unknown kind"),
         ({"doc": "en-1", "offers": [gold_offer(True, EN_FIRST)]}, r'offers\[0\]: "amount"'),
         ({"doc": "en-1", "figures": [{"quantity": 5, "unit": "people"}]}, '"evidence"'),
+        ({"doc": "en-1", "offers": [gold_offer(1, EN_FIRST, recipient="x")]}, "unknown recipient"),
+        ({"doc": "en-1", "offers": [gold_offer(1, EN_FIRST, previous="yes")]}, "true or false"),
+        (
+            {"doc": "en-1", "figures": [gold_figure(5, EN_THIRD, category="dead")]},
+            "unknown category",
+        ),
     ],
 )
 def test_invalid_gold_records(tmp_path: Path, line: Any, message: str) -> None:

@@ -20,9 +20,18 @@ predictions, resp. no gold) the score is 1.0 if the other side is also empty, el
 negative document scores perfect and a missed or invented record scores 0. F1 is 0.0 when
 precision + recall is 0.
 
-Attributes (`target`, `offered_by`, `region`) are scored on matched offers only: a gold null is
-skipped (not in `n`); otherwise the prediction is correct when it is non-empty and one string
-contains the other, ignoring case and runs of whitespace. With `n == 0` accuracy is 1.0, as above.
+Attributes are scored on matched records only, overall and per language; a gold null is skipped
+(not in `n`). The free-text ones (`target`, `offered_by`, `region`) are correct when the prediction
+is non-empty and one string contains the other, ignoring case and runs of whitespace. The keys of
+guide version 2 (offers: `recipient`, `payer_level`, `payer_region`, `target_origin`,
+`target_country`, `previous`; figures: `category`) need an exact match; `previous` is a flag, so
+an absent gold value is false and always scored. With `n == 0` accuracy is 1.0, as above.
+
+A gold record marked `misprint: true` is not scored: a prediction matched to it is neither a hit
+nor a false alarm, leaving it unmatched is no miss, and its attributes are not counted.
+
+Offers are also scored per kind: a hit and a miss count under the gold kind, a false alarm under
+the predicted one (a match needs equal kinds, so a wrong kind is a miss and a false alarm).
 """
 
 from __future__ import annotations
@@ -37,12 +46,37 @@ from typing import Any
 
 from recruitwatch.errors import CorpusError
 from recruitwatch.extract import extract_document
-from recruitwatch.model import OFFER_KINDS, Document, Extraction
+from recruitwatch.model import (
+    FIGURE_CATEGORIES,
+    OFFER_KINDS,
+    PAYER_LEVELS,
+    RECIPIENTS,
+    TARGET_ORIGINS,
+    Document,
+    Extraction,
+)
 
 Extractor = Callable[[Document], Extraction]
 
 TOLERANCE = 0.005  # relative to the gold value; amounts in the news are rounded, conversions not
-ATTRIBUTES: tuple[str, ...] = ("target", "offered_by", "region")
+ATTRIBUTES: tuple[str, ...] = ("target", "offered_by", "region")  # free text, by containment
+OFFER_KEYS: tuple[str, ...] = (
+    "recipient",
+    "payer_level",
+    "payer_region",
+    "target_origin",
+    "target_country",
+    "previous",
+)
+FIGURE_KEYS: tuple[str, ...] = ("category",)
+ALL_ATTRIBUTES: tuple[str, ...] = ATTRIBUTES + OFFER_KEYS + FIGURE_KEYS
+# Closed vocabularies a gold value must come from; the ISO codes are checked for shape only.
+_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "recipient": RECIPIENTS,
+    "payer_level": PAYER_LEVELS,
+    "target_origin": TARGET_ORIGINS,
+    "category": FIGURE_CATEGORIES,
+}
 _FLOAT_SLACK = 1e-9  # so an amount exactly 0.5% off still matches despite float rounding
 
 
@@ -57,6 +91,13 @@ class GoldOffer:
     offered_by: str | None = None
     target: str | None = None
     region: str | None = None
+    recipient: str | None = None
+    payer_level: str | None = None
+    payer_region: str | None = None
+    target_origin: str | None = None
+    target_country: str | None = None
+    previous: bool = False
+    misprint: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +108,8 @@ class GoldFigure:
     quantity_max: float | None = None
     subject: str | None = None
     source: str | None = None
+    category: str | None = None
+    misprint: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +175,7 @@ class DocResult:
     language: str
     offers: Score
     figures: Score
+    offers_by_kind: dict[str, Score] = field(default_factory=dict)
     missed: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     wrong_attributes: list[dict[str, Any]] = field(default_factory=list)
@@ -141,14 +185,22 @@ class DocResult:
         return bool(self.missed or self.false_alarms or self.wrong_attributes)
 
 
+def _new_accuracies() -> dict[str, Accuracy]:
+    return {name: Accuracy() for name in ALL_ATTRIBUTES}
+
+
+def _new_kind_scores() -> dict[str, Score]:
+    return {kind: Score() for kind in OFFER_KINDS}
+
+
 @dataclass(slots=True)
 class EvalReport:
     offers: Score = field(default_factory=Score)
     figures: Score = field(default_factory=Score)
     by_language: dict[str, tuple[Score, Score]] = field(default_factory=dict)
-    attributes: dict[str, Accuracy] = field(
-        default_factory=lambda: {name: Accuracy() for name in ATTRIBUTES}
-    )
+    attributes: dict[str, Accuracy] = field(default_factory=_new_accuracies)
+    attributes_by_language: dict[str, dict[str, Accuracy]] = field(default_factory=dict)
+    offers_by_kind: dict[str, Score] = field(default_factory=_new_kind_scores)
     documents: list[DocResult] = field(default_factory=list)
 
     def add(self, result: DocResult, attributes: Mapping[str, Accuracy]) -> None:
@@ -158,9 +210,13 @@ class EvalReport:
         offers, figures = self.by_language.setdefault(result.language, (Score(), Score()))
         offers.add(result.offers)
         figures.add(result.figures)
+        for kind, score in result.offers_by_kind.items():
+            self.offers_by_kind[kind].add(score)
+        in_language = self.attributes_by_language.setdefault(result.language, _new_accuracies())
         for name, acc in attributes.items():
-            self.attributes[name].correct += acc.correct
-            self.attributes[name].n += acc.n
+            for tally in (self.attributes[name], in_language[name]):
+                tally.correct += acc.correct
+                tally.n += acc.n
 
     def to_dict(self) -> dict[str, Any]:
         """Scores as plain JSON; `details` lists only the documents with a miss or false alarm."""
@@ -168,10 +224,18 @@ class EvalReport:
             "offers": self.offers.to_dict(),
             "figures": self.figures.to_dict(),
             "by_language": {
-                lang: {"offers": offers.to_dict(), "figures": figures.to_dict()}
+                lang: {
+                    "offers": offers.to_dict(),
+                    "figures": figures.to_dict(),
+                    "attributes": {
+                        name: acc.to_dict()
+                        for name, acc in self.attributes_by_language[lang].items()
+                    },
+                }
                 for lang, (offers, figures) in sorted(self.by_language.items())
             },
             "attributes": {name: acc.to_dict() for name, acc in self.attributes.items()},
+            "offers_by_kind": {kind: s.to_dict() for kind, s in self.offers_by_kind.items()},
             "details": [
                 {
                     "doc": r.doc,
@@ -264,6 +328,13 @@ def _parse_offer(raw: Any, where: str) -> GoldOffer:
         offered_by=_optional_text(raw, "offered_by", where),
         target=_optional_text(raw, "target", where),
         region=_optional_text(raw, "region", where),
+        recipient=_vocabulary(raw, "recipient", where),
+        payer_level=_vocabulary(raw, "payer_level", where),
+        payer_region=_optional_text(raw, "payer_region", where),
+        target_origin=_vocabulary(raw, "target_origin", where),
+        target_country=_optional_text(raw, "target_country", where),
+        previous=_flag(raw, "previous", where),
+        misprint=_flag(raw, "misprint", where),
     )
 
 
@@ -277,6 +348,8 @@ def _parse_figure(raw: Any, where: str) -> GoldFigure:
         quantity_max=_optional_number(raw, "quantity_max", where),
         subject=_optional_text(raw, "subject", where),
         source=_optional_text(raw, "source", where),
+        category=_vocabulary(raw, "category", where),
+        misprint=_flag(raw, "misprint", where),
     )
 
 
@@ -318,6 +391,23 @@ def _optional_text(raw: Mapping[str, Any], key: str, where: str) -> str | None:
     value = raw.get(key)
     if value is not None and not isinstance(value, str):
         raise CorpusError(f'"{key}" must be a string or null', source=where)
+    return value
+
+
+def _vocabulary(raw: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = _optional_text(raw, key, where)
+    allowed = _VOCABULARIES[key]
+    if value is not None and value not in allowed:
+        raise CorpusError(
+            f"unknown {key} {value!r}; use one of {', '.join(allowed)} or null", source=where
+        )
+    return value
+
+
+def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise CorpusError(f'"{key}" must be true or false', source=where)
     return value
 
 
@@ -429,28 +519,67 @@ def score_document(
         [(g.quantity, _span(text, g.evidence), g.unit) for g in gold.figures],
         [(p.quantity, (p.evidence.start, p.evidence.end), p.unit) for p in extraction.figures],
     )
+    offer_misprints = {i for i, g in enumerate(gold.offers) if g.misprint}
+    figure_misprints = {i for i, g in enumerate(gold.figures) if g.misprint}
     result = DocResult(
         doc=document.id,
         language=document.language,
-        offers=_score(offer_pairs, len(gold.offers), len(extraction.offers)),
-        figures=_score(figure_pairs, len(gold.figures), len(extraction.figures)),
+        offers=_score(offer_pairs, len(gold.offers), len(extraction.offers), offer_misprints),
+        figures=_score(figure_pairs, len(gold.figures), len(extraction.figures), figure_misprints),
+        offers_by_kind=_score_by_kind(gold, extraction, offer_pairs, offer_misprints),
     )
     _list_misses(result, gold, extraction, offer_pairs, figure_pairs)
-    attributes = {name: Accuracy() for name in ATTRIBUTES}
+    attributes = {name: Accuracy() for name in ALL_ATTRIBUTES}
     for g_index, p_index in offer_pairs.items():
-        expected, predicted = gold.offers[g_index], extraction.offers[p_index]
-        for name in ATTRIBUTES:
-            want, got = getattr(expected, name), getattr(predicted, name)
-            if want is None:
-                continue
-            attributes[name].n += 1
-            if _contains_either(want, got):
-                attributes[name].correct += 1
-            else:
-                result.wrong_attributes.append(
-                    {"attribute": name, "amount": expected.amount, "gold": want, "predicted": got}
-                )
+        want, got = gold.offers[g_index], extraction.offers[p_index]
+        if not want.misprint:
+            _tally(result, attributes, want.amount, want, got, ATTRIBUTES + OFFER_KEYS)
+    for g_index, p_index in figure_pairs.items():
+        want_figure, got_figure = gold.figures[g_index], extraction.figures[p_index]
+        if not want_figure.misprint:
+            _tally(result, attributes, want_figure.quantity, want_figure, got_figure, FIGURE_KEYS)
     return result, attributes
+
+
+def _tally(
+    result: DocResult,
+    attributes: Mapping[str, Accuracy],
+    value: float,
+    expected: object,
+    predicted: object,
+    names: Iterable[str],
+) -> None:
+    """Count each named attribute of one matched pair; list the wrong ones in the details."""
+    for name in names:
+        want, got = getattr(expected, name), getattr(predicted, name)
+        if want is None:
+            continue
+        attributes[name].n += 1
+        right = _contains_either(want, got) if name in ATTRIBUTES else want == got
+        if right:
+            attributes[name].correct += 1
+        else:
+            result.wrong_attributes.append(
+                {"attribute": name, "amount": value, "gold": want, "predicted": got}
+            )
+
+
+def _score_by_kind(
+    gold: GoldDoc, extraction: Extraction, pairs: Mapping[int, int], misprints: set[int]
+) -> dict[str, Score]:
+    scores = _new_kind_scores()
+    taken = set(pairs.values())
+    for i, g in enumerate(gold.offers):
+        if i in misprints:
+            continue
+        if i in pairs:
+            scores[g.kind].tp += 1
+        else:
+            scores[g.kind].fn += 1
+    for j, p in enumerate(extraction.offers):
+        if j not in taken:
+            scores[p.kind].fp += 1
+    return scores
 
 
 def _match(
@@ -497,8 +626,15 @@ def _overlaps(gold: tuple[int, int] | None, predicted: tuple[int, int]) -> bool:
     return gold is not None and predicted[0] < gold[1] and gold[0] < predicted[1]
 
 
-def _score(pairs: Mapping[int, int], n_gold: int, n_predicted: int) -> Score:
-    return Score(tp=len(pairs), fp=n_predicted - len(pairs), fn=n_gold - len(pairs))
+def _score(pairs: Mapping[int, int], n_gold: int, n_predicted: int, misprints: set[int]) -> Score:
+    """Hits, false alarms and misses; a match to a misprint gold record counts as nothing."""
+    on_misprints = len(misprints & pairs.keys())
+    hits = len(pairs) - on_misprints
+    return Score(
+        tp=hits,
+        fp=n_predicted - len(pairs),
+        fn=n_gold - len(misprints) - hits,
+    )
 
 
 def _contains_either(gold: str, predicted: str | None) -> bool:
@@ -518,10 +654,10 @@ def _list_misses(
     figure_pairs: Mapping[int, int],
 ) -> None:
     for i, g in enumerate(gold.offers):
-        if i not in offer_pairs:
+        if i not in offer_pairs and not g.misprint:
             result.missed.append(_offer_line(g.kind, g.amount, g.currency, g.evidence))
     for i, f in enumerate(gold.figures):
-        if i not in figure_pairs:
+        if i not in figure_pairs and not f.misprint:
             result.missed.append(_figure_line(f.quantity, f.unit, f.evidence))
     offers_taken, figures_taken = set(offer_pairs.values()), set(figure_pairs.values())
     for j, p in enumerate(extraction.offers):
@@ -567,14 +703,31 @@ def format_report(report: EvalReport, details: bool = False) -> str:
         lines.append(
             f"{lang:<6}{what:<9}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
         )
-    lines += ["", f"{'attribute':<15}{'accuracy':>10}{'n':>6}"]
+    lines += ["", f"{'kind':<15}{'precision':>10}{'recall':>8}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for kind, s in report.offers_by_kind.items():
+        lines.append(
+            f"{kind:<15}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
+        )
+    languages = sorted(report.attributes_by_language)
+    head = f"{'attribute':<15}{'accuracy':>10}{'n':>6}"
+    lines += ["", head + "".join(f"{lang:>13}" for lang in languages)]
     for name, acc in report.attributes.items():
-        # n == 0 means nothing was scored; a printed 1.000 would read as a result.
-        shown = f"{acc.accuracy:.3f}" if acc.n else "–"
-        lines.append(f"{name:<15}{shown:>10}{acc.n:>6}")
+        cells = [_accuracy_cell(report.attributes_by_language[lang][name]) for lang in languages]
+        lines.append(
+            f"{name:<15}{_shown(acc):>10}{acc.n:>6}" + "".join(f"{cell:>13}" for cell in cells)
+        )
     if details:
         lines += _detail_lines(report)
     return "\n".join(lines)
+
+
+def _shown(acc: Accuracy) -> str:
+    # n == 0 means nothing was scored; a printed 1.000 would read as a result.
+    return f"{acc.accuracy:.3f}" if acc.n else "–"
+
+
+def _accuracy_cell(acc: Accuracy) -> str:
+    return f"{_shown(acc)} ({acc.n})"
 
 
 def _detail_lines(report: EvalReport) -> list[str]:
@@ -586,7 +739,7 @@ def _detail_lines(report: EvalReport) -> list[str]:
         lines += [f"  miss   {_describe(item)}" for item in result.missed]
         lines += [f"  false  {_describe(item)}" for item in result.false_alarms]
         for w in result.wrong_attributes:
-            what = f"{w['attribute']} of {w['amount']:,.0f}"
+            what = f"{w['attribute']} of {w['amount']:,.10g}"
             lines.append(f"  wrong  {what}: gold {w['gold']!r}, got {w['predicted']!r}")
     return lines or ["", "no misses, false alarms or wrong attributes"]
 
