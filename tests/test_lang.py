@@ -32,7 +32,7 @@ def test_unknown_language_is_a_clear_error() -> None:
         (lambda d: d.pop("currencies"), "'currencies' must be a mapping"),
         (lambda d: d["kind_cues"].pop("compensation"), "'kind_cues' must have exactly"),
         (lambda d: d["magnitudes"].update({"lots": -1}), "magnitudes.lots"),
-        (lambda d: d["places"].append({"label": "X"}), "needs a 'patterns' list"),
+        (lambda d: d["targets"].append({"label": "X"}), "needs a 'patterns' list"),
         (lambda d: d.update({"approximators": "about"}), "'approximators' must be a list"),
     ],
 )

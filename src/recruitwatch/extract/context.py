@@ -27,6 +27,7 @@ class Mention:
     end: int
     label: str
     region: str | None = None
+    code: str | None = None  # a place's ISO 3166-2 code
 
 
 class Located(Protocol):
@@ -94,11 +95,12 @@ def _payer_mentions(text: str, vocab: Vocabulary) -> tuple[list[Mention], list[M
     ]
     places: list[Mention] = []
     for match in vocab.places.finditer(text):
-        if match.label in vocab.capitals:
+        label = vocab.region_labels.get(match.label, match.label)
+        if label in vocab.capitals:
             verb = vocab.metonym_verbs.matches_at(text, match.end + 1)
             if verb is not None and text[match.end : match.end + 1] == " ":
                 continue
-        places.append(Mention(match.start, match.end, match.label, match.label))
+        places.append(Mention(match.start, match.end, label, label, match.label))
     # A place name inside a payer phrase is the place ("Moscow" in "Moscow city"), not both.
     place_starts = [place.start for place in places]
 

@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from recruitwatch.lang import KIND_ORDER, PhraseSet, load_raw, phrase_regex
-from recruitwatch.lang.morphology import inflect_all, inflections
+from recruitwatch.lang import (
+    KIND_ORDER,
+    REGION_WORDS,
+    PhraseSet,
+    load_raw,
+    phrase_regex,
+    region_labels,
+)
+from recruitwatch.lang.morphology import adjective_forms, inflect_all, inflections
 
 
 def _number_word_phrases(words: dict[str, float]) -> list[tuple[str, list[str]]]:
@@ -50,6 +57,17 @@ def _digit_regex(
     )
 
 
+def _region_phrases(entry: dict[str, list[str]], inflect: bool) -> list[str]:
+    """Every word naming one region; in a declining language, in every form."""
+    words = [word for key in REGION_WORDS if key != "adjectives" for word in entry.get(key, [])]
+    adjectives = entry.get("adjectives", [])
+    if not inflect:
+        return words + adjectives
+    return inflect_all(words) + sorted(
+        {form for word in adjectives for form in adjective_forms(word)}
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     language: str
@@ -81,7 +99,8 @@ class Vocabulary:
     anaphora_words: PhraseSet
     clause_joiners: PhraseSet
     payer_regions: list[str]
-    places: PhraseSet
+    places: PhraseSet  # labels are ISO 3166-2 codes
+    region_labels: dict[str, str]  # ISO code -> the English name records carry
     capitals: frozenset[str]
     metonym_verbs: PhraseSet
     targets: PhraseSet
@@ -173,8 +192,17 @@ def vocabulary(language: str) -> Vocabulary:
         anaphora_words=PhraseSet.single(raw["anaphora_words"]),
         clause_joiners=PhraseSet.single(raw["clause_joiners"]),
         payer_regions=[str(item["region"]) for item in raw["payers"]],
-        places=PhraseSet(entries(raw["places"]), ignore_case=not raw["places_case_sensitive"]),
-        capitals=frozenset(str(item["label"]) for item in raw["places"] if item.get("capital")),
+        places=PhraseSet(
+            [
+                (code, _region_phrases(entry, raw["inflect"]))
+                for code, entry in raw["regions"].items()
+            ],
+            ignore_case=not raw["places_case_sensitive"],
+        ),
+        region_labels=region_labels(),
+        capitals=frozenset(
+            region_labels()[code] for code, entry in raw["regions"].items() if entry.get("capital")
+        ),
         metonym_verbs=PhraseSet.single(raw["metonym_verbs"]),
         targets=PhraseSet(entries(raw["targets"])),
         specific_targets=frozenset(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -52,7 +52,10 @@ MAPPING_KEYS = (
     "max_offer_amount",
     "attribution",
 )
-ENTRY_KEYS = {"payers": "label", "places": "label", "targets": "label", "figure_nouns": "subject"}
+ENTRY_KEYS = {"payers": "label", "targets": "label", "figure_nouns": "subject"}
+# The gazetteer of regions: ISO 3166-2 code -> the words naming it in one language.
+REGION_CODE = re.compile(r"(RU|UA)-[A-Z0-9]{2,3}")
+REGION_WORDS = ("names", "adjectives", "demonyms", "cities", "officials")
 # Letters, digits and single symbols are separate tokens: "RM9,662" is RM 9 , 662.
 TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 # One-for-one folds, so offsets stay put: typographic apostrophes, and ё read as е (Russian
@@ -128,6 +131,7 @@ def validate(data: Mapping[str, Any], name: str) -> None:
     for key in ATTRIBUTION_KEYS:
         if not _is_phrase_list(data["attribution"].get(key)):
             raise fail(f"attribution.{key} must be a list of strings")
+    _validate_regions(data.get("regions"), fail)
     for key, label_key in ENTRY_KEYS.items():
         entries = data.get(key)
         if not isinstance(entries, list) or not entries:
@@ -137,6 +141,34 @@ def validate(data: Mapping[str, Any], name: str) -> None:
                 raise fail(f"every entry of '{key}' needs a '{label_key}'")
             if not _is_phrase_list(entry.get("patterns")):
                 raise fail(f"{key} entry {entry.get(label_key)!r} needs a 'patterns' list")
+
+
+def _validate_regions(regions: object, fail: Callable[[str], LanguageDataError]) -> None:
+    if not isinstance(regions, dict) or not regions:
+        raise fail("'regions' must be a non-empty mapping of ISO 3166-2 codes")
+    for code, entry in regions.items():
+        if not isinstance(code, str) or not REGION_CODE.fullmatch(code):
+            raise fail(f"region key {code!r} is not an ISO 3166-2 code such as RU-TA or UA-43")
+        if not isinstance(entry, dict) or not _is_phrase_list(entry.get("names")):
+            raise fail(f"region {code} needs a 'names' list")
+        unknown = set(entry) - {*REGION_WORDS, "label", "capital"}
+        if unknown:
+            raise fail(f"region {code}: unknown keys {', '.join(sorted(unknown))}")
+        for key in REGION_WORDS:
+            if key in entry and not _is_phrase_list(entry[key]):
+                raise fail(f"region {code}: '{key}' must be a list of non-empty strings")
+        if not isinstance(entry.get("label", ""), str) or not isinstance(
+            entry.get("capital", False), bool
+        ):
+            raise fail(f"region {code}: 'label' must be text and 'capital' true or false")
+
+
+@cache
+def region_labels() -> dict[str, str]:
+    """ISO code -> the English name records carry (en.yaml's labels), for every language."""
+    return {
+        code: str(entry.get("label") or code) for code, entry in load_raw("en")["regions"].items()
+    }
 
 
 def phrase_regex(phrase: str) -> str:

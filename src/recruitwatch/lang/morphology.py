@@ -80,5 +80,23 @@ def inflections(phrase: str) -> tuple[str, ...]:
     return tuple(sorted({" ".join([*form, *rest]) for form in heads} | {phrase}))
 
 
+@cache
+def adjective_forms(word: str) -> tuple[str, ...]:
+    """An adjective in every case, number and gender ("башкирский": "башкирской",
+    "башкирскую", ...), for adjectives that stand alone before any noun."""
+    if not any("а" <= c.lower() <= "я" for c in word):
+        return (word,)
+    parse = _analyzer().parse(word)[0]
+    if parse.tag.POS not in {"ADJF", "PRTF"}:
+        return inflections(word)
+    forms = {word}
+    for case in CASES:
+        for wanted in ({"plur"}, {"sing", "masc"}, {"sing", "femn"}, {"sing", "neut"}):
+            inflected = parse.inflect({case, *wanted})
+            if inflected is not None:
+                forms.add(inflected.word)
+    return tuple(sorted(forms))
+
+
 def inflect_all(phrases: Iterable[str]) -> list[str]:
     return sorted({form for phrase in phrases for form in inflections(phrase)})
