@@ -13,6 +13,7 @@ from recruitwatch.extract.context import analyse
 from recruitwatch.extract.figures import read_figures
 from recruitwatch.extract.offers import read_offers
 from recruitwatch.extract.sentences import Span, split_sentences
+from recruitwatch.extract.targets import describe_targets
 from recruitwatch.extract.vocabulary import vocabulary
 from recruitwatch.lang import available_languages
 from recruitwatch.language import detect_language
@@ -43,7 +44,7 @@ def extract_document(document: Document) -> Extraction:
     figures: list[Figure] = []
     for language, spans in by_language.items():
         context = analyse(text, vocabulary(language), spans)
-        offers += read_offers(context, document.id)
+        offers += describe_targets(context, read_offers(context, document.id))
         figures += read_figures(context, document.id)
     # A record refers to its document's date until the normalise stage reads dates in the text.
     dated = document.published

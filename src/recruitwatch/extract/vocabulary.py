@@ -105,6 +105,9 @@ class Vocabulary:
     metonym_verbs: PhraseSet
     targets: PhraseSet
     specific_targets: frozenset[str]
+    countries: PhraseSet  # labels are ISO 3166-1 alpha-2 codes
+    target_origins: PhraseSet  # labels are the guide's target_origin values
+    recipients: PhraseSet  # labels are the guide's recipient values
     family_words: PhraseSet
     figure_nouns: PhraseSet
     population_cues: PhraseSet
@@ -204,10 +207,19 @@ def vocabulary(language: str) -> Vocabulary:
             region_labels()[code] for code, entry in raw["regions"].items() if entry.get("capital")
         ),
         metonym_verbs=PhraseSet.single(raw["metonym_verbs"]),
-        targets=PhraseSet(entries(raw["targets"])),
+        # A citizenship is a specific target under its label ("Kazakh citizens").
+        targets=PhraseSet(entries(raw["targets"]) + entries(list(raw["countries"].values()))),
         specific_targets=frozenset(
-            str(item["label"]) for item in raw["targets"] if item.get("specific")
+            [str(item["label"]) for item in raw["targets"] if item.get("specific")]
+            + [str(item["label"]) for item in raw["countries"].values()]
         ),
+        countries=PhraseSet(
+            [(str(code), forms(item["patterns"])) for code, item in raw["countries"].items()]
+        ),
+        target_origins=PhraseSet(
+            [(origin, forms(cues)) for origin, cues in raw["target_origins"].items()]
+        ),
+        recipients=PhraseSet([(who, forms(cues)) for who, cues in raw["recipients"].items()]),
         family_words=PhraseSet.single(forms(raw["family_words"])),
         figure_nouns=PhraseSet(entries(raw["figure_nouns"], "subject")),
         population_cues=PhraseSet.single(forms(raw["population_cues"])),

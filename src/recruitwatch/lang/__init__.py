@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from recruitwatch.errors import LanguageDataError
+from recruitwatch.model import RECIPIENTS, TARGET_ORIGINS
 
 LIST_KEYS = (
     "approximators",
@@ -52,6 +53,7 @@ MAPPING_KEYS = (
     "max_offer_amount",
     "attribution",
 )
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")  # ISO 3166-1 alpha-2
 ENTRY_KEYS = {"payers": "label", "targets": "label", "figure_nouns": "subject"}
 # The gazetteer of regions: ISO 3166-2 code -> the words naming it in one language.
 REGION_CODE = re.compile(r"(RU|UA)-[A-Z0-9]{2,3}")
@@ -132,6 +134,7 @@ def validate(data: Mapping[str, Any], name: str) -> None:
         if not _is_phrase_list(data["attribution"].get(key)):
             raise fail(f"attribution.{key} must be a list of strings")
     _validate_regions(data.get("regions"), fail)
+    _validate_targets(data, fail)
     for key, label_key in ENTRY_KEYS.items():
         entries = data.get(key)
         if not isinstance(entries, list) or not entries:
@@ -169,6 +172,28 @@ def region_labels() -> dict[str, str]:
     return {
         code: str(entry.get("label") or code) for code, entry in load_raw("en")["regions"].items()
     }
+
+
+def _validate_targets(data: Mapping[str, Any], fail: Callable[[str], LanguageDataError]) -> None:
+    """countries (ISO code -> label and patterns), target_origins and recipients (one phrase
+    list per value of the guide's vocabulary)."""
+    countries = data.get("countries")
+    if not isinstance(countries, dict) or not countries:
+        raise fail("'countries' must be a non-empty mapping of ISO 3166-1 alpha-2 codes")
+    for code, entry in countries.items():
+        if not (isinstance(code, str) and COUNTRY_CODE.fullmatch(code)):
+            raise fail(f"country key {code!r} is not an ISO 3166-1 alpha-2 code")
+        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
+            raise fail(f"country {code} needs a 'label'")
+        if not _is_phrase_list(entry.get("patterns")):
+            raise fail(f"country {code} needs a 'patterns' list")
+    for key, values in (("target_origins", TARGET_ORIGINS), ("recipients", RECIPIENTS)):
+        table = data.get(key)
+        if not isinstance(table, dict) or tuple(sorted(table)) != tuple(sorted(values)):
+            raise fail(f"'{key}' must have exactly the keys {', '.join(values)}")
+        for value, cues in table.items():
+            if not _is_phrase_list(cues):
+                raise fail(f"{key}.{value} must be a list of strings")
 
 
 def phrase_regex(phrase: str) -> str:
