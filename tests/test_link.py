@@ -150,7 +150,7 @@ def test_claims_need_close_values_compatible_payers_and_dates_in_the_window() ->
         _statement("d", 100_000, day, who="Tatarstan"),  # another payer
         _statement("e", 100_000, day, who=None),  # unknown payer: fits the first
     ]
-    claims = build_claims(statements, cluster_of={}, window_days=45)
+    claims = build_claims(statements, source_of={}, window_days=45)
     assert sorted(c.sources for c in claims) == [["a", "b", "e"], ["c"], ["d"]]
     assert compatible("the Russian Ministry of Defence", "Russian army")
     assert not compatible("Moscow", "Tatarstan")
@@ -165,7 +165,7 @@ def test_no_conflict_without_a_payer_across_months_or_within_one_document() -> N
         _statement("e", 200_000, date(2024, 11, 1)),  # one text: raised to 300,000 from 200,000
         _statement("e", 300_000, date(2024, 11, 1)),
     ]
-    assert find_conflicts(build_claims(statements, cluster_of={})) == []
+    assert find_conflicts(build_claims(statements, source_of={})) == []
 
 
 def test_links_of_nothing_are_empty() -> None:

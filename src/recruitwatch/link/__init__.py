@@ -9,28 +9,52 @@ it again gives the same result. It runs after ingest; the per-document stages st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from recruitwatch.link.attribution import find_attributions, flag_misattributions
+from datasketch import LeanMinHash
+
+from recruitwatch.link.attribution import (
+    find_attributions,
+    flag_misattributions,
+    normalise_name,
+)
 from recruitwatch.link.claims import build_claims, find_conflicts
-from recruitwatch.link.dedup import DEFAULT_THRESHOLD, group, similar_pairs
+from recruitwatch.link.dedup import CANDIDATE_THRESHOLD, Pair, group, similar_pairs
+from recruitwatch.link.rewrites import profile, shared_number_pairs, verify
 from recruitwatch.link.translations import translation_pairs
 from recruitwatch.model import Attribution, Cluster, ClusterMember, Document, Links, Statement
 from recruitwatch.settings import DEFAULT_CLAIM_WINDOW_DAYS
 from recruitwatch.store import Store
 
 
+def rewrite_pairs(
+    documents: Sequence[Document], *, threshold: float = CANDIDATE_THRESHOLD
+) -> tuple[list[Pair], list[LeanMinHash | None]]:
+    """Verified rewrite pairs (copies and paraphrases) among `documents`, by index, with their
+    exact word-triple Jaccard; and each text's MinHash signature."""
+    texts = [doc.text for doc in documents]
+    proposed, signatures = similar_pairs(texts, threshold=threshold)
+    candidates = {(pair.first, pair.second) for pair in proposed}
+    candidates |= shared_number_pairs(texts, [doc.published for doc in documents])
+    pairs = []
+    for first, second in sorted(candidates):
+        verdict = verify(profile(texts[first]), profile(texts[second]))
+        if verdict.same_origin:
+            pairs.append(Pair(first, second, verdict.jaccard))
+    return pairs, signatures
+
+
 def find_clusters(
     documents: Sequence[Document],
     statements: Sequence[Statement] = (),
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = CANDIDATE_THRESHOLD,
 ) -> list[Cluster]:
     """Clusters of copies, rewrites and (given the statements) translations; the earliest
     published member (then the smallest id) is the origin. A member's similarity is its
-    estimated word-shingle Jaccard with the origin, or for a translation the share of stated
-    values they have in common."""
-    pairs, signatures = similar_pairs([doc.text for doc in documents], threshold=threshold)
+    word-shingle Jaccard with the origin (estimated unless the pair was verified), or for a
+    translation the share of stated values they have in common."""
+    pairs, signatures = rewrite_pairs(documents, threshold=threshold)
     by_numbers = translation_pairs(documents, statements)
     known = {(pair.first, pair.second): pair.similarity for pair in [*pairs, *by_numbers]}
 
@@ -72,21 +96,36 @@ def link_documents(
     statements: Sequence[Statement],
     *,
     window_days: int = DEFAULT_CLAIM_WINDOW_DAYS,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = CANDIDATE_THRESHOLD,
 ) -> Links:
     credits: dict[str, list[Attribution]] = {
         doc.id: found for doc in documents if (found := find_attributions(doc.id, doc.text))
     }
     grouped = find_clusters(documents, statements, threshold=threshold)
     clusters = [flag_misattributions(cluster, credits) for cluster in grouped]
-    cluster_of = {member.doc_id: c.id for c in clusters for member in c.members}
-    claims = build_claims(statements, cluster_of, window_days=window_days)
+    claims = build_claims(statements, source_of(clusters, credits), window_days=window_days)
     return Links(
         clusters=clusters,
         attributions=[item for found in credits.values() for item in found],
         claims=claims,
         conflicts=find_conflicts(claims),
     )
+
+
+def source_of(
+    clusters: Sequence[Cluster], credits: Mapping[str, Sequence[Attribution]]
+) -> dict[str, str]:
+    """The independent source behind each document that is not its own: its rewrite cluster,
+    or the outlet its cluster's origin (or it, alone) credits, whether or not that outlet's
+    text is stored. Ten copies of one wire story, stored or not, are one source."""
+    found: dict[str, str] = {}
+    for cluster in clusters:
+        credited = credits.get(cluster.origin)
+        key = f"credit:{normalise_name(credited[0].name)}" if credited else f"cluster:{cluster.id}"
+        found.update((member.doc_id, key) for member in cluster.members)
+    for doc_id, credited in credits.items():
+        found.setdefault(doc_id, f"credit:{normalise_name(credited[0].name)}")
+    return found
 
 
 def link_store(store: Store, *, window_days: int = DEFAULT_CLAIM_WINDOW_DAYS) -> Links:
@@ -96,4 +135,4 @@ def link_store(store: Store, *, window_days: int = DEFAULT_CLAIM_WINDOW_DAYS) ->
     return links
 
 
-__all__ = ["find_clusters", "link_documents", "link_store"]
+__all__ = ["find_clusters", "link_documents", "link_store", "rewrite_pairs"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,11 +60,12 @@ class _Open:
 
 def build_claims(
     statements: Iterable[Statement],
-    cluster_of: dict[str, int],
+    source_of: Mapping[str, str | int],
     *,
     window_days: int = DEFAULT_CLAIM_WINDOW_DAYS,
 ) -> list[Claim]:
-    """Group statements into claims; `cluster_of` maps a document id to its rewrite cluster."""
+    """Group statements into claims; `source_of` maps a document id to the independent source
+    it repeats (its rewrite cluster, or the outlet it credits); other documents are their own."""
     ordered = sorted(
         statements,
         key=lambda s: (s.record, s.kind, s.unit, s.value, s.when or date.min, s.doc_id),
@@ -86,7 +87,7 @@ def build_claims(
             groups.append(home)
             active.append(home)
         home.members.append(statement)
-    return [_claim(index, group, cluster_of) for index, group in enumerate(groups, start=1)]
+    return [_claim(index, group, source_of) for index, group in enumerate(groups, start=1)]
 
 
 def _joins(group: _Open, statement: Statement, window_days: int) -> bool:
@@ -98,10 +99,10 @@ def _joins(group: _Open, statement: Statement, window_days: int) -> bool:
     )
 
 
-def _claim(claim_id: int, group: _Open, cluster_of: dict[str, int]) -> Claim:
+def _claim(claim_id: int, group: _Open, source_of: Mapping[str, str | int]) -> Claim:
     members = group.members
     sources = sorted({member.doc_id for member in members})
-    independent = len({cluster_of.get(doc, doc) for doc in sources})
+    independent = len({source_of.get(doc, doc) for doc in sources})
     dates = [member.when for member in members if member.when is not None]
     first = group.first
     return Claim(

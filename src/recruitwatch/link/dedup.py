@@ -24,6 +24,9 @@ NUM_PERM = 128
 # in our test corpora score 0.3 and up, unrelated stories 0.05 on average (0.13 at the 99th
 # percentile) since news shares stock phrases.
 DEFAULT_THRESHOLD = 0.3
+# Below that, light paraphrases (clauses reordered, voice changed: 0.1-0.3) still rank above
+# unrelated stories; the index proposes from here and `link.rewrites.verify` decides exactly.
+CANDIDATE_THRESHOLD = 0.15
 # 32 bands of 4 rows: a pair at Jaccard 0.5 is proposed with probability 0.87, one at 0.1 with
 # 0.003. datasketch's own choice for 0.3 (3 rows) proposes ten times more unrelated pairs, which
 # then cost a verification each; a missed rewrite pair is mostly caught through a third copy.
@@ -72,7 +75,8 @@ def signatures(texts: Iterable[str]) -> list[LeanMinHash | None]:
 def similar_pairs(
     texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD
 ) -> tuple[list[Pair], list[LeanMinHash | None]]:
-    """Pairs of texts (by index, first < second) whose estimated Jaccard is >= threshold."""
+    """Pairs of texts (by index, first < second) whose estimated Jaccard is >= threshold:
+    the index's proposals, to be verified (`link.rewrites.verify`)."""
     found = signatures(texts)
     lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
     with lsh.insertion_session() as session:
