@@ -1,25 +1,224 @@
-"""Figures: manpower counts and percentages, with what is counted and who says so."""
+"""Figures: manpower counts and percentages, what they count, their category, who says so.
+
+A number counts people when one of these constructions holds (in this order):
+
+* a people noun follows it past a few modifiers ("38,244 Russian convicts", "Eleven of the
+  men", "300 тыс. резервистов"), a demonym too ("300 Kenyans", "казахстанцев");
+* it is a population ("population of 19.5 million");
+* a verb of what people do or undergo follows it past auxiliaries ("12 have died", "35 were
+  sent to the front", "64 тысячи покинули страну"), or stands right before it ("выехало
+  780 тысяч", "killing 12");
+* a counted noun before it is linked to it ("the number of volunteers rose to 266,000",
+  "Миграционный отток составил 96 тыс.");
+* it stands alone in brackets in a sentence about people or shortage ("manufacturing
+  (391,000)").
+
+Ranges keep both bounds, the lower one taking the upper one's magnitude ("7-10 million"); a
+range before a counted range ("от 600–700 тыс. до почти 1 млн человек") counts the same thing.
+The category comes from the strongest cue in the number's clause (lang.CATEGORY_ORDER).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import cast
 
 from recruitwatch.extract.context import DocumentContext, Sentence, evidence
 from recruitwatch.extract.money import Quantity
-from recruitwatch.lang import PhraseMatch
-from recruitwatch.model import Figure, FigureUnit
+from recruitwatch.lang import CATEGORY_ORDER, PhraseMatch
+from recruitwatch.model import Figure, FigureCategory, FigureUnit
 
 EXCLUSION_BEFORE = 25  # "had arrested 17 people", "a community of about 800 people"
 EXCLUSION_AFTER = 30  # "2,000 people were arrested at protests"
 PERCENT_WINDOW = 40
 NOUN_GAP_WORDS = 2  # "38,244 Russian convicts", "a dozen other Cubans"
+AUXILIARY_WORDS = 4  # "13 having been killed", "12 have been confirmed dead"
+LINK_REACH = 90  # how far before its link a counted noun may stand
+POPULATION_REACH = 40
+CLAUSE_REACH = 250  # bounds every look around a number, so long sentences stay linear
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 GAP = re.compile(r"[\s\"“”«»]+")
-OF_THE = re.compile(r"\s+of\s+(?:the|its|their|these|those)\s+", re.IGNORECASE)
+OF_THE = re.compile(r"\s+(?:of|из)\s+(?:the|its|their|these|those|them|них|них,)?\s*", re.I)
 CLAUSE_END = re.compile(r"[,;:!?()]|\.(?!\d)")  # "19.5 million" goes on
+# Clause marks that do not sit inside a number ("38,244").
+CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)|\s[–—-]\s")
 NAME_WORD = re.compile(r"[A-ZА-ЯЁ][\w.'’-]*|[A-Z]{2,}")
 NAME_CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
 LEADING_NOISE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+DASHES = frozenset({"-", "–", "—"})
+SOFT_SPACE = " \u00a0\t\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One number or range; a range spans both bounds and holds the lower one's value."""
+
+    quantity: Quantity
+    maximum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    unit: FigureUnit
+    subject: str
+    value_end: int  # where the quoted value (with its noun) ends
+    category: str | None  # what the construction itself says is counted
+    rule: str
+
+
+def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
+    """Manpower figures; only in documents about military service or labour shortage."""
+    if not (context.military or context.vocab.percent_cues.search(context.text)):
+        return []
+    figures: list[Figure] = []
+    seen: set[tuple[float, str]] = set()
+    last_source: str | None = None
+    for sentence in context.sentences:
+        source = _attribution(context, sentence)
+        if source is not None and context.vocab.pronouns.matches_at(source.lower(), 0):
+            source = last_source
+        last_source = source or last_source
+        for candidate, reading in _readings(context, sentence):
+            key = (candidate.quantity.value, reading.unit)
+            if key in seen:
+                continue
+            seen.add(key)
+            figures.append(_figure(context, sentence, candidate, reading, source, doc_id))
+    return figures
+
+
+def _readings(context: DocumentContext, sentence: Sentence) -> list[tuple[Candidate, Reading]]:
+    candidates = _candidates(context, sentence)
+    readings = [_read(context, sentence, candidate) for candidate in candidates]
+    # "from 600,000 to 1 million people": a bound with no noun of its own counts what the
+    # next one counts.
+    for index in range(len(candidates) - 2, -1, -1):
+        following = readings[index + 1]
+        if readings[index] is None and following is not None and following.unit == "people":
+            current, after = candidates[index].quantity, candidates[index + 1].quantity
+            if not current.percent and _range_gap(context, current.end, after.start) is not None:
+                readings[index] = Reading(
+                    "people", following.subject, current.end, following.category, "range"
+                )
+    return [
+        (candidate, reading)
+        for candidate, reading in zip(candidates, readings, strict=True)
+        if reading is not None
+    ]
+
+
+# --- candidates and ranges -------------------------------------------------------------------
+
+
+def _candidates(context: DocumentContext, sentence: Sentence) -> list[Candidate]:
+    """The sentence's numbers outside money, a range joined into one candidate."""
+    covered = [span for money in sentence.money for span in money.covered]
+    quantities = [
+        quantity
+        for quantity in sentence.quantities
+        if not any(start <= quantity.start < stop for start, stop in covered)
+    ]
+    found: list[Candidate] = []
+    index = 0
+    while index < len(quantities):
+        low = quantities[index]
+        joined = None
+        if index + 1 < len(quantities):
+            joined = _join_range(context, sentence, low, quantities[index + 1])
+        if joined is not None:
+            found.append(joined)
+            index += 2
+        else:
+            found.append(Candidate(low))
+            index += 1
+    return found
+
+
+def _join_range(
+    context: DocumentContext, sentence: Sentence, low: Quantity, high: Quantity
+) -> Candidate | None:
+    """ "between 14,000 and 15,000", "7-10 million", "40-45%", "от 50 до 60 тыс."."""
+    if low.percent and not high.percent:
+        return None
+    joiner = _range_gap(context, low.end, high.start)
+    if joiner is None:
+        return None
+    vocab, text = context.vocab, context.text
+    opener = vocab.range_openers.search(text, max(sentence.span.start, low.start - 12), low.start)
+    # "and" also lists two counts ("13 killed and 4 captured"): a range only after "between".
+    if joiner not in DASHES and vocab.clause_joiners.matches_at(joiner, 0) and opener is None:
+        return None
+    low_value = low.value
+    if low.magnitude is None and high.magnitude and low.value < 1000:
+        low_value = low.value * high.magnitude
+    if not low_value < high.value:
+        return None
+    merged = Quantity(low.start, high.end, low_value, high.magnitude, high.percent)
+    return Candidate(merged, high.value)
+
+
+def _range_gap(context: DocumentContext, start: int, end: int) -> str | None:
+    """The joiner when text[start:end] is a range joiner, maybe with an approximator after it
+    ("до почти"); None otherwise."""
+    text, vocab = context.text, context.vocab
+    while start < end and text[start] in SOFT_SPACE:
+        start += 1
+    joiner = vocab.range_joiners.matches_at(text, start, end)
+    if joiner is None:
+        return None
+    rest = text[joiner.end : end].strip(SOFT_SPACE)
+    if rest:
+        approximator = vocab.approximators.matches_at(text, joiner.end, end)
+        if approximator is None or text[approximator.end : end].strip(SOFT_SPACE):
+            return None
+    return text[joiner.start : joiner.end]
+
+
+# --- is it a count of people? ----------------------------------------------------------------
+
+
+def _read(context: DocumentContext, sentence: Sentence, candidate: Candidate) -> Reading | None:
+    text, vocab = context.text, context.vocab
+    quantity = candidate.quantity
+    if quantity.percent:
+        return _read_percent(context, sentence, quantity)
+    if _is_year(text, quantity) or quantity.value < 1:
+        return None
+    anaphora = vocab.anaphora_words.search(
+        text, max(sentence.span.start, quantity.start - 7), quantity.start
+    )
+    if anaphora is not None:
+        return None
+    reading = _noun_after(context, sentence, quantity)
+    if reading is None and _population(context, sentence, quantity):
+        reading = Reading("people", "population", quantity.end, "population", "population")
+    if reading is None and _bare_count(context, sentence, quantity):
+        reading = (
+            _verb_after(context, sentence, quantity)
+            or _verb_before(context, sentence, quantity)
+            or _noun_before(context, sentence, quantity)
+            or _bracketed(context, sentence, quantity)
+        )
+    if reading is None or _excluded(context, sentence, quantity, reading.value_end):
+        return None
+    return reading
+
+
+def _read_percent(
+    context: DocumentContext, sentence: Sentence, quantity: Quantity
+) -> Reading | None:
+    text, vocab = context.text, context.vocab
+    start = max(sentence.span.start, quantity.start - PERCENT_WINDOW)
+    end = min(sentence.span.end, quantity.end + PERCENT_WINDOW)
+    if vocab.percent_exclusions.search(text, start, end) is not None:
+        return None
+    if vocab.percent_cues.search(text, sentence.span.start, sentence.span.end) is None:
+        return None
+    subject = _clause_after(text, quantity.end, sentence.span.end)
+    subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
+    subject = subject or _clause_before(text, quantity.start, sentence.span.start)
+    return Reading("percent", subject, quantity.end, None, "percent")
 
 
 def _is_year(text: str, quantity: Quantity) -> bool:
@@ -32,9 +231,7 @@ def _is_year(text: str, quantity: Quantity) -> bool:
     )
 
 
-def _noun_after(
-    context: DocumentContext, sentence: Sentence, quantity: Quantity
-) -> tuple[str, int, int] | None:
+def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> Reading | None:
     """The people-noun a number counts, if one follows within a couple of modifier words."""
     text, vocab, end = context.text, context.vocab, sentence.span.end
     cursor = quantity.end
@@ -48,7 +245,10 @@ def _noun_after(
         cursor = gap.end() if gap else cursor
         noun = vocab.figure_nouns.matches_at(text, cursor, end)
         if noun is not None:
-            return noun.label, quantity.end, noun.end
+            phrase = text[quantity.end : noun.end].strip()
+            phrase = OF_THE.sub("", " " + phrase).strip() if of_the else phrase
+            category = vocab.figure_noun_categories[noun.index]
+            return Reading("people", phrase or noun.label, noun.end, category, "noun")
         word = WORD.match(text, cursor, end)
         if word is None or word.group().lower() in vocab.function_words:
             return None
@@ -57,25 +257,224 @@ def _noun_after(
 
 
 def _population(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> bool:
-    window_start = max(sentence.span.start, quantity.start - 40)
-    for cue in context.vocab.population_cues.finditer(context.text, window_start, quantity.start):
-        if context.text[cue.end : quantity.start].strip(" ") in {
-            "",
-            "about",
-            "nearly",
-            "some",
-            "over",
-        }:
+    text, vocab = context.text, context.vocab
+    window_start = max(sentence.span.start, quantity.start - POPULATION_REACH)
+    for cue in vocab.population_cues.finditer(text, window_start, quantity.start):
+        gap_start = cue.end
+        while gap_start < quantity.start and text[gap_start] in SOFT_SPACE:
+            gap_start += 1
+        if gap_start == quantity.start:
+            return True
+        approximator = vocab.approximators.matches_at(text, gap_start, quantity.start)
+        if approximator is not None and not text[approximator.end : quantity.start].strip():
             return True
     return False
 
 
+def _bare_count(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> bool:
+    """A number with no noun may still count people if it reads as a whole count and no other
+    word takes it ("21 сентября", "30 days", "2.5 times")."""
+    text, vocab = context.text, context.vocab
+    raw = text[quantity.start : quantity.end]
+    if quantity.magnitude is None and not quantity.value.is_integer():
+        return False
+    if quantity.magnitude is None and re.search(r"\d[.,]\d", raw) and "," not in raw[-4:]:
+        return False
+    cursor = quantity.end
+    while cursor < sentence.span.end and text[cursor] in SOFT_SPACE:
+        cursor += 1
+    word = WORD.match(text, cursor, sentence.span.end)
+    if word is None:
+        return True
+    lowered = word.group().lower()
+    return (
+        lowered in vocab.figure_followers
+        or vocab.figure_auxiliaries.matches_at(text, cursor, sentence.span.end) is not None
+        or vocab.figure_verbs.matches_at(text, cursor, sentence.span.end) is not None
+    )
+
+
+def _verb_after(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> Reading | None:
+    """ "12 have died", "35 were sent to the front", "64 тысячи покинули страну"."""
+    text, vocab, end = context.text, context.vocab, sentence.span.end
+    cursor = quantity.end
+    for _ in range(AUXILIARY_WORDS + 1):
+        verb = vocab.figure_verbs.matches_at(text, cursor, end)
+        if verb is not None:
+            subject = _people_noun_before(context, sentence, quantity) or text[
+                quantity.end : verb.end
+            ].strip(SOFT_SPACE)
+            return Reading("people", subject, verb.end, verb.label, "verb_after")
+        auxiliary = vocab.figure_auxiliaries.matches_at(text, cursor, end)
+        if auxiliary is None:
+            return None
+        cursor = auxiliary.end
+    return None
+
+
+def _verb_before(
+    context: DocumentContext, sentence: Sentence, quantity: Quantity
+) -> Reading | None:
+    """ "выехало 780 тысяч", "а покинули её около 147 тыс.", "killing 12"."""
+    text, vocab = context.text, context.vocab
+    floor = max(sentence.span.start, quantity.start - 60)
+    verbs = vocab.figure_verbs.matches(text, floor, quantity.start)
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    gap = text[verb.end : quantity.start]
+    words = WORD.findall(gap)
+    if re.search(r"\d|[,;:()]", gap) or len(words) > 3:
+        return None
+    # Only pronouns, prepositions and an approximator between: "покинули её около 147 тыс.".
+    approximator = vocab.approximators.search(text, verb.end, quantity.start)
+    allowed = set(vocab.figure_followers)
+    if approximator is not None:
+        allowed.update(WORD.findall(text[approximator.start : approximator.end].lower()))
+    if any(word.lower() not in allowed for word in words):
+        return None
+    subject = _people_noun_before(context, sentence, quantity) or text[verb.start : verb.end]
+    return Reading("people", subject, quantity.end, verb.label, "verb_before")
+
+
+def _noun_before(
+    context: DocumentContext, sentence: Sentence, quantity: Quantity
+) -> Reading | None:
+    """ "the number of volunteers rose to 266,000", "Russian casualties ... have reached
+    450,080", "estimates their number at 50,000", "отток составил 96 тыс."."""
+    text, vocab = context.text, context.vocab
+    clause_start = _clause_start(text, quantity.start, sentence.span.start)
+    floor = max(clause_start, quantity.start - LINK_REACH)
+    links = vocab.figure_links.matches(text, floor, quantity.start)
+    link = next(
+        (
+            match
+            for match in reversed(links)
+            if _only_approximators(context, match.end, quantity.start)
+        ),
+        None,
+    )
+    if link is None:
+        return None
+    nouns = vocab.figure_nouns.matches(text, floor, link.start)
+    counted = vocab.figure_count_words.matches(text, floor, link.start)
+    # Between the noun and its link only years may stand as numbers ("since February 2022").
+    candidates = [
+        match for match in nouns + counted if _no_count_between(text, match.end, link.start)
+    ]
+    if not candidates:
+        return None
+    noun = max(candidates, key=lambda match: match.end)
+    category = None
+    if noun in nouns:
+        category = vocab.figure_noun_categories[noun.index]
+    subject = text[noun.start : noun.end]
+    return Reading("people", subject, quantity.end, category, "noun_before")
+
+
+def _bracketed(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> Reading | None:
+    """ "manufacturing (391,000)" in a sentence about workers or shortage."""
+    text, vocab = context.text, context.vocab
+    if not (
+        text[quantity.start - 1 : quantity.start] == "("
+        and text[quantity.end : quantity.end + 1] == ")"
+    ):
+        return None
+    start = max(sentence.span.start, quantity.start - CLAUSE_REACH)
+    end = min(sentence.span.end, quantity.end + CLAUSE_REACH)
+    about_people = vocab.figure_nouns.search(text, start, end) is not None
+    shortage = any(
+        cue.label == "labour_shortage" for cue in vocab.figure_cues.matches(text, start, end)
+    )
+    if not (about_people or shortage):
+        return None
+    before = text[max(start, quantity.start - 40) : quantity.start - 1]
+    words = WORD.findall(before)
+    subject = words[-1] if words else "people"
+    return Reading("people", subject, quantity.end + 1, None, "bracket")
+
+
+def _only_approximators(context: DocumentContext, start: int, end: int) -> bool:
+    gap = context.text[start:end].strip(SOFT_SPACE)
+    if not gap:
+        return True
+    approximator = context.vocab.approximators.matches_at(context.text, start, end)
+    return approximator is not None and not context.text[approximator.end : end].strip()
+
+
+def _no_count_between(text: str, start: int, end: int) -> bool:
+    return all(
+        len(digits) == 4 and digits[:2] in {"19", "20"}
+        for digits in re.findall(r"\d[\d,.\u00a0]*", text[start:end])
+    )
+
+
+def _people_noun_before(
+    context: DocumentContext, sentence: Sentence, quantity: Quantity
+) -> str | None:
+    floor = _clause_start(context.text, quantity.start, sentence.span.start)
+    nouns = context.vocab.figure_nouns.matches(context.text, floor, quantity.start)
+    return context.text[nouns[-1].start : nouns[-1].end] if nouns else None
+
+
 def _excluded(
-    context: DocumentContext, sentence: Sentence, quantity: Quantity, noun_end: int
+    context: DocumentContext, sentence: Sentence, quantity: Quantity, value_end: int
 ) -> bool:
     start = max(sentence.span.start, quantity.start - EXCLUSION_BEFORE)
-    end = min(sentence.span.end, noun_end + EXCLUSION_AFTER)
+    end = min(sentence.span.end, value_end + EXCLUSION_AFTER)
     return context.vocab.figure_exclusions.search(context.text, start, end) is not None
+
+
+# --- category --------------------------------------------------------------------------------
+
+
+def _category(
+    context: DocumentContext, sentence: Sentence, candidate: Candidate, reading: Reading
+) -> FigureCategory:
+    """The strongest category named in the number's clause (its own noun or verb included);
+    else the nearest cue in the sentence; else `other`."""
+    text, span = context.text, sentence.span
+    quantity = candidate.quantity
+    window = (
+        max(span.start, quantity.start - CLAUSE_REACH),
+        min(span.end, reading.value_end + CLAUSE_REACH),
+    )
+    cues = context.vocab.figure_cues.matches(text, *window)
+    if reading.unit == "percent" and any(cue.label == "labour_shortage" for cue in cues):
+        return "labour_shortage"
+    if reading.rule == "population":
+        return "population"
+    start = _clause_start(text, quantity.start, span.start)
+    end = _clause_end(text, reading.value_end, span.end)
+    in_clause = {cue.label for cue in cues if start <= cue.start and cue.end <= end}
+    if reading.category:
+        in_clause.add(reading.category)
+    for category in CATEGORY_ORDER:
+        if category in in_clause:
+            return cast(FigureCategory, category)
+    if cues:
+        nearest = min(cues, key=lambda cue: _distance(cue, quantity.start, reading.value_end))
+        return cast(FigureCategory, nearest.label)
+    return "other"
+
+
+def _distance(cue: PhraseMatch, start: int, end: int) -> int:
+    return start - cue.end if cue.end <= start else max(0, cue.start - end)
+
+
+def _clause_start(text: str, position: int, floor: int) -> int:
+    floor = max(floor, position - CLAUSE_REACH)
+    marks = list(CLAUSE_MARK.finditer(text, floor, position))
+    return marks[-1].end() if marks else floor
+
+
+def _clause_end(text: str, position: int, limit: int) -> int:
+    limit = min(limit, position + CLAUSE_REACH)
+    mark = CLAUSE_MARK.search(text, position, limit)
+    return mark.start() if mark else limit
+
+
+# --- subject and source ----------------------------------------------------------------------
 
 
 def _clause_after(text: str, start: int, end: int) -> str:
@@ -139,94 +538,30 @@ def _name_before(
     return " ".join(name) or None
 
 
-def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
-    """Manpower figures; only in documents about military service or labour shortage."""
-    if not (context.military or context.vocab.percent_cues.search(context.text)):
-        return []
-    figures: list[Figure] = []
-    seen: set[tuple[float, str]] = set()
-    last_source: str | None = None
-    for sentence in context.sentences:
-        source = _attribution(context, sentence)
-        if source is not None and context.vocab.pronouns.matches_at(source.lower(), 0):
-            source = last_source
-        last_source = source or last_source
-        for quantity in _free_quantities(sentence):
-            found = _read_quantity(context, sentence, quantity)
-            if found is None:
-                continue
-            unit, subject, value_end = found
-            key = (quantity.value, unit)
-            if key in seen:
-                continue
-            seen.add(key)
-            figures.append(
-                _figure(context, sentence, quantity, unit, subject, source, value_end, doc_id)
-            )
-    return figures
-
-
-def _free_quantities(sentence: Sentence) -> list[Quantity]:
-    covered = [span for money in sentence.money for span in money.covered]
-    return [
-        quantity
-        for quantity in sentence.quantities
-        if not any(start <= quantity.start < stop for start, stop in covered)
-    ]
-
-
-def _read_quantity(
-    context: DocumentContext, sentence: Sentence, quantity: Quantity
-) -> tuple[FigureUnit, str, int] | None:
-    text, vocab = context.text, context.vocab
-    if quantity.percent:
-        start = max(sentence.span.start, quantity.start - PERCENT_WINDOW)
-        end = min(sentence.span.end, quantity.end + PERCENT_WINDOW)
-        if vocab.percent_exclusions.search(text, start, end) is not None:
-            return None
-        if vocab.percent_cues.search(text, sentence.span.start, sentence.span.end) is None:
-            return None
-        subject = _clause_after(text, quantity.end, sentence.span.end).removeprefix("of ").strip()
-        subject = subject or _clause_before(text, quantity.start, sentence.span.start)
-        return "percent", subject, quantity.end
-    if _is_year(text, quantity):
-        return None
-    anaphora = vocab.anaphora_words.search(
-        text, max(sentence.span.start, quantity.start - 7), quantity.start
-    )
-    if anaphora is not None:
-        return None
-    noun = _noun_after(context, sentence, quantity)
-    if noun is not None:
-        label, _, noun_end = noun
-        if _excluded(context, sentence, quantity, noun_end):
-            return None
-        phrase = text[quantity.end : noun_end].strip()
-        return "people", phrase or label, noun_end
-    if _population(context, sentence, quantity) and not _excluded(
-        context, sentence, quantity, quantity.end
-    ):
-        return "people", "population", quantity.end
-    return None
-
-
 def _figure(
     context: DocumentContext,
     sentence: Sentence,
-    quantity: Quantity,
-    unit: FigureUnit,
-    subject: str,
+    candidate: Candidate,
+    reading: Reading,
     source: str | None,
-    value_end: int,
     doc_id: str,
 ) -> Figure:
     span = sentence.span
-    cue: PhraseMatch | None = context.vocab.military_cues.search(context.text, span.start, span.end)
+    quantity = candidate.quantity
+    cue = context.vocab.military_cues.search(context.text, span.start, span.end)
     return Figure(
         quantity=quantity.value,
-        unit=unit,
-        subject=subject,
+        quantity_max=candidate.maximum,
+        unit=reading.unit,
+        subject=reading.subject,
         source=source,
-        evidence=evidence(context, doc_id, span, (quantity.start, value_end), f"figure.{unit}"),
+        category=_category(context, sentence, candidate, reading),
+        evidence=evidence(
+            context,
+            doc_id,
+            span,
+            (quantity.start, max(reading.value_end, quantity.end)),
+            f"figure.{reading.unit}.{reading.rule}",
+        ),
         confidence=0.7 if cue is not None else 0.5,
     )

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from recruitwatch.lang import (
+    CATEGORY_ORDER,
     KIND_ORDER,
     REGION_WORDS,
     PhraseSet,
@@ -31,8 +32,11 @@ def _number_word_phrases(words: dict[str, float]) -> list[tuple[str, list[str]]]
 def _magnitude_words(magnitudes: dict[str, float], abbreviations: frozenset[str]) -> str:
     """Magnitude words longest first; an abbreviated one may keep its period ("тыс.")."""
     long_words = sorted((item for item in magnitudes if len(item) > 1), key=len, reverse=True)
+    # A digit may touch the word ("2.4mn", "4.5million"); a letter may not ("5 kmln").
     return "|".join(
-        phrase_regex(item) + (r"\.?" if item in abbreviations else "") for item in long_words
+        phrase_regex(item).replace(r"(?<!\w)", r"(?<![^\W\d_])", 1)
+        + (r"\.?" if item in abbreviations else "")
+        for item in long_words
     )
 
 
@@ -109,7 +113,14 @@ class Vocabulary:
     target_origins: PhraseSet  # labels are the guide's target_origin values
     recipients: PhraseSet  # labels are the guide's recipient values
     family_words: PhraseSet
-    figure_nouns: PhraseSet
+    figure_nouns: PhraseSet  # labels are subjects
+    figure_noun_categories: list[str | None]  # by entry index: what the noun itself counts
+    figure_verbs: PhraseSet  # labels are categories
+    figure_cues: PhraseSet  # verbs and context words, labels are categories
+    figure_auxiliaries: PhraseSet
+    figure_followers: frozenset[str]
+    figure_links: PhraseSet
+    figure_count_words: PhraseSet
     population_cues: PhraseSet
     figure_exclusions: PhraseSet
     percent_cues: PhraseSet
@@ -138,6 +149,11 @@ def vocabulary(language: str) -> Vocabulary:
             for form in (inflections(word) if raw["inflect"] else (word,))
         }
         return expanded | {str(word).lower(): float(value) for word, value in table.items()}
+
+    def by_category(table: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+        return [
+            (category, forms(table[category])) for category in CATEGORY_ORDER if category in table
+        ]
 
     abbreviations = frozenset(word.lower().rstrip(".") for word in raw["abbreviations"])
     magnitudes = numbers(raw["magnitudes"])
@@ -222,6 +238,15 @@ def vocabulary(language: str) -> Vocabulary:
         recipients=PhraseSet([(who, forms(cues)) for who, cues in raw["recipients"].items()]),
         family_words=PhraseSet.single(forms(raw["family_words"])),
         figure_nouns=PhraseSet(entries(raw["figure_nouns"], "subject")),
+        figure_noun_categories=[item.get("category") for item in raw["figure_nouns"]],
+        figure_verbs=PhraseSet(by_category(raw["figure_verbs"])),
+        figure_cues=PhraseSet(
+            by_category(raw["figure_verbs"]) + by_category(raw["figure_categories"])
+        ),
+        figure_auxiliaries=PhraseSet.single(raw["figure_auxiliaries"]),
+        figure_followers=frozenset(word.lower() for word in raw["figure_followers"]),
+        figure_links=PhraseSet.single(raw["figure_links"]),
+        figure_count_words=PhraseSet.single(forms(raw["figure_count_words"])),
         population_cues=PhraseSet.single(forms(raw["population_cues"])),
         figure_exclusions=PhraseSet.single(forms(raw["figure_exclusions"])),
         percent_cues=PhraseSet.single(forms(raw["percent_cues"])),

@@ -42,6 +42,10 @@ LIST_KEYS = (
     "clause_joiners",
     "contract_party_cues",
     "authority_words",
+    "figure_auxiliaries",
+    "figure_followers",
+    "figure_links",
+    "figure_count_words",
 )
 FLAG_KEYS = ("inflect", "places_case_sensitive")
 MAPPING_KEYS = (
@@ -52,6 +56,8 @@ MAPPING_KEYS = (
     "kind_cues",
     "max_offer_amount",
     "attribution",
+    "figure_verbs",
+    "figure_categories",
 )
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")  # ISO 3166-1 alpha-2
 ENTRY_KEYS = {"payers": "label", "targets": "label", "figure_nouns": "subject"}
@@ -70,6 +76,17 @@ LATIN = re.compile(r"[a-zA-Z]")
 PREFIX_KEY = 3  # wildcard phrases are bucketed by their first letters; validate() checks
 SHORT_TEXT = 256  # shorter strings are tokenized on the spot, longer ones once and cached
 KIND_ORDER = ("compensation", "other_payment", "monthly_pay", "signing_bonus")
+# Figure categories a cue may name, the strongest first: "Nepali recruits killed" counts
+# casualties, "prisoners recruited by Wagner" prisoners.
+CATEGORY_ORDER = (
+    "casualties",
+    "fled",
+    "prisoners",
+    "mobilised",
+    "labour_shortage",
+    "population",
+    "recruited",
+)
 ATTRIBUTION_KEYS = ("openers", "survey_words", "survey_links", "verbs", "pronouns")
 
 
@@ -130,6 +147,10 @@ def validate(data: Mapping[str, Any], name: str) -> None:
     for kind, cues in data["kind_cues"].items():
         if not _is_phrase_list(cues):
             raise fail(f"kind_cues.{kind} must be a list of strings")
+    for table in ("figure_verbs", "figure_categories"):
+        for category, cues in data[table].items():
+            if category not in CATEGORY_ORDER or not _is_phrase_list(cues):
+                raise fail(f"{table}.{category}: a category of {CATEGORY_ORDER} with a list")
     for key in ATTRIBUTION_KEYS:
         if not _is_phrase_list(data["attribution"].get(key)):
             raise fail(f"attribution.{key} must be a list of strings")
@@ -144,6 +165,10 @@ def validate(data: Mapping[str, Any], name: str) -> None:
                 raise fail(f"every entry of '{key}' needs a '{label_key}'")
             if not _is_phrase_list(entry.get("patterns")):
                 raise fail(f"{key} entry {entry.get(label_key)!r} needs a 'patterns' list")
+            if entry.get("category", CATEGORY_ORDER[0]) not in CATEGORY_ORDER:
+                raise fail(
+                    f"{key} entry {entry.get(label_key)!r}: category not in {CATEGORY_ORDER}"
+                )
 
 
 def _validate_regions(regions: object, fail: Callable[[str], LanguageDataError]) -> None:
