@@ -18,7 +18,14 @@ def test_every_language_file_validates_and_compiles(code: str) -> None:
 
 
 def test_english_is_available() -> None:
-    assert "en" in available_languages()
+    assert {"en", "ru", "uk", "kk"} <= set(available_languages())
+
+
+def test_every_language_file_has_every_section() -> None:
+    sections = {code: set(load_raw(code)) for code in available_languages()}
+    english = sections["en"]
+    for code, keys in sections.items():
+        assert keys == english, f"{code}.yaml: missing {english - keys}, extra {keys - english}"
 
 
 def test_unknown_language_is_a_clear_error() -> None:
@@ -34,6 +41,8 @@ def test_unknown_language_is_a_clear_error() -> None:
         (lambda d: d["magnitudes"].update({"lots": -1}), "magnitudes.lots"),
         (lambda d: d["targets"].append({"label": "X"}), "needs a 'patterns' list"),
         (lambda d: d.update({"approximators": "about"}), "'approximators' must be a list"),
+        (lambda d: d.update({"letters": {"Greek": "αβγ"}}), "'letters' must map a script"),
+        (lambda d: d.update({"morphology": {"plugin": "magic"}}), "morphology.plugin"),
     ],
 )
 def test_schema_violations_name_the_problem(mutate, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ records rather than English rules misreading them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from recruitwatch.extract.context import analyse
@@ -15,12 +14,10 @@ from recruitwatch.extract.offers import read_offers
 from recruitwatch.extract.sentences import Span, split_sentences
 from recruitwatch.extract.targets import describe_targets
 from recruitwatch.extract.vocabulary import vocabulary
-from recruitwatch.lang import available_languages
+from recruitwatch.lang import SCRIPTS, available_languages, script_pattern
 from recruitwatch.language import detect_language
 from recruitwatch.model import Document, Extraction, Figure, Offer
 
-CYRILLIC_LETTER = re.compile(r"[а-яёА-ЯЁәіңғүұқөһӘІҢҒҮҰҚӨҺ]")
-LATIN_LETTER = re.compile(r"[a-zA-Z]")
 MIN_LETTERS = 20  # a sentence this short (a ticker, a name) keeps the document's language
 
 
@@ -32,8 +29,8 @@ def extract_document(document: Document) -> Extraction:
     text = document.text
     vocab = vocabulary(document.language)
     spans = split_sentences(text, vocab.abbreviations)
-    other_script = LATIN_LETTER if vocab.script == "Cyrillic" else CYRILLIC_LETTER
-    if other_script.search(text) is None:  # one script throughout: no sentence to re-read
+    other_scripts = [script_pattern(s) for s in SCRIPTS if s not in vocab.scripts]
+    if not any(other.search(text) for other in other_scripts):  # no sentence to re-read
         by_language = {document.language: spans}
     else:
         by_language = {}
@@ -60,13 +57,13 @@ def _position(record: Offer | Figure) -> tuple[int, int]:
 
 
 def _sentence_language(text: str, span: Span, document_language: str) -> str:
-    """The document's language, unless the sentence is written in another script; then the
-    language detector decides, if recruitwatch has a grammar for what it finds."""
+    """The document's language, unless the sentence is written in a script the language is not
+    written in; then the language detector decides, if recruitwatch has a grammar for what it
+    finds."""
     sentence = text[span.start : span.end]
-    cyrillic = len(CYRILLIC_LETTER.findall(sentence))
-    latin = len(LATIN_LETTER.findall(sentence))
-    script = "Cyrillic" if cyrillic > latin else "Latin"
-    if latin + cyrillic < MIN_LETTERS or script == vocabulary(document_language).script:
+    counts = {script: len(script_pattern(script).findall(sentence)) for script in SCRIPTS}
+    script = max(counts, key=lambda name: counts[name])
+    if sum(counts.values()) < MIN_LETTERS or script in vocabulary(document_language).scripts:
         return document_language
     detected = detect_language(sentence, default=document_language)
     return detected if detected in available_languages() else document_language

@@ -185,7 +185,9 @@ def find_money(
     raw = _join_ranges(text, raw, quantities, start, vocab)
     merged = _fold_conversions(text, raw, vocab)
     merged.extend(_previous_levels(text, merged, quantities, vocab))
-    merged.extend(_carried(text, merged, quantities, vocab))
+    carried = _carried(text, merged, quantities, vocab)
+    if carried:  # "from 3.1 to 1.9 million", the currency given earlier in the sentence
+        merged = _join_ranges(text, merged + carried, quantities, start, vocab)
     merged.sort(key=lambda money: money.start)
     return merged
 
@@ -243,6 +245,7 @@ def _join_ranges(
             if money.start <= quantity.start and quantity.end <= money.end:
                 money_of_quantity[quantity.start] = money
     joined: list[Money] = []
+    changes: list[Money] = []
     consumed: set[int] = set()
     for index, quantity in enumerate(quantities[:-1]):
         upper_quantity = quantities[index + 1]
@@ -265,6 +268,12 @@ def _join_ranges(
         low_value = quantity.value
         if quantity.magnitude is None and upper_quantity.magnitude and quantity.value < 1000:
             low_value = quantity.value * upper_quantity.magnitude  # "from 1 to 1.5 million"
+        if low_value > upper.amount:
+            # "cut from 3.6 million to 400,000": a change of level, two amounts, not a range.
+            if lower is None:
+                span = (quantity.start, quantity.end)
+                changes.append(Money(*span, low_value, upper.currency, covered=[span]))
+            continue
         start = lower.start if lower is not None else quantity.start
         joined.append(
             Money(
@@ -278,7 +287,7 @@ def _join_ranges(
         )
         consumed.update({upper.start} | ({lower.start} if lower is not None else set()))
     kept = [money for start, money in by_start.items() if start not in consumed]
-    return sorted(kept + joined, key=lambda money: money.start)
+    return sorted(kept + joined + changes, key=lambda money: money.start)
 
 
 def _fold_conversions(text: str, found: list[Money], vocab: Vocabulary) -> list[Money]:

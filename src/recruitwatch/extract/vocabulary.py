@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -14,10 +13,11 @@ from recruitwatch.lang import (
     REGION_WORDS,
     PhraseSet,
     load_raw,
+    morphology,
     phrase_regex,
     region_labels,
 )
-from recruitwatch.lang.morphology import adjective_forms, inflect_all, inflections
+from recruitwatch.lang.morphology import Morphology
 
 
 def _number_word_phrases(words: dict[str, float]) -> list[tuple[str, list[str]]]:
@@ -61,21 +61,20 @@ def _digit_regex(
     )
 
 
-def _region_phrases(entry: dict[str, list[str]], inflect: bool) -> list[str]:
-    """Every word naming one region; in a declining language, in every form."""
+def _region_phrases(entry: dict[str, list[str]], word_forms: Morphology) -> list[str]:
+    """Every word naming one region, in every form the language's plug-in gives."""
     words = [word for key in REGION_WORDS if key != "adjectives" for word in entry.get(key, [])]
     adjectives = entry.get("adjectives", [])
-    if not inflect:
-        return words + adjectives
-    return inflect_all(words) + sorted(
-        {form for word in adjectives for form in adjective_forms(word)}
+    return sorted(
+        {form for word in words for form in word_forms.inflections(word)}
+        | {form for word in adjectives for form in word_forms.adjective_forms(word)}
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     language: str
-    script: str  # "Latin" or "Cyrillic": which sentences of a mixed document it reads
+    scripts: frozenset[str]  # "Latin", "Cyrillic": which sentences of a mixed document it reads
     decimal_mark: str
     quantity: re.Pattern[str]
     number_words: PhraseSet  # labels are the values
@@ -134,8 +133,11 @@ class Vocabulary:
 def vocabulary(language: str) -> Vocabulary:
     """The compiled vocabulary of one language (lang/<language>.yaml), built once."""
     raw = load_raw(language)
-    # Declining languages list each phrase once; every case and number of it is matched.
-    forms: Callable[[list[str]], list[str]] = inflect_all if raw["inflect"] else list
+    # Inflecting languages list each phrase once; the plug-in adds its other forms.
+    word_forms = morphology(language)
+
+    def forms(phrases: list[str]) -> list[str]:
+        return sorted({form for phrase in phrases for form in word_forms.inflections(phrase)})
 
     def entries(
         items: list[dict[str, Any]], label_key: str = "label"
@@ -146,7 +148,7 @@ def vocabulary(language: str) -> Vocabulary:
         expanded = {
             form.lower(): float(value)
             for word, value in table.items()
-            for form in (inflections(word) if raw["inflect"] else (word,))
+            for form in word_forms.inflections(word)
         }
         return expanded | {str(word).lower(): float(value) for word, value in table.items()}
 
@@ -174,7 +176,7 @@ def vocabulary(language: str) -> Vocabulary:
     ] + list(attribution["openers"])
     return Vocabulary(
         language=language,
-        script=str(raw["script"]),
+        scripts=frozenset(raw["letters"]),
         decimal_mark=decimal,
         quantity=quantity,
         magnitudes=magnitudes,
@@ -213,7 +215,7 @@ def vocabulary(language: str) -> Vocabulary:
         payer_regions=[str(item["region"]) for item in raw["payers"]],
         places=PhraseSet(
             [
-                (code, _region_phrases(entry, raw["inflect"]))
+                (code, _region_phrases(entry, word_forms))
                 for code, entry in raw["regions"].items()
             ],
             ignore_case=not raw["places_case_sensitive"],

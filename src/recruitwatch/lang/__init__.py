@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from recruitwatch.errors import LanguageDataError
+from recruitwatch.lang.morphology import Morphology, plugin
 from recruitwatch.model import RECIPIENTS, TARGET_ORIGINS
 
 LIST_KEYS = (
@@ -47,7 +48,8 @@ LIST_KEYS = (
     "figure_links",
     "figure_count_words",
 )
-FLAG_KEYS = ("inflect", "places_case_sensitive")
+FLAG_KEYS = ("places_case_sensitive",)
+SCRIPTS = ("Latin", "Cyrillic")
 MAPPING_KEYS = (
     "currencies",
     "ambiguous_symbols",
@@ -71,8 +73,6 @@ TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 FOLDS = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ё": "е", "Ё": "Е"})
 # Latin letters that look Cyrillic, for words that mix the two scripts ("pуб" with a Latin p).
 HOMOGLYPHS = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
-CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
-LATIN = re.compile(r"[a-zA-Z]")
 PREFIX_KEY = 3  # wildcard phrases are bucketed by their first letters; validate() checks
 SHORT_TEXT = 256  # shorter strings are tokenized on the spot, longer ones once and cached
 KIND_ORDER = ("compensation", "other_payment", "monthly_pay", "signing_bonus")
@@ -102,6 +102,32 @@ def available_languages() -> tuple[str, ...]:
     )
 
 
+def alphabet(code: str, script: str | None = None) -> frozenset[str]:
+    """A language's letters (both cases), in one of its scripts or in all of them."""
+    letters = load_raw(code)["letters"]
+    chosen = [letters[script]] if script is not None else list(letters.values())
+    lower = "".join(chosen).lower()
+    return frozenset(lower + lower.upper())
+
+
+@cache
+def script_letters(script: str) -> frozenset[str]:
+    """Every letter a language file lists for `script`."""
+    return frozenset().union(
+        *(
+            alphabet(code, script)
+            for code in available_languages()
+            if script in load_raw(code)["letters"]
+        )
+    )
+
+
+@cache
+def script_pattern(script: str) -> re.Pattern[str]:
+    """One letter of `script` (a character class built from the language files)."""
+    return re.compile("[" + re.escape("".join(sorted(script_letters(script)))) + "]")
+
+
 def _is_phrase_list(value: object) -> bool:
     """Non-empty strings; a wildcard phrase keeps at least PREFIX_KEY letters before its '*'."""
     return isinstance(value, list) and all(
@@ -125,8 +151,17 @@ def validate(data: Mapping[str, Any], name: str) -> None:
             raise fail(f"'{key}' must be true or false")
     if data.get("decimal_mark") not in {".", ","}:
         raise fail("'decimal_mark' must be '.' or ','")
-    if data.get("script") not in {"Latin", "Cyrillic"}:
-        raise fail("'script' must be 'Latin' or 'Cyrillic'")
+    letters = data.get("letters")
+    if not (
+        isinstance(letters, dict)
+        and letters
+        and set(letters) <= set(SCRIPTS)
+        and all(isinstance(alphabet, str) and alphabet for alphabet in letters.values())
+    ):
+        raise fail("'letters' must map a script (Latin, Cyrillic) to its alphabet")
+    if not isinstance(data.get("morphology"), dict):
+        raise fail("'morphology' must be a mapping naming its plugin")
+    plugin(data["morphology"], "".join(letters.values()), name)
     for key in LIST_KEYS:
         if not _is_phrase_list(data.get(key)):
             raise fail(f"'{key}' must be a list of non-empty strings")
@@ -271,7 +306,8 @@ def _tokenize(text: str, *, indexed: bool = False) -> Tokens:
     exact_text = text.translate(FOLDS)
     spans = [match.span() for match in TOKEN.finditer(exact_text)]
     exact = [exact_text[start:end] for start, end in spans]
-    mixed_scripts = bool(CYRILLIC.search(exact_text) and LATIN.search(exact_text))
+    cyrillic, latin = script_pattern("Cyrillic"), script_pattern("Latin")
+    mixed_scripts = bool(cyrillic.search(exact_text) and latin.search(exact_text))
     if mixed_scripts:
         exact = [_unmix(token) for token in exact]
     folded_text = exact_text.lower()
@@ -291,7 +327,7 @@ def _tokenize(text: str, *, indexed: bool = False) -> Tokens:
 
 def _unmix(token: str) -> str:
     """A word written mostly in Cyrillic with Latin look-alikes, read as Cyrillic."""
-    if CYRILLIC.search(token) and LATIN.search(token):
+    if script_pattern("Cyrillic").search(token) and script_pattern("Latin").search(token):
         return token.translate(HOMOGLYPHS)
     return token
 
@@ -489,6 +525,13 @@ class PhraseSet:
             return None
         index, final = found
         return PhraseMatch(tokens.starts[first], tokens.ends[final], self.labels[index], index)
+
+
+@cache
+def morphology(code: str) -> Morphology:
+    """The word-form plug-in a language file names."""
+    raw = load_raw(code)
+    return plugin(raw["morphology"], "".join(raw["letters"].values()), f"lang/{code}.yaml")
 
 
 @cache
