@@ -214,10 +214,7 @@ def vocabulary(language: str) -> Vocabulary:
         clause_joiners=PhraseSet.single(raw["clause_joiners"]),
         payer_regions=[str(item["region"]) for item in raw["payers"]],
         places=PhraseSet(
-            [
-                (code, _region_phrases(entry, word_forms))
-                for code, entry in raw["regions"].items()
-            ],
+            [(code, _region_phrases(entry, word_forms)) for code, entry in raw["regions"].items()],
             ignore_case=not raw["places_case_sensitive"],
         ),
         region_labels=region_labels(),
