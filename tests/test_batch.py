@@ -291,7 +291,7 @@ def test_export_of_a_missing_database_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["export", "--parquet", str(tmp_path / "out"), "--db", str(tmp_path / "none.db")]
     )
-    assert result.exit_code == 1 and "no database here" in result.output
+    assert result.exit_code == 1 and "no database at" in result.output
 
 
 def _link(store: Store) -> None:

@@ -20,6 +20,7 @@ from _factories import fake_extract
 from recruitwatch import pipeline
 from recruitwatch.cli import app
 from recruitwatch.ingest import samples_dir
+from recruitwatch.store import open_store
 
 COMMANDS = (
     "extract",
@@ -206,7 +207,8 @@ def test_usage_errors_exit_two(args: tuple[str, ...]) -> None:
 
 def test_store_problem_is_one_line_and_exit_one(tmp_path: Path) -> None:
     result = run("offers", "--db", tmp_path / "not-a-db.txt")
-    assert result.exit_code == 0  # a new path is a new, empty database
+    assert result.exit_code == 1  # a read never makes a new, empty database
+    assert result.stderr.startswith(f"error: no database at {tmp_path / 'not-a-db.txt'}")
     junk = tmp_path / "junk.db"
     junk.write_text("not a database\n" * 50)
     result = run("offers", "--db", junk)
@@ -260,6 +262,8 @@ def test_figures_json_csv_and_table(db: Path) -> None:
 
 
 def test_empty_csv_still_has_a_header(tmp_path: Path) -> None:
+    with open_store(tmp_path / "empty.db"):
+        pass
     result = run("offers", "--db", tmp_path / "empty.db", "--csv")
     assert result.stdout.startswith("kind,amount,currency,evidence_doc_id,")
 

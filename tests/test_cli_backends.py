@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from recruitwatch.cli import app
+from recruitwatch.store import open_store
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
@@ -35,6 +36,8 @@ def test_demo_then_listing_commands(db: str | Path) -> None:
 
 
 def test_search_needs_a_word(db: str | Path) -> None:
+    with open_store(db):
+        pass
     result = run("search", "?!", "--db", db)
     assert result.exit_code == 1
     assert "at least one word" in result.stderr

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from recruitwatch.cli import app
+from recruitwatch.store import open_store
 from test_link import STORY_A, STORY_B, STORY_C, STORY_D
 from test_normalise import SEED, USD_2023_08_05, cbr_server  # noqa: F401 - a fixture
 
@@ -136,5 +137,7 @@ def test_rates_update_through_the_command(
 
 
 def test_check_of_an_unknown_document_is_an_error(tmp_path: Path) -> None:
+    with open_store(tmp_path / "rw.db"):
+        pass
     result = run("check", "nope", "--db", tmp_path / "rw.db")
     assert result.exit_code == 1 and "no document with id 'nope'" in result.output

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from recruitwatch import serve
 from recruitwatch.cli import app
+from recruitwatch.store import open_store
 
 
 def test_serve_has_help_with_an_example() -> None:
@@ -39,6 +40,8 @@ def test_serve_answers_on_loopback(db: str | Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    with open_store(db):
+        pass  # serve reads a database; it never makes one
     env = {**os.environ, "RECRUITWATCH_TOKEN": "t"}
     command = [sys.executable, "-m", "recruitwatch", "serve", "--db", str(db)]
     process = subprocess.Popen(

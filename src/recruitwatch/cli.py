@@ -393,7 +393,7 @@ def link_(db: DbOption = DB_DEFAULT) -> None:
 
     Example: recruitwatch ingest day1/ day2/ --no-link && recruitwatch link
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         _link(store, Settings.from_env())
 
 
@@ -414,7 +414,7 @@ def offers(
     Example: recruitwatch offers --kind signing_bonus --currency RUB --since 2024-01-01 --csv
     """
     output = _format(json_, csv_)
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         noted = store.query_noted_offers(
             kind=kind, currency=currency, target=target, since=_day(since), until=_day(until)
         )
@@ -442,7 +442,7 @@ def figures(
     Example: recruitwatch figures --unit people --subject reservists --json
     """
     output = _format(json_, csv_)
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         noted = store.query_noted_figures(
             unit=unit, subject=subject, since=_day(since), until=_day(until)
         )
@@ -463,7 +463,7 @@ def show(
 
     Example: recruitwatch show tatarstan-bonus
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         extraction = store.get_document(doc_id)
         locations = store.list_locations(doc_id)
     if extraction is None:
@@ -492,7 +492,7 @@ def errors(db: DbOption = DB_DEFAULT, json_: JsonOption = False, csv_: CsvOption
     Example: recruitwatch errors --json
     """
     output = _format(json_, csv_)
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         found = store.list_failures()
     _print_records(found, StoredFailure, output, render.failures_table)
 
@@ -512,7 +512,7 @@ def search(
     Example: recruitwatch search "kazakh bonus" --db postgresql://localhost/news
     """
     output = _format(json_, csv_)
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         found = store.search_documents(query, limit=limit)
     _print_records(found, SearchHit, output, render.search_table)
 
@@ -608,6 +608,8 @@ def serve(
     missing = missing_extra()
     if missing:
         raise RecruitwatchError(f"serving needs {', '.join(missing)}; install them: {INSTALL_LINE}")
+    with open_store(db, create=False):
+        pass  # a mistyped --db is refused here, not served as a new empty database
     # Imported here: the web packages are an optional extra and slow to import.
     from recruitwatch.serve.app import run
 
@@ -666,7 +668,7 @@ def claims(
 
     Example: recruitwatch claims --record offer --min-sources 2 --json
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         found = [
             claim
             for claim in store.list_claims()
@@ -687,7 +689,7 @@ def conflicts(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
 
     Example: recruitwatch conflicts --json
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         found = store.list_conflicts()
         by_id = {claim.id: claim for claim in store.list_claims()} if json_ else {}
     if json_:
@@ -706,7 +708,7 @@ def clusters(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
 
     Example: recruitwatch clusters --json
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         found = store.list_clusters()
     if json_:
         items = [render.cluster_json(cluster) for cluster in found]
@@ -727,7 +729,7 @@ def check(
 
     Example: recruitwatch check seed-article
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         extraction = store.get_document(doc_id)
         found = store.list_clusters(doc_id)
         credits = store.list_attributions(doc_id)

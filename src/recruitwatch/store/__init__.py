@@ -16,18 +16,28 @@ from recruitwatch.store.sql import SQLStore
 from recruitwatch.store.sqlite import open_sqlite, remove_sqlite
 
 
-def open_store(target: str | Path) -> Store:
+def open_store(target: str | Path, *, create: bool = True) -> Store:
     """The store at `target`, brought up to date: an SQLite file (created with its folder if
-    missing) or a `postgresql://user@host/dbname` URL (the database must exist)."""
-    return open_sql_store(target)
+    missing) or a `postgresql://user@host/dbname` URL (the database must exist). With
+    `create=False` (commands that only read) a database recruitwatch never wrote is refused
+    with a StoreError, so a mistyped path is not silently made an empty database."""
+    return open_sql_store(target, create=create)
 
 
-def open_sql_store(target: str | Path) -> SQLStore:
+def open_sql_store(target: str | Path, *, create: bool = True) -> SQLStore:
     """As `open_store`, with what the export reads beyond the Store interface."""
     if is_postgres_url(target):
-        store: SQLStore = postgres_backend().open_postgres(str(target))
+        store: SQLStore = postgres_backend().open_postgres(str(target), create=create)
         return store
-    return open_sqlite(Path(target))
+    return open_sqlite(Path(target), create=create)
+
+
+def no_database(target: str | Path) -> StoreError:
+    """The error for a read of a database that does not exist."""
+    where = describe_url(str(target)) if is_postgres_url(target) else str(target)
+    return StoreError(
+        f"no database at {where} (create one with recruitwatch ingest or recruitwatch demo)"
+    )
 
 
 def remove_database(target: str | Path) -> None:
@@ -60,6 +70,7 @@ __all__ = [
     "Validators",
     "describe_url",
     "is_postgres_url",
+    "no_database",
     "open_sql_store",
     "open_store",
     "postgres_backend",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import StoreError
-from recruitwatch.store import is_postgres_url, open_sql_store
+from recruitwatch.store import open_sql_store
 from recruitwatch.store.sql import ColumnType
 
 INSTALL_LINE = "pip install 'recruitwatch[dask]'"
@@ -55,11 +55,9 @@ def export_parquet(db: str | Path, out: Path) -> dict[str, int]:
         import pyarrow.dataset as ds
     except ImportError as exc:
         raise StoreError(f"Parquet export needs pyarrow; install it: {INSTALL_LINE}") from exc
-    if not is_postgres_url(db) and not Path(db).is_file():
-        raise StoreError("no database here; ingest something first", source=str(db))
     counts: dict[str, int] = {}
     # Opening brings the schema up to date, so every table below exists.
-    with open_sql_store(db) as store:
+    with open_sql_store(db, create=False) as store:
         try:
             for export in _EXPORTS:
                 columns = store.column_types(export.table)

@@ -62,10 +62,15 @@ def connect(url: str, *, read_only: bool = False) -> Adapter:
     return Adapter(connection)
 
 
-def open_postgres(url: str) -> PostgresStore:
-    """Connect to the database at `url` and bring its schema up to date."""
+def open_postgres(url: str, *, create: bool = True) -> PostgresStore:
+    """Connect to the database at `url` and bring its schema up to date; with `create` false,
+    refuse one that holds no recruitwatch tables yet."""
     store = PostgresStore(connect(url))
     try:
+        if not create and not store.has_schema():
+            from recruitwatch.store import no_database  # the package imports this module
+
+            raise no_database(url)
         store._migrate()
     except psycopg.Error as exc:
         store.close()
@@ -155,6 +160,11 @@ class PostgresStore(SQLStore):
         # psycopg nests: the outermost block is BEGIN/COMMIT, inner ones savepoints.
         with self._pg.transaction():
             yield
+
+    def has_schema(self) -> bool:
+        """Whether recruitwatch has written this database (its migrations table exists)."""
+        row = self._pg.execute("SELECT to_regclass('migrations') IS NOT NULL").fetchone()
+        return bool(row and row[0])
 
     def column_types(self, table: str) -> list[tuple[str, ColumnType]]:
         found = self._pg.execute(

@@ -20,8 +20,13 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_TIMEOUT = 10.0
 
 
-def open_sqlite(path: Path) -> SQLiteStore:
-    """Open (creating if needed) the database at `path` and bring its schema up to date."""
+def open_sqlite(path: Path, *, create: bool = True) -> SQLiteStore:
+    """Open the database at `path` (creating it and its folder if needed, unless `create` is
+    false) and bring its schema up to date."""
+    if not create and not path.exists():
+        from recruitwatch.store import no_database  # the package imports this module
+
+        raise no_database(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
