@@ -67,7 +67,9 @@ def test_rounds_ingest_only_what_is_new(tmp_path: Path) -> None:
         third = watch_round(urls, store, options=OPTIONS)
         assert third[0].summary == "1 new, 2 unchanged, 0 duplicates, 0 failed"
         assert len(store.query_offers()) == 3
-        assert [failure.source for failure in store.list_failures()] == [server.url("/down")] * 3
+        assert [(failure.source, failure.times) for failure in store.list_failures()] == [
+            (server.url("/down"), 3)
+        ]
 
 
 def test_follow_fetches_only_pages_not_stored_yet(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from _factories import figure, offer
 from recruitwatch.errors import QueryError, StoreError
 from recruitwatch.model import Document, Extraction
-from recruitwatch.store import Store, Validators, open_store, remove_database
+from recruitwatch.store import Store, Validators, open_store, remove_database, sql
 from recruitwatch.store.schema import MIGRATIONS
 
 TEXT = (
@@ -224,6 +224,66 @@ def test_failures_are_recorded_in_order(store: Store) -> None:
         ("b.txt", "extract", "boom"),
     ]
     assert failures[0].occurred_at
+
+
+def test_a_failure_seen_again_is_counted_not_repeated(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter(f"2024-01-0{day}T00:00:00+00:00" for day in range(1, 10))
+    monkeypatch.setattr(sql, "now", lambda: next(clock))
+    store.record_failure("a.txt", "ingest", "is empty")
+    store.record_failure("b.txt", "extract", "boom")
+    store.record_failure("a.txt", "ingest", "is empty")
+    store.record_failure("a.txt", "ingest", "is empty")
+    store.record_failure("a.txt", "ingest", "is binary")  # another reason: another row
+    failures = store.list_failures()
+    assert [(f.source, f.reason, f.times) for f in failures] == [
+        ("a.txt", "is empty", 3),
+        ("b.txt", "boom", 1),
+        ("a.txt", "is binary", 1),
+    ]
+    assert [(f.occurred_at[:10], f.last_seen[:10]) for f in failures] == [
+        ("2024-01-01", "2024-01-04"),
+        ("2024-01-02", "2024-01-02"),
+        ("2024-01-05", "2024-01-05"),
+    ]
+
+
+def test_a_failure_is_stored_at_a_bounded_length(store: Store) -> None:
+    for _ in range(2):
+        store.record_failure("д" * 5000, "ingest", "причина " * 1000)
+    [failure] = store.list_failures()
+    assert failure.times == 2
+    assert len(failure.source) <= 400 and len(failure.reason) <= 300
+
+
+def test_migration_counts_the_failures_listed_before(db: str | Path) -> None:
+    with open_store(db) as store:  # back to version 8: a row per failure, repeats and all
+        _sql(store, "DROP INDEX failures_source_reason")
+        _sql(store, "ALTER TABLE failures DROP COLUMN times")
+        _sql(store, "ALTER TABLE failures DROP COLUMN last_seen")
+        _sql(store, "DELETE FROM migrations WHERE version = 9")
+        rows = [
+            ("2024-01-01", "a.txt"),
+            ("2024-01-03", "b.txt"),
+            ("2024-01-02", "a.txt"),
+            ("2024-01-05", "a.txt"),
+        ]
+        for when, source in rows:
+            _sql(
+                store,
+                "INSERT INTO failures (source, stage, reason, occurred_at)"
+                f" VALUES ('{source}', 'ingest', 'is empty', '{when}')",
+            )
+    with open_store(db) as store:
+        failures = store.list_failures()
+        store.record_failure("a.txt", "ingest", "is empty")
+        again = store.list_failures()
+    assert [(f.source, f.times, f.occurred_at, f.last_seen) for f in failures] == [
+        ("a.txt", 3, "2024-01-01", "2024-01-05"),
+        ("b.txt", 1, "2024-01-03", "2024-01-03"),
+    ]
+    assert [(f.source, f.times) for f in again] == [("a.txt", 4), ("b.txt", 1)]
 
 
 def test_open_refuses_a_folder(tmp_path: Path) -> None:

@@ -279,8 +279,8 @@ def search_table(records: Sequence[SearchHit]) -> Table:
 
 
 def failures_table(records: Sequence[StoredFailure]) -> Table:
-    headers = ("id", "when", "stage", "source", "reason")
-    rows = ((str(f.id), f.occurred_at, f.stage, f.source, f.reason) for f in records)
+    headers = ("id", "last seen", "times", "stage", "source", "reason")
+    rows = ((str(f.id), f.last_seen, str(f.times), f.stage, f.source, f.reason) for f in records)
     return _table(f"failures: {len(records)}", headers, rows)
 
 

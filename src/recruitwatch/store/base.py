@@ -31,13 +31,16 @@ Seen = Literal["new", "same", "duplicate"]
 
 @dataclass(frozen=True, slots=True)
 class StoredFailure:
-    """A source that could not be ingested, as recorded so a batch can go on."""
+    """A source that could not be ingested, as recorded so a batch can go on: once per source
+    and reason, first seen `occurred_at`, seen `times` times, last at `last_seen`."""
 
     id: int
     source: str
     stage: str
     reason: str
     occurred_at: str
+    times: int
+    last_seen: str
 
 
 @dataclass(frozen=True, slots=True)

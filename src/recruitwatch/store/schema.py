@@ -26,6 +26,31 @@ class Migration:
         return POSTGRES[self.version] if dialect == "postgresql" else self.statements
 
 
+# Failures recorded once per source and reason: a re-run counts them (`times`, `last_seen`)
+# instead of listing them again. Old reasons and sources are cut to the lengths the store keeps
+# now (MAX_FAILURE_REASON, MAX_FAILURE_SOURCE) so the unique index stays small on PostgreSQL.
+# The same statements on both backends.
+MAX_FAILURE_SOURCE = 400
+MAX_FAILURE_REASON = 300
+_FAILURES_ONCE = (
+    "ALTER TABLE failures ADD COLUMN times INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE failures ADD COLUMN last_seen TEXT",
+    f"UPDATE failures SET source = substr(source, 1, {MAX_FAILURE_SOURCE})"
+    f" WHERE length(source) > {MAX_FAILURE_SOURCE}",
+    f"UPDATE failures SET reason = substr(reason, 1, {MAX_FAILURE_REASON})"
+    f" WHERE length(reason) > {MAX_FAILURE_REASON}",
+    # Counted and dated before the repeats go: the first row of each pair stays.
+    """
+    UPDATE failures SET
+        times = (SELECT COUNT(*) FROM failures AS same
+                 WHERE same.source = failures.source AND same.reason = failures.reason),
+        last_seen = (SELECT MAX(same.occurred_at) FROM failures AS same
+                     WHERE same.source = failures.source AND same.reason = failures.reason)
+    """,
+    "DELETE FROM failures WHERE id NOT IN (SELECT MIN(id) FROM failures GROUP BY source, reason)",
+    "CREATE UNIQUE INDEX failures_source_reason ON failures (source, reason)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         version=1,
@@ -390,6 +415,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=9,
+        name="failures: one row per source and reason, with times and last seen",
+        statements=_FAILURES_ONCE,
+    ),
 )
 
 
@@ -659,4 +689,5 @@ POSTGRES: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    9: _FAILURES_ONCE,
 }

@@ -35,7 +35,7 @@ from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
 from recruitwatch.store.dbapi import Connection
 from recruitwatch.store.dialects import Dialect
-from recruitwatch.store.schema import MIGRATIONS
+from recruitwatch.store.schema import MAX_FAILURE_REASON, MAX_FAILURE_SOURCE, MIGRATIONS
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -286,11 +286,17 @@ class SQLStore(ABC):
         )
 
     def record_failure(self, source: str, stage: str, reason: str) -> None:
+        # One row per source and reason: seen again, it is counted and dated, not repeated.
+        source = _cut(source, MAX_FAILURE_SOURCE)
+        reason = _cut(reason, MAX_FAILURE_REASON)
+        seen = now()
         self._write(
             "cannot record failure",
             source,
-            "INSERT INTO failures (source, stage, reason, occurred_at) VALUES (?, ?, ?, ?)",
-            (source, stage, reason, now()),
+            "INSERT INTO failures (source, stage, reason, occurred_at, times, last_seen)"
+            " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (source, reason) DO UPDATE SET"
+            " stage = excluded.stage, times = failures.times + 1, last_seen = excluded.last_seen",
+            (source, stage, reason, seen, seen),
         )
 
     def partition_done(self, fingerprint: str) -> bool:
@@ -317,6 +323,8 @@ class SQLStore(ABC):
                 stage=row["stage"],
                 reason=row["reason"],
                 occurred_at=row["occurred_at"],
+                times=row["times"],
+                last_seen=row["last_seen"] or row["occurred_at"],
             )
             for row in found
         ]
@@ -475,3 +483,7 @@ class SQLStore(ABC):
             return self._connection.execute(sql, params).fetchall()
         except self.dialect.errors as exc:
             raise StoreError(f"cannot read the database: {exc}") from exc
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
