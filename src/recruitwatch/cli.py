@@ -219,7 +219,14 @@ def extract(
     settings = Settings.from_env()
     options = _read_options(settings, allow_private=allow_private)
     normaliser = Normaliser.from_settings(settings)
-    results = list(extract_paths(files, options=options, normaliser=normaliser))
+    results = list(
+        extract_paths(
+            files,
+            options=options,
+            normaliser=normaliser,
+            budget_seconds=settings.extract_seconds,
+        )
+    )
     extractions = [item for item in results if isinstance(item, Extraction)]
     failed = [item for item in results if isinstance(item, Failure)]
     if json_:
@@ -292,6 +299,7 @@ def ingest(
                 progress=lambda done, total, _name: bar.update(task, completed=done, total=total),
                 normaliser=Normaliser.from_settings(settings),
                 defaults=defaults,
+                budget_seconds=settings.extract_seconds,
             )
         _print_report(report)
         if link:

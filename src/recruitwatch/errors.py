@@ -7,6 +7,7 @@ RecruitwatchError
 ├── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
 ├── QueryError          a read asked for something malformed (unknown filter value, bad cursor)
 ├── RatesError          an exchange-rate snapshot or the CBR API could not be read
+├── BudgetError         extracting one document took longer than its time budget
 └── BatchError          the Dask scheduler is unreachable or the [dask] extra is missing
 """
 
@@ -51,3 +52,7 @@ class RatesError(RecruitwatchError):
 
 class BatchError(RecruitwatchError):
     """A distributed batch could not start: no scheduler, or Dask is not installed."""
+
+
+class BudgetError(RecruitwatchError):
+    """Extracting one document ran past its time budget (RECRUITWATCH_EXTRACT_SECONDS)."""

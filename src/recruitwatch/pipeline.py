@@ -25,6 +25,7 @@ from recruitwatch.extract import extract_document
 from recruitwatch.ingest import Failure, Input, ReadOptions, Source, find_sources, iter_documents
 from recruitwatch.model import Document, Extraction
 from recruitwatch.normalise import Normaliser
+from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS
 from recruitwatch.store import Store
 
 logger = logging.getLogger(__name__)
@@ -72,10 +73,16 @@ def extract_paths(
     options: ReadOptions | None = None,
     normaliser: Normaliser | None = None,
     defaults: DocumentDefaults | None = None,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> Iterator[Extraction | Failure]:
-    """One Extraction or Failure per document found in `paths`, without a store."""
+    """One Extraction or Failure per document found in `paths`, without a store;
+    `budget_seconds` bounds the extraction of each document (see `extract_document`)."""
     yield from extract_sources(
-        find_sources(paths), options=options, normaliser=normaliser, defaults=defaults
+        find_sources(paths),
+        options=options,
+        normaliser=normaliser,
+        defaults=defaults,
+        budget_seconds=budget_seconds,
     )
 
 
@@ -85,6 +92,7 @@ def extract_sources(
     options: ReadOptions | None = None,
     normaliser: Normaliser | None = None,
     defaults: DocumentDefaults | None = None,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> Iterator[Extraction | Failure]:
     """As `extract_paths`, for sources already found (a batch partition on a Dask worker)."""
     normalise = normaliser or Normaliser()
@@ -92,7 +100,7 @@ def extract_sources(
         if isinstance(item, Failure):
             yield item
         else:
-            yield _extract(defaults.fill(item) if defaults else item, normalise)
+            yield _extract(defaults.fill(item) if defaults else item, normalise, budget_seconds)
 
 
 def ingest_paths(
@@ -103,6 +111,7 @@ def ingest_paths(
     progress: Progress | None = None,
     normaliser: Normaliser | None = None,
     defaults: DocumentDefaults | None = None,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> IngestReport:
     """Read, extract and save every document in `paths` (files, folders, URLs, `-`);
     failures are recorded, not raised."""
@@ -110,7 +119,13 @@ def ingest_paths(
     total = len(sources) if all(is_single(source) for source in sources) else None
     items = iter_documents(sources, options=options)
     return ingest_documents(
-        items, store, progress=progress, total=total, normaliser=normaliser, defaults=defaults
+        items,
+        store,
+        progress=progress,
+        total=total,
+        normaliser=normaliser,
+        defaults=defaults,
+        budget_seconds=budget_seconds,
     )
 
 
@@ -122,6 +137,7 @@ def ingest_documents(
     total: int | None = None,
     normaliser: Normaliser | None = None,
     defaults: DocumentDefaults | None = None,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> IngestReport:
     """Extract, normalise and save documents not stored yet; note new places of known texts."""
     report = IngestReport()
@@ -131,7 +147,7 @@ def ingest_documents(
             _record(store, report, item)
         else:
             document = defaults.fill(item) if defaults else item
-            _save(store, report, document, partial(_extract, document, normalise))
+            _save(store, report, document, partial(_extract, document, normalise, budget_seconds))
         if progress is not None:
             progress(done, total if total is not None and done <= total else None, item.source)
     return report
@@ -188,12 +204,14 @@ def _save(
         _record(store, report, Failure(document.source, exc.args[0], "store"))
 
 
-def _extract(document: Document, normalise: Normaliser) -> Extraction | Failure:
+def _extract(
+    document: Document, normalise: Normaliser, budget_seconds: float | None
+) -> Extraction | Failure:
     # The extractor and the date parser are rule code run over untrusted text: whatever one
     # document makes them raise is that document's failure, not the end of the batch. The
     # traceback of a bug goes to the debug log (`recruitwatch --debug`).
     try:
-        extraction = extract_document(document)
+        extraction = extract_document(document, budget_seconds=budget_seconds)
     except Exception as exc:
         if not isinstance(exc, RecruitwatchError):
             logger.debug("extractor failed on %s", document.source, exc_info=True)

@@ -18,6 +18,9 @@ DEFAULT_MAX_EXPORT_BYTES = 512 * 1024 * 1024
 # A stated conversion further than this from the official rate is flagged: news rounds and uses
 # the rate of a day or two before, which stays within a few percent.
 DEFAULT_TOLERANCE = 0.07
+# Extraction is linear and reads about a megabyte a second on a busy core; a document still
+# unread after this long is hostile or broken and becomes that document's failure.
+DEFAULT_EXTRACT_SECONDS = 5.0
 # Offers repeated within this many days are one claim; a month plus slack for late reporting.
 DEFAULT_CLAIM_WINDOW_DAYS = 45
 
@@ -37,6 +40,7 @@ class Settings:
     rates_file: Path | None = None
     conversion_tolerance: float = DEFAULT_TOLERANCE
     claim_window_days: int = DEFAULT_CLAIM_WINDOW_DAYS
+    extract_seconds: float = DEFAULT_EXTRACT_SECONDS
     # `serve`: writes need this token; without one the server accepts no writes at all.
     token: str | None = None
     # `serve`: reads need the token too (the data is open by default, like the sources it cites).
@@ -51,6 +55,7 @@ class Settings:
         rates = env.get(f"{ENV_PREFIX}RATES_FILE")
         tolerance = env.get(f"{ENV_PREFIX}CONVERSION_TOLERANCE")
         window = env.get(f"{ENV_PREFIX}CLAIM_WINDOW_DAYS")
+        extract_seconds = env.get(f"{ENV_PREFIX}EXTRACT_SECONDS")
         return cls(
             db=(db if "://" in db else Path(db)) if db else DEFAULT_DB,
             max_document_bytes=int(max_bytes) if max_bytes else DEFAULT_MAX_BYTES,
@@ -58,6 +63,7 @@ class Settings:
             rates_file=Path(rates) if rates else default_rates_file(env),
             conversion_tolerance=float(tolerance) if tolerance else DEFAULT_TOLERANCE,
             claim_window_days=int(window) if window else DEFAULT_CLAIM_WINDOW_DAYS,
+            extract_seconds=float(extract_seconds) if extract_seconds else DEFAULT_EXTRACT_SECONDS,
             token=env.get(f"{ENV_PREFIX}TOKEN") or None,
             private=env.get(f"{ENV_PREFIX}PRIVATE", "").lower() in ("1", "true", "yes"),
         )

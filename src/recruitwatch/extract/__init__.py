@@ -1,13 +1,20 @@
 """Extract stage: pure functions, document in, offers and figures with evidence out.
 
 It never fetches and never touches the store. Languages without a vocabulary file yield no
-records rather than English rules misreading them.
+records rather than English rules misreading them. Each document has a time budget: the work
+is linear in the text, and the budget turns an input that is slow anyway (a 10 MB run of
+amounts) into that document's failure instead of a stalled batch.
 """
 
 from __future__ import annotations
 
+import logging
+import math
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+from recruitwatch.errors import BudgetError
 from recruitwatch.extract.context import analyse
 from recruitwatch.extract.figures import read_figures
 from recruitwatch.extract.offers import read_offers
@@ -17,15 +24,29 @@ from recruitwatch.extract.vocabulary import vocabulary
 from recruitwatch.lang import SCRIPTS, available_languages, script_pattern
 from recruitwatch.language import detect_language
 from recruitwatch.model import Document, Extraction, Figure, Offer
+from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS
+
+logger = logging.getLogger(__name__)
 
 MIN_LETTERS = 20  # a sentence this short (a ticker, a name) keeps the document's language
+# Beyond these no text means a real sum or head count: the largest state budgets are in the
+# tens of trillions (of roubles), the world has eight billion people. A run of 400 digits
+# would otherwise be stored as infinity and break every page and export that shows it.
+MAX_AMOUNT = 1e15
+MAX_QUANTITY = 1e10
 
 
-def extract_document(document: Document) -> Extraction:
+def extract_document(
+    document: Document, *, budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS
+) -> Extraction:
     """Every offer and figure in the document, each with its evidence span. Sentences in
-    another script than the document's language are read with their own language's grammar."""
+    another script than the document's language are read with their own language's grammar.
+
+    BudgetError when the work takes longer than `budget_seconds` (None: no limit); the
+    budget is checked between sentences, so it is overrun by at most one sentence's work."""
     if document.language not in available_languages() or not document.text.strip():
         return Extraction(document=document)
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     text = document.text
     vocab = vocabulary(document.language)
     spans = split_sentences(text, vocab.abbreviations)
@@ -40,15 +61,62 @@ def extract_document(document: Document) -> Extraction:
     offers: list[Offer] = []
     figures: list[Figure] = []
     for language, spans in by_language.items():
-        context = analyse(text, vocabulary(language), spans)
+        context = analyse(text, vocabulary(language), _on_time(spans, deadline, document))
         offers += describe_targets(context, read_offers(context, document.id))
+        _check_time(deadline, document)
         figures += read_figures(context, document.id)
+        _check_time(deadline, document)
+    offers = [offer for offer in offers if _plausible_offer(offer)]
+    figures = [figure for figure in figures if _plausible_figure(figure)]
     # A record refers to its document's date until the normalise stage reads dates in the text.
     dated = document.published
     return Extraction(
         document=document,
         offers=sorted((replace(o, date=dated) for o in offers), key=_position),
         figures=sorted((replace(f, date=dated) for f in figures), key=_position),
+    )
+
+
+def _on_time(spans: Iterable[Span], deadline: float | None, document: Document) -> Iterator[Span]:
+    for span in spans:
+        _check_time(deadline, document)
+        yield span
+
+
+def _check_time(deadline: float | None, document: Document) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise BudgetError(
+            "extraction ran past its time budget (RECRUITWATCH_EXTRACT_SECONDS);"
+            " the text is too long or too repetitive to read in time",
+            source=document.source or document.id,
+        )
+
+
+def _plausible(value: float | None, ceiling: float) -> bool:
+    return value is None or (math.isfinite(value) and abs(value) <= ceiling)
+
+
+def _plausible_offer(offer: Offer) -> bool:
+    values = (offer.amount, offer.amount_max, offer.usd_stated)
+    if all(_plausible(value, MAX_AMOUNT) for value in values):
+        return True
+    _refuse(offer.evidence.doc_id, offer.amount, offer.evidence.value_start)
+    return False
+
+
+def _plausible_figure(figure: Figure) -> bool:
+    if _plausible(figure.quantity, MAX_QUANTITY) and _plausible(figure.quantity_max, MAX_QUANTITY):
+        return True
+    _refuse(figure.evidence.doc_id, figure.quantity, figure.evidence.value_start)
+    return False
+
+
+def _refuse(doc_id: str, value: float, at: int) -> None:
+    logger.warning(
+        "%s: refused the number %.3g at character %d: beyond any plausible sum or count",
+        doc_id,
+        value,
+        at,
     )
 
 

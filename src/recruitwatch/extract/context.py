@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -19,6 +20,10 @@ from recruitwatch.lang import PhraseMatch, PhraseSet
 from recruitwatch.model import Evidence
 
 BRACKETED = re.compile(r"\([^()]*\)")
+# Amounts are grouped (ranges, conversions, carried currencies) among this many neighbours at a
+# time: a sentence of prose holds a handful, and a flattened table or a hostile run of "$1 $1 …"
+# then costs time in proportion to its length, not to its square.
+MONEY_WINDOW = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +136,18 @@ def _cues(phrases: PhraseSet, text: str) -> Cues[PhraseMatch]:
     return Cues(list(phrases.finditer(text)))
 
 
-def analyse(text: str, vocab: Vocabulary, spans: list[Span] | None = None) -> DocumentContext:
+def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -> DocumentContext:
     """Read the document's sentences (or only `spans`, those in this vocabulary's language)."""
     sentences: list[Sentence] = []
     for span in split_sentences(text, vocab.abbreviations) if spans is None else spans:
         quantities = find_quantities(text, span.start, span.end, vocab)
-        money = find_money(text, span.start, span.end, vocab, quantities)
+        money = [
+            found
+            for first in range(0, len(quantities), MONEY_WINDOW)
+            for found in find_money(
+                text, span.start, span.end, vocab, quantities[first : first + MONEY_WINDOW]
+            )
+        ]
         brackets = [
             (match.start(), match.end()) for match in BRACKETED.finditer(text, span.start, span.end)
         ]

@@ -205,7 +205,10 @@ def post_document(request: Request, body: NewDocument, tasks: BackgroundTasks) -
     hashes: list[str] = []
     with open_store(settings.db) as store:
         report = ingest_documents(
-            _noting_hashes(items, hashes), store, normaliser=Normaliser.from_settings(settings)
+            _noting_hashes(items, hashes),
+            store,
+            normaliser=Normaliser.from_settings(settings),
+            budget_seconds=settings.extract_seconds,
         )
     if report.ingested:
         tasks.add_task(_relink, settings)
