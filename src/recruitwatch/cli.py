@@ -49,6 +49,7 @@ from recruitwatch.model import (
 from recruitwatch.normalise import Normaliser
 from recruitwatch.normalise.cbr import CBR_API, update_day, update_rates
 from recruitwatch.pipeline import DocumentDefaults, IngestReport, extract_paths, ingest_paths
+from recruitwatch.serve.export import finite
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rates_file
 from recruitwatch.store import SearchHit, Store, StoredFailure, open_store, remove_database
 from recruitwatch.watch import read_sources_file, watch_round
@@ -836,7 +837,8 @@ def _link(store: Store, settings: Settings) -> None:
 
 
 def _echo_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    # Strict JSON: a number that is not finite (from an old database) is printed as null.
+    typer.echo(json.dumps(finite(payload), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def _print_records(

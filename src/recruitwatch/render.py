@@ -29,6 +29,7 @@ from recruitwatch.model import (
     to_jsonable,
 )
 from recruitwatch.normalise.dates import label as date_label
+from recruitwatch.serve.export import spreadsheet_safe
 from recruitwatch.store import SearchHit, StoredFailure
 
 # Columns of free text that may wrap; the others (ids, kinds, numbers) are kept whole.
@@ -193,8 +194,9 @@ def _columns(record_type: type) -> list[str]:
 
 
 def _flat(item: dict[str, Any]) -> dict[str, Any]:
+    """A CSV row: evidence as evidence_* columns, safe to open in a spreadsheet."""
     nested = item.pop("evidence", None) or {}
-    return {**item, **{f"evidence_{key}": value for key, value in nested.items()}}
+    return spreadsheet_safe({**item, **{f"evidence_{key}": value for key, value in nested.items()}})
 
 
 def _table(title: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:

@@ -18,6 +18,9 @@ DEFAULT_MAX_EXPORT_BYTES = 512 * 1024 * 1024
 # A stated conversion further than this from the official rate is flagged: news rounds and uses
 # the rate of a day or two before, which stays within a few percent.
 DEFAULT_TOLERANCE = 0.07
+# `serve`: the largest request body read; a posted document is capped at max_document_bytes
+# of text, and JSON may escape each of its characters into six bytes.
+DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 # Extraction is linear and reads about a megabyte a second on a busy core; a document still
 # unread after this long is hostile or broken and becomes that document's failure.
 DEFAULT_EXTRACT_SECONDS = 5.0
@@ -45,6 +48,7 @@ class Settings:
     token: str | None = None
     # `serve`: reads need the token too (the data is open by default, like the sources it cites).
     private: bool = False
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -56,6 +60,7 @@ class Settings:
         tolerance = env.get(f"{ENV_PREFIX}CONVERSION_TOLERANCE")
         window = env.get(f"{ENV_PREFIX}CLAIM_WINDOW_DAYS")
         extract_seconds = env.get(f"{ENV_PREFIX}EXTRACT_SECONDS")
+        max_request = env.get(f"{ENV_PREFIX}MAX_REQUEST_BYTES")
         return cls(
             db=(db if "://" in db else Path(db)) if db else DEFAULT_DB,
             max_document_bytes=int(max_bytes) if max_bytes else DEFAULT_MAX_BYTES,
@@ -66,4 +71,5 @@ class Settings:
             extract_seconds=float(extract_seconds) if extract_seconds else DEFAULT_EXTRACT_SECONDS,
             token=env.get(f"{ENV_PREFIX}TOKEN") or None,
             private=env.get(f"{ENV_PREFIX}PRIVATE", "").lower() in ("1", "true", "yes"),
+            max_request_bytes=int(max_request) if max_request else DEFAULT_MAX_REQUEST_BYTES,
         )

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from recruitwatch import __version__
 from recruitwatch.errors import QueryError, RecruitwatchError, StoreError
 from recruitwatch.serve import api, web
+from recruitwatch.serve.deps import write_refusal
 from recruitwatch.serve.responses import problem, problem_body, status_phrase
 from recruitwatch.settings import Settings
 from recruitwatch.store import describe_url, open_store
@@ -77,10 +78,11 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 class _Guard:
-    """Security headers on every response, and empty form fields dropped from page addresses.
+    """Security headers on every response (500s included), the token checked before a write's
+    body is read, every body capped in size, and empty form fields dropped from page addresses.
 
-    Plain ASGI: it only rewrites the response's first message, so it costs next to nothing
-    and leaves streaming responses (exports) streaming."""
+    Plain ASGI: it only rewrites the response's first message and counts body bytes, so it
+    costs next to nothing and leaves streaming responses (exports) streaming."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -89,14 +91,51 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in _SECURITY_HEADERS.items():
                     if name not in headers:
                         headers.append(name, value)
             await send(message)
+
+        request = Request(scope)
+        refusal = _refusal(request)
+        if refusal is not None:
+            await refusal(scope, receive, send_with_headers)
+            return
+        limit = _settings(request).max_request_bytes
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException passes FastAPI's body reading unchanged (any other
+                    # error there becomes a 400), and the error handler answers it.
+                    raise StarletteHTTPException(413, _too_large_message(limit))
+            return message
+
+        try:
+            await self._route(scope, counted_receive, send_with_headers)
+        except Exception:
+            # Starlette's own last handler sits outside this guard: it would send a 500
+            # without the security headers and then re-raise into the server.
+            if started:
+                raise
+            logger.exception("unexpected error on %s", scope.get("path"))
+            response = error_response(
+                request, 500, "internal error; the server log has the details"
+            )
+            await response(scope, receive, send_with_headers)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         # A filter form sends its empty fields too (?kind=&currency=RUB); a page drops them
         # with a redirect so its address shows only the filters in use. The API takes them
@@ -110,9 +149,39 @@ class _Guard:
         ):
             kept = [(key, value) for key, value in pairs if value != ""]
             target = path + (f"?{urlencode(kept)}" if kept else "")
-            await RedirectResponse(target, status_code=303)(scope, receive, send_with_headers)
+            await RedirectResponse(target, status_code=303)(scope, receive, send)
             return
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _refusal(request: Request) -> Response | None:
+    """A response sent before any of the body is read: the body is declared too large, or it
+    is a write to the API without the token."""
+    limit = _settings(request).max_request_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return _too_large(request, limit)
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.url.path.startswith("/api/"):
+        return None
+    refusal = write_refusal(_settings(request), request.headers.get("authorization", ""))
+    if refusal is None:
+        return None
+    status, message = refusal
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return error_response(request, status, message, None, headers)
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    return error_response(request, 413, _too_large_message(limit), None, {"Connection": "close"})
+
+
+def _too_large_message(limit: int) -> str:
+    return f"the request body is over RECRUITWATCH_MAX_REQUEST_BYTES ({limit} bytes)"
 
 
 def _wants_json(request: Request) -> bool:

@@ -38,17 +38,22 @@ def read_access(request: Request) -> None:
 def write_access(request: Request) -> None:
     """A dependency: writes need the token in the Authorization header (never a cookie, so a
     page elsewhere cannot make a browser write)."""
-    settings: Settings = request.app.state.settings
+    refusal = write_refusal(request.app.state.settings, request.headers.get("authorization", ""))
+    if refusal is not None:
+        status, message = refusal
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        raise HTTPException(status, message, headers=headers)
+
+
+def write_refusal(settings: Settings, authorization: str) -> tuple[int, str] | None:
+    """Why a write with this Authorization header is refused (status, message), or None.
+    Also checked before a request's body is read, so no one without the token makes the
+    server read and parse a large body."""
     if not settings.token:
-        raise HTTPException(
-            403, "writes are off: start the server with RECRUITWATCH_TOKEN set to allow them"
-        )
-    if not _has_token(request, settings, cookie=False):
-        raise HTTPException(
-            401,
-            "this needs the token: send Authorization: Bearer <RECRUITWATCH_TOKEN>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        return 403, "writes are off: start the server with RECRUITWATCH_TOKEN set to allow them"
+    if not _bearer_matches(settings, authorization):
+        return 401, "this needs the token: send Authorization: Bearer <RECRUITWATCH_TOKEN>"
+    return None
 
 
 def token_matches(settings: Settings, offered: str) -> bool:
@@ -58,7 +63,11 @@ def token_matches(settings: Settings, offered: str) -> bool:
 
 
 def _has_token(request: Request, settings: Settings, *, cookie: bool) -> bool:
-    scheme, _, offered = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token_matches(settings, offered.strip()):
+    if _bearer_matches(settings, request.headers.get("authorization", "")):
         return True
     return cookie and token_matches(settings, request.cookies.get(COOKIE, ""))
+
+
+def _bearer_matches(settings: Settings, authorization: str) -> bool:
+    scheme, _, offered = authorization.partition(" ")
+    return scheme.lower() == "bearer" and token_matches(settings, offered.strip())

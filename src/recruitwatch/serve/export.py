@@ -2,6 +2,11 @@
 
 CSV and JSON Lines stream a page of rows at a time; Parquet is written whole (pyarrow needs the
 columns), with a fixed schema so an empty export still has typed columns.
+
+Every file is valid whatever the database holds: a number that is not finite (stored before
+extraction refused them) is written as empty/null, never `inf` or `Infinity`; a CSV text cell
+a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) is
+prefixed with `'`, which spreadsheets show as text.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
@@ -58,12 +64,37 @@ FIGURE_COLUMNS = (
 )
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def flat(item: dict[str, Any]) -> dict[str, Any]:
     """The item with its nested evidence as evidence_* columns."""
     evidence = item.get("evidence") or {}
-    found = {key: value for key, value in item.items() if key != "evidence"}
-    found.update({f"evidence_{key}": value for key, value in evidence.items()})
+    found = {key: finite(value) for key, value in item.items() if key != "evidence"}
+    found.update({f"evidence_{key}": finite(value) for key, value in evidence.items()})
     return found
+
+
+def finite(value: Any) -> Any:
+    """`value`, or None for a float that is not finite (JSON has no infinity)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [finite(inner) for inner in value]
+    return value
+
+
+def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """A CSV row no spreadsheet runs as formulas, with empty cells for non-finite numbers."""
+    return {key: _spreadsheet_cell(finite(value)) for key, value in row.items()}
+
+
+def _spreadsheet_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_chunks(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
@@ -71,7 +102,7 @@ def csv_chunks(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Ite
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for number, item in enumerate(items, start=1):
-        writer.writerow(flat(item))
+        writer.writerow(spreadsheet_safe(flat(item)))
         if number % 1000 == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -80,7 +111,7 @@ def csv_chunks(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Ite
 def jsonl_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     lines: list[str] = []
     for item in items:
-        lines.append(json.dumps(item, ensure_ascii=False))
+        lines.append(json.dumps(finite(item), ensure_ascii=False, allow_nan=False))
         if len(lines) == 1000:
             yield "\n".join(lines) + "\n"
             lines = []

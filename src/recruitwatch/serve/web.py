@@ -6,6 +6,7 @@ written as text; links to other sites are made only for http(s) URLs.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -302,8 +303,8 @@ async def login(request: Request) -> Response:
 
 
 def number(value: float | None, high: float | None = None) -> str:
-    if value is None:
-        return ""
+    if value is None or not math.isfinite(value):
+        return ""  # no number at all rather than "inf" (refused at extraction since)
     if value == int(value):
         text = f"{value:,.0f}"
     else:

@@ -241,8 +241,8 @@ class _Cursor:
             raise bad from exc
         # Values of the types the columns hold, so no database is asked to compare a number
         # with a text.
-        key_fits = _number(key) if order.kind == "number" else isinstance(key, str)
-        id_fits = isinstance(row_id, str) if listing.text_id else _storable(row_id)
+        key_fits = _number(key) if order.kind == "number" else _text(key)
+        id_fits = _text(row_id) if listing.text_id else _storable(row_id)
         if not (key_fits and id_fits and _storable(count)):
             raise bad
         if token != order.token:
@@ -255,6 +255,18 @@ class _Cursor:
 def _storable(value: object) -> bool:
     """An int both databases can bind (64-bit), not a bool."""
     return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
+def _text(value: object) -> bool:
+    """A str a database can bind: JSON's "\\ud800" decodes to a lone surrogate, which no
+    UTF-8 driver can send."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _number(value: object) -> bool:
