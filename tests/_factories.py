@@ -65,7 +65,7 @@ def _number(match: re.Match[str]) -> float:
     return float(match.group(1).replace(",", ""))
 
 
-def fake_extract(doc: Document) -> Extraction:
+def fake_extract(doc: Document, *, budget_seconds: float | None = None) -> Extraction:
     """Every "N roubles" is a signing bonus for volunteers and every "N reservists" a figure."""
     offers = [
         offer(doc, m.span(), amount=_number(m), target="volunteers")

@@ -243,7 +243,7 @@ def test_ingest_paths_records_failures_and_is_idempotent(
 def test_extractor_crash_is_one_documents_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fragile(doc: Document) -> Extraction:
+    def fragile(doc: Document, *, budget_seconds: float | None = None) -> Extraction:
         if "crash" in doc.text:
             raise ValueError("rule blew up")
         return fake_extract(doc)

@@ -46,7 +46,6 @@ def extract_document(
     budget is checked between sentences, so it is overrun by at most one sentence's work."""
     if document.language not in available_languages() or not document.text.strip():
         return Extraction(document=document)
-    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     text = document.text
     vocab = vocabulary(document.language)
     spans = split_sentences(text, vocab.abbreviations)
@@ -60,8 +59,12 @@ def extract_document(
             by_language.setdefault(language, []).append(span)
     offers: list[Offer] = []
     figures: list[Figure] = []
+    vocabularies = {language: vocabulary(language) for language in by_language}
+    # The clock starts once the vocabularies (and the language detector) are loaded: loading
+    # is paid once per process, not by the first document.
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     for language, spans in by_language.items():
-        context = analyse(text, vocabulary(language), _on_time(spans, deadline, document))
+        context = analyse(text, vocabularies[language], _on_time(spans, deadline, document))
         offers += describe_targets(context, read_offers(context, document.id))
         _check_time(deadline, document)
         figures += read_figures(context, document.id)
