@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from recruitwatch.extract.context import DocumentContext, Mention, Sentence, evidence
 from recruitwatch.extract.money import Money
+from recruitwatch.extract.payers import Claim, Payer, assign_payers, contract_party
 from recruitwatch.lang import KIND_ORDER, PhraseMatch
 from recruitwatch.model import OFFER_KINDS, Offer, OfferKind
 
@@ -18,10 +19,7 @@ LIST_ITEM_CHARS = 80
 AUTHORITY_GAP = 20  # characters between "governor of" and the place it governs
 LINK_PUNCTUATION = frozenset(" )]—–-:\u00a0")
 HEADLINE_CHARS = 300  # a dollar figure this near the top restates the story's offer
-FALLBACK_PAYER = {"monthly_pay": "Russian Ministry of Defence"}
-DEFAULT_PAYER = "Russian military"
 DEFAULT_TARGET = "recruits"
-SETTING = "{setting}"  # a payer's region in lang data: the region the story is set in
 
 
 @dataclass(slots=True)
@@ -30,6 +28,7 @@ class Reading:
 
     money: Money
     sentence: Sentence
+    sentence_index: int
     kind: OfferKind
     kind_local: bool
     payer: Mention | None
@@ -141,7 +140,7 @@ def _payer(
         if not sentence.in_brackets(mention.start, mention.end) and mention.start not in claimed
     ]
     # The other party to the contract pays only when nobody else is named.
-    parties = [mention for mention in candidates if _contract_party(context, mention)]
+    parties = [mention for mention in candidates if contract_party(context, mention)]
     mentions = [mention for mention in candidates if mention not in parties] or parties
     for mention in mentions:
         if (
@@ -157,7 +156,7 @@ def _payer(
     after = [mention for mention in mentions if mention.start >= after_start]
     for candidates in (before[::-1], after):
         for mention in candidates:
-            if mention.label != DEFAULT_PAYER:
+            if mention.label != context.vocab.default_payers["default"]:
                 return mention
     fallback = before[::-1] + after
     if fallback:
@@ -186,12 +185,6 @@ def _introduced_by_link(context: DocumentContext, start: int, end: int) -> bool:
     while start < end and text[start] in LINK_PUNCTUATION:
         start += 1
     return context.vocab.payer_links.matches_at(text, start, end) is not None
-
-
-def _contract_party(context: DocumentContext, mention: Mention) -> bool:
-    """ "sign a contract with the Defence Ministry": the other party, not the payer."""
-    window = context.contract_parties.within(max(0, mention.start - 40), mention.start)
-    return any(len(context.text[cue.end : mention.start].split()) <= 1 for cue in window)
 
 
 def _relevant(context: DocumentContext, index: int, list_goes_on: bool) -> bool:
@@ -299,14 +292,42 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                 before = context.sentences[sentence_index - 1] if sentence_index else None
                 payer = _payer(context, sentence, index, claimed, before)
                 target = _target(context, sentence, money, payer, kind, before)
-                reading = Reading(money, sentence, kind, local, payer, target)
+                reading = Reading(money, sentence, sentence_index, kind, local, payer, target)
             by_money[id(money)] = reading
             readings.append(reading)
             previous = reading
             kinds_by_sentence[sentence_index] = reading.kind
     setting = _setting_region(context, readings)
+    payers = assign_payers(context, [_claim(reading) for reading in readings])
     return _deduplicate(
-        [(_offer(context, reading, doc_id, setting), reading) for reading in readings]
+        [
+            (_offer(context, reading, doc_id, payer, setting), _paid_by(reading, payer, paying))
+            for reading, paying in zip(readings, payers, strict=True)
+            for payer in paying
+        ]
+    )
+
+
+def _paid_by(reading: Reading, payer: Payer, paying: list[Payer]) -> Reading:
+    """One amount for several payers is one offer each, told apart by the payer."""
+    if len(paying) == 1 or reading.payer is None:
+        return reading
+    named = replace(reading.payer, label=payer.offered_by or reading.payer.label)
+    return replace(reading, payer=named)
+
+
+def _claim(reading: Reading) -> Claim:
+    sentence = reading.sentence
+    index = sentence.money.index(reading.money)
+    (before_start, _), (_, after_end) = _segments(sentence, index)
+    return Claim(
+        reading.money,
+        sentence,
+        reading.sentence_index,
+        reading.kind,
+        reading.payer,
+        before_start,
+        after_end,
     )
 
 
@@ -323,15 +344,12 @@ def _setting_region(context: DocumentContext, readings: list[Reading]) -> str | 
     return setting.pop() if len(setting) == 1 else None
 
 
-def _offer(context: DocumentContext, reading: Reading, doc_id: str, setting: str | None) -> Offer:
+def _offer(
+    context: DocumentContext, reading: Reading, doc_id: str, payer: Payer, setting: str | None
+) -> Offer:
     money, sentence = reading.money, reading.sentence
-    if reading.payer is not None:
-        offered_by, region = reading.payer.label, reading.payer.region or "Russia"
-        if region == SETTING:
-            region = setting or "Russian regions"
-    else:
-        offered_by, region = FALLBACK_PAYER.get(reading.kind, DEFAULT_PAYER), "Russia"
-    if offered_by == DEFAULT_PAYER:
+    offered_by, region = payer.offered_by, payer.region
+    if offered_by == context.vocab.default_payers["default"]:
         region = setting or region
     usd = money.amount if money.currency == "USD" else None
     usd = usd or next((amount for code, amount in money.conversions if code == "USD"), None)
@@ -350,6 +368,8 @@ def _offer(context: DocumentContext, reading: Reading, doc_id: str, setting: str
         offered_by=offered_by,
         target=reading.target,
         region=region,
+        payer_level=payer.level,
+        payer_region=payer.code,
         evidence=record_evidence,
         confidence=round(min(confidence, 1.0), 2),
     )
@@ -384,18 +404,19 @@ def _deduplicate(pairs: list[tuple[Offer, Reading]]) -> list[Offer]:
     for pair in sorted(pairs, key=richness):
         offer, reading = pair
         key = (offer.amount, offer.amount_max, offer.currency)
-        if reading.payer is None:
+        named = _named_payer(reading)
+        if named is None:
             candidates = by_value.get(key, [])
         else:
-            candidates = by_payer.get((*key, offer.offered_by), []) + unpaid.get(key, [])
+            candidates = by_payer.get((*key, named), []) + unpaid.get(key, [])
         if offer.currency == "USD":
             candidates = candidates + converted_by_kind.get(offer.kind, [])
         if any(_same_offer(pair, other) for other in candidates):
             continue
         kept.append(pair)
         by_value.setdefault(key, []).append(pair)
-        by_payer.setdefault((*key, offer.offered_by), []).append(pair)
-        if reading.payer is None:
+        by_payer.setdefault((*key, named), []).append(pair)
+        if named is None:
             unpaid.setdefault(key, []).append(pair)
         if offer.currency != "USD" and offer.usd_stated is not None:
             converted_by_kind.setdefault(offer.kind, []).append(pair)
@@ -428,6 +449,12 @@ def _fold_headline_dollars(pairs: list[tuple[Offer, Reading]]) -> list[tuple[Off
     return kept
 
 
+def _named_payer(reading: Reading) -> str | None:
+    """The payer the sentence names: repeats are told apart by it, not by a payer inferred
+    from elsewhere in the document."""
+    return reading.payer.label if reading.payer is not None else None
+
+
 def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) -> bool:
     (offer, reading), (other, other_reading) = pair, other_pair
     if offer.kind != other.kind and reading.kind_local and other_reading.kind_local:
@@ -444,5 +471,7 @@ def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) 
     ):
         return False
     return (
-        offer.offered_by == other.offered_by or reading.payer is None or other_reading.payer is None
+        _named_payer(reading) is None
+        or _named_payer(other_reading) is None
+        or _named_payer(reading) == _named_payer(other_reading)
     )

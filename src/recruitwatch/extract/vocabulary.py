@@ -102,6 +102,10 @@ class Vocabulary:
     anaphora_words: PhraseSet
     clause_joiners: PhraseSet
     payer_regions: list[str]
+    payer_levels: dict[str, str | None]  # payer label -> its level (model.PAYER_LEVELS)
+    default_payers: dict[str, str]  # "default", an offer kind or a currency -> a payer label
+    payer_level_cues: PhraseSet  # labels are levels
+    list_joiners: PhraseSet
     places: PhraseSet  # labels are ISO 3166-2 codes
     region_labels: dict[str, str]  # ISO code -> the English name records carry
     capitals: frozenset[str]
@@ -143,6 +147,12 @@ def vocabulary(language: str) -> Vocabulary:
         items: list[dict[str, Any]], label_key: str = "label"
     ) -> list[tuple[str, list[str]]]:
         return [(str(item[label_key]), forms(item["patterns"])) for item in items]
+
+    def gendered(phrases: list[str]) -> list[str]:
+        """Single adjectives in every gender ("федеральный": "федеральной выплаты")."""
+        single = [phrase for phrase in phrases if " " not in phrase and raw["inflect"]]
+        adjectives = [form for phrase in single for form in adjective_forms(phrase)]
+        return forms([phrase for phrase in phrases if phrase not in single]) + adjectives
 
     def numbers(table: dict[str, float]) -> dict[str, float]:
         expanded = {
@@ -213,6 +223,18 @@ def vocabulary(language: str) -> Vocabulary:
         anaphora_words=PhraseSet.single(raw["anaphora_words"]),
         clause_joiners=PhraseSet.single(raw["clause_joiners"]),
         payer_regions=[str(item["region"]) for item in raw["payers"]],
+        payer_levels={str(item["label"]): item.get("level") for item in raw["payers"]},
+        default_payers={
+            str(key): str(value)
+            for key, value in [
+                *((k, v) for k, v in raw["default_payers"].items() if k != "currencies"),
+                *raw["default_payers"].get("currencies", {}).items(),
+            ]
+        },
+        payer_level_cues=PhraseSet(
+            [(level, gendered(cues)) for level, cues in raw["payer_level_cues"].items()]
+        ),
+        list_joiners=PhraseSet.single(raw["list_joiners"]),
         places=PhraseSet(
             [(code, _region_phrases(entry, word_forms)) for code, entry in raw["regions"].items()],
             ignore_case=not raw["places_case_sensitive"],

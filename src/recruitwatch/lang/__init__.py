@@ -47,6 +47,7 @@ LIST_KEYS = (
     "figure_followers",
     "figure_links",
     "figure_count_words",
+    "list_joiners",
 )
 FLAG_KEYS = ("places_case_sensitive",)
 SCRIPTS = ("Latin", "Cyrillic")
@@ -60,6 +61,8 @@ MAPPING_KEYS = (
     "attribution",
     "figure_verbs",
     "figure_categories",
+    "default_payers",
+    "payer_level_cues",
 )
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")  # ISO 3166-1 alpha-2
 ENTRY_KEYS = {"payers": "label", "targets": "label", "figure_nouns": "subject"}
@@ -88,6 +91,9 @@ CATEGORY_ORDER = (
     "recruited",
 )
 ATTRIBUTION_KEYS = ("openers", "survey_words", "survey_links", "verbs", "pronouns")
+# Who pays, as the annotation guide names it (model.PAYER_LEVELS); cue words exist for these.
+PAYER_LEVELS = ("federal", "regional", "municipal", "combined", "pmc", "foreign")
+LEVEL_CUES = ("federal", "regional", "municipal", "combined")
 
 
 @cache
@@ -204,6 +210,7 @@ def validate(data: Mapping[str, Any], name: str) -> None:
                 raise fail(
                     f"{key} entry {entry.get(label_key)!r}: category not in {CATEGORY_ORDER}"
                 )
+    _validate_payers(data, fail)
 
 
 def _validate_regions(regions: object, fail: Callable[[str], LanguageDataError]) -> None:
@@ -224,6 +231,28 @@ def _validate_regions(regions: object, fail: Callable[[str], LanguageDataError])
             entry.get("capital", False), bool
         ):
             raise fail(f"region {code}: 'label' must be text and 'capital' true or false")
+
+
+def _validate_payers(data: Mapping[str, Any], fail: Callable[[str], LanguageDataError]) -> None:
+    """Called once `payers` is known to be a list of labelled entries."""
+    labels = {entry["label"] for entry in data["payers"]}
+    for entry in data["payers"]:
+        if entry.get("level") not in {None, *PAYER_LEVELS}:
+            raise fail(
+                f"payer {entry.get('label')!r}: level must be one of {', '.join(PAYER_LEVELS)}"
+            )
+    defaults = data["default_payers"]
+    if not isinstance(defaults.get("default"), str):
+        raise fail("'default_payers' needs a 'default' payer")
+    named = [value for key, value in defaults.items() if key != "currencies"]
+    named += list(defaults.get("currencies", {}).values())
+    if not isinstance(defaults.get("currencies", {}), dict) or any(
+        label not in labels for label in named
+    ):
+        raise fail("every payer in 'default_payers' must be a label of 'payers'")
+    cues = data["payer_level_cues"]
+    if not set(cues) <= set(LEVEL_CUES) or not all(_is_phrase_list(cues[key]) for key in cues):
+        raise fail(f"'payer_level_cues' takes lists of phrases for {', '.join(LEVEL_CUES)}")
 
 
 @cache
