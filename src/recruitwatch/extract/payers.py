@@ -83,7 +83,7 @@ def _read_document(context: DocumentContext) -> _Document:
     counts.update(place.code for place in places if place.start < first_end)
     ranked = counts.most_common(2)
     home = None
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         home = next(place for place in places if place.code == ranked[0][0])
     vocab = context.vocab
     levels = {match.label for match in vocab.payer_level_cues.finditer(context.text)}
@@ -281,6 +281,8 @@ def _by_level(
     place = _place(context, claim, mention, last, document)
     if place is not None:
         return _regional(place, level)
+    if mention is not None and _level(context, mention) is None:
+        return Payer(mention.label, mention.region, None)  # "regional governors" in general
     return Payer(mention.label if mention else None, None, level)
 
 

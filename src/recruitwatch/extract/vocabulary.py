@@ -150,9 +150,9 @@ def vocabulary(language: str) -> Vocabulary:
 
     def gendered(phrases: list[str]) -> list[str]:
         """Single adjectives in every gender ("федеральный": "федеральной выплаты")."""
-        single = [phrase for phrase in phrases if " " not in phrase and raw["inflect"]]
-        adjectives = [form for phrase in single for form in adjective_forms(phrase)]
-        return forms([phrase for phrase in phrases if phrase not in single]) + adjectives
+        single = [phrase for phrase in phrases if " " not in phrase]
+        adjectives = {form for phrase in single for form in word_forms.adjective_forms(phrase)}
+        return forms([phrase for phrase in phrases if phrase not in single]) + sorted(adjectives)
 
     def numbers(table: dict[str, float]) -> dict[str, float]:
         expanded = {
