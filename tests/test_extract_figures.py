@@ -79,6 +79,23 @@ def test_figure_constructions(
     assert summary(sentence, language) == [(quantity, maximum, "people", category)]
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("en", "Analysts estimate their number at 50,000.", 50_000),
+        ("en", "The army wants to boost its personnel to 1.5 million.", 1_500_000),
+        ("ru", "По данным ФСИН, их было уже 433 тысячи.", 433_000),
+    ],
+)
+def test_a_count_word_before_a_plain_link(language: str, sentence: str, expected: float) -> None:
+    assert [figure.quantity for figure in figures(sentence, language)] == [expected]
+
+
+def test_a_figure_without_a_cue_takes_the_category_of_the_one_before() -> None:
+    text = "Wagner recruited 40,000 prisoners. Rights groups estimate their number at 50,000."
+    assert [figure.category for figure in figures(text, "en")] == ["prisoners", "prisoners"]
+
+
 def test_a_bracketed_count_in_a_shortage_sentence() -> None:
     found = summary(
         "Employers report a shortage of staff in retail (120,000) and in transport.", "en"
@@ -117,6 +134,8 @@ def test_figure_category(language: str, sentence: str, category: str) -> None:
         ("en", "Recruitment centres opened in 40 regions."),
         ("en", "Police detained 300 people at the protest."),
         ("en", "The offensive began on September 21, the ministry said."),
+        ("en", "Many Cubans live in Russia because it is one of the few countries without visas."),
+        ("en", "One soldier told us he was promised a bonus."),
         ("ru", "Ему дали 12 лет колонии строгого режима."),
         ("ru", "Пункты отбора открыты в 40 регионах."),
         ("ru", "Заявления принимают с 21 сентября по 30 ноября."),
@@ -125,6 +144,15 @@ def test_figure_category(language: str, sentence: str, category: str) -> None:
 )
 def test_numbers_that_are_not_figures(language: str, sentence: str) -> None:
     assert figures(sentence, language) == []
+
+
+def test_percent_outside_a_military_story_needs_a_shortage() -> None:
+    text = "Prices of new flats in cities with over 300,000 people rose by 32% in a year."
+    document = Document.from_text(text, id="t", language="en")
+    assert extract_document(document).figures == []
+    text = "A survey found 38% of factories reported a shortage of workers."
+    document = Document.from_text(text, id="t", language="en")
+    assert [figure.quantity for figure in extract_document(document).figures] == [38]
 
 
 def test_subject_and_source() -> None:

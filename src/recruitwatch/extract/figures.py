@@ -26,7 +26,7 @@ from typing import cast
 
 from recruitwatch.extract.context import DocumentContext, Sentence, evidence
 from recruitwatch.extract.money import Quantity
-from recruitwatch.lang import CATEGORY_ORDER, PhraseMatch
+from recruitwatch.lang import CATEGORY_ORDER, PhraseMatch, PhraseSet
 from recruitwatch.model import Figure, FigureCategory, FigureUnit
 
 EXCLUSION_BEFORE = 25  # "had arrested 17 people", "a community of about 800 people"
@@ -48,6 +48,9 @@ NAME_CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
 LEADING_NOISE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 DASHES = frozenset({"-", "–", "—"})
 SOFT_SPACE = " \u00a0\t\n"
+# What happened to the people counted outweighs what the noun calls them: "Nepali recruits
+# killed".
+OVERRIDING = frozenset({"casualties"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
     if not (context.military or context.vocab.percent_cues.search(context.text)):
         return []
     figures: list[Figure] = []
-    seen: set[tuple[float, str]] = set()
+    seen: set[tuple[float, float | None, str]] = set()
     last_source: str | None = None
     for sentence in context.sentences:
         source = _attribution(context, sentence)
@@ -80,11 +83,21 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
             source = last_source
         last_source = source or last_source
         for candidate, reading in _readings(context, sentence):
-            key = (candidate.quantity.value, reading.unit)
+            key = (candidate.quantity.value, candidate.maximum, reading.unit)
             if key in seen:
                 continue
+            previous = figures[-1].category if figures else None
+            figure = _figure(context, sentence, candidate, reading, source, previous, doc_id)
+            # One person is a story, not a figure, unless the count is of the dead; outside
+            # a story about the military a percentage counts only as a labour shortage.
+            if figure.quantity == 1 and figure.category != "casualties":
+                continue
+            if figure.unit == "percent" and not (
+                context.military or figure.category == "labour_shortage"
+            ):
+                continue
             seen.add(key)
-            figures.append(_figure(context, sentence, candidate, reading, source, doc_id))
+            figures.append(figure)
     return figures
 
 
@@ -202,6 +215,8 @@ def _read(context: DocumentContext, sentence: Sentence, candidate: Candidate) ->
         )
     if reading is None or _excluded(context, sentence, quantity, reading.value_end):
         return None
+    if not (context.military or _shortage_near(context, sentence, quantity)):
+        return None  # "cities with a population over 300,000" in a story about prices
     return reading
 
 
@@ -213,7 +228,11 @@ def _read_percent(
     end = min(sentence.span.end, quantity.end + PERCENT_WINDOW)
     if vocab.percent_exclusions.search(text, start, end) is not None:
         return None
-    if vocab.percent_cues.search(text, sentence.span.start, sentence.span.end) is None:
+    span = sentence.span
+    if (
+        vocab.percent_cues.search(text, span.start, span.end) is None
+        and vocab.figure_nouns.search(text, start, end) is None
+    ):
         return None
     subject = _clause_after(text, quantity.end, sentence.span.end)
     subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
@@ -276,7 +295,7 @@ def _bare_count(context: DocumentContext, sentence: Sentence, quantity: Quantity
     word takes it ("21 сентября", "30 days", "2.5 times")."""
     text, vocab = context.text, context.vocab
     raw = text[quantity.start : quantity.end]
-    if quantity.magnitude is None and not quantity.value.is_integer():
+    if quantity.value <= 1 or (quantity.magnitude is None and not quantity.value.is_integer()):
         return False
     if quantity.magnitude is None and re.search(r"\d[.,]\d", raw) and "," not in raw[-4:]:
         return False
@@ -345,17 +364,20 @@ def _noun_before(
     text, vocab = context.text, context.vocab
     clause_start = _clause_start(text, quantity.start, sentence.span.start)
     floor = max(clause_start, quantity.start - LINK_REACH)
-    links = vocab.figure_links.matches(text, floor, quantity.start)
-    link = next(
-        (
-            match
-            for match in reversed(links)
-            if _only_approximators(context, match.end, quantity.start)
-        ),
-        None,
-    )
-    if link is None:
+    link = _link_before(context, vocab.figure_links, floor, quantity.start)
+    plain_link = _link_before(context, vocab.figure_count_links, floor, quantity.start)
+    if link is None and plain_link is None:
         return None
+    if link is None or (plain_link is not None and plain_link.start > link.start):
+        # "their number at 50,000": a plain link needs a count word right before it.
+        assert plain_link is not None
+        words = vocab.figure_count_words.matches(
+            text, max(floor, plain_link.start - 30), plain_link.start
+        )
+        if not words:
+            return None
+        word = words[-1]
+        return Reading("people", text[word.start : word.end], quantity.end, None, "count_word")
     nouns = vocab.figure_nouns.matches(text, floor, link.start)
     counted = vocab.figure_count_words.matches(text, floor, link.start)
     # Between the noun and its link only years may stand as numbers ("since February 2022").
@@ -383,10 +405,7 @@ def _bracketed(context: DocumentContext, sentence: Sentence, quantity: Quantity)
     start = max(sentence.span.start, quantity.start - CLAUSE_REACH)
     end = min(sentence.span.end, quantity.end + CLAUSE_REACH)
     about_people = vocab.figure_nouns.search(text, start, end) is not None
-    shortage = any(
-        cue.label == "labour_shortage" for cue in vocab.figure_cues.matches(text, start, end)
-    )
-    if not (about_people or shortage):
+    if not (about_people or _shortage_near(context, sentence, quantity)):
         return None
     before = text[max(start, quantity.start - 40) : quantity.start - 1]
     words = WORD.findall(before)
@@ -394,12 +413,38 @@ def _bracketed(context: DocumentContext, sentence: Sentence, quantity: Quantity)
     return Reading("people", subject, quantity.end + 1, None, "bracket")
 
 
-def _only_approximators(context: DocumentContext, start: int, end: int) -> bool:
-    gap = context.text[start:end].strip(SOFT_SPACE)
-    if not gap:
-        return True
-    approximator = context.vocab.approximators.matches_at(context.text, start, end)
-    return approximator is not None and not context.text[approximator.end : end].strip()
+def _link_before(
+    context: DocumentContext, links: PhraseSet, floor: int, position: int
+) -> PhraseMatch | None:
+    """The last link before `position` with only auxiliaries and an approximator after it."""
+    for link in reversed(links.matches(context.text, floor, position)):
+        if _only_fillers(context, link.end, position):
+            return link
+    return None
+
+
+def _only_fillers(context: DocumentContext, start: int, end: int) -> bool:
+    """Nothing but auxiliaries ("уже") and an approximator ("about") in text[start:end]."""
+    text, vocab = context.text, context.vocab
+    cursor = start
+    while True:
+        while cursor < end and text[cursor] in SOFT_SPACE:
+            cursor += 1
+        if cursor >= end:
+            return True
+        filler = vocab.figure_auxiliaries.matches_at(text, cursor, end) or (
+            vocab.approximators.matches_at(text, cursor, end)
+        )
+        if filler is None or filler.end <= cursor:
+            return False
+        cursor = filler.end
+
+
+def _shortage_near(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> bool:
+    start = max(sentence.span.start, quantity.start - CLAUSE_REACH)
+    end = min(sentence.span.end, quantity.end + CLAUSE_REACH)
+    cues = context.vocab.figure_cues.matches(context.text, start, end)
+    return any(cue.label == "labour_shortage" for cue in cues)
 
 
 def _no_count_between(text: str, start: int, end: int) -> bool:
@@ -429,10 +474,15 @@ def _excluded(
 
 
 def _category(
-    context: DocumentContext, sentence: Sentence, candidate: Candidate, reading: Reading
+    context: DocumentContext,
+    sentence: Sentence,
+    candidate: Candidate,
+    reading: Reading,
+    previous: FigureCategory | None,
 ) -> FigureCategory:
-    """The strongest category named in the number's clause (its own noun or verb included);
-    else the nearest cue in the sentence; else `other`."""
+    """What the counted noun or verb says, unless its clause speaks of the dead; else the
+    strongest category named in the clause; else the nearest cue in the sentence; else the
+    category of the figure before ("their number at 50,000"); else `other`."""
     text, span = context.text, sentence.span
     quantity = candidate.quantity
     window = (
@@ -447,15 +497,15 @@ def _category(
     start = _clause_start(text, quantity.start, span.start)
     end = _clause_end(text, reading.value_end, span.end)
     in_clause = {cue.label for cue in cues if start <= cue.start and cue.end <= end}
-    if reading.category:
-        in_clause.add(reading.category)
+    if reading.category and not in_clause & OVERRIDING:
+        return cast(FigureCategory, reading.category)
     for category in CATEGORY_ORDER:
         if category in in_clause:
             return cast(FigureCategory, category)
     if cues:
         nearest = min(cues, key=lambda cue: _distance(cue, quantity.start, reading.value_end))
         return cast(FigureCategory, nearest.label)
-    return "other"
+    return previous or "other"
 
 
 def _distance(cue: PhraseMatch, start: int, end: int) -> int:
@@ -544,6 +594,7 @@ def _figure(
     candidate: Candidate,
     reading: Reading,
     source: str | None,
+    previous: FigureCategory | None,
     doc_id: str,
 ) -> Figure:
     span = sentence.span
@@ -555,7 +606,7 @@ def _figure(
         unit=reading.unit,
         subject=reading.subject,
         source=source,
-        category=_category(context, sentence, candidate, reading),
+        category=_category(context, sentence, candidate, reading, previous),
         evidence=evidence(
             context,
             doc_id,

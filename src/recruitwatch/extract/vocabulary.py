@@ -123,6 +123,7 @@ class Vocabulary:
     figure_auxiliaries: PhraseSet
     figure_followers: frozenset[str]
     figure_links: PhraseSet
+    figure_count_links: PhraseSet
     figure_count_words: PhraseSet
     population_cues: PhraseSet
     figure_exclusions: PhraseSet
@@ -267,6 +268,7 @@ def vocabulary(language: str) -> Vocabulary:
         figure_auxiliaries=PhraseSet.single(raw["figure_auxiliaries"]),
         figure_followers=frozenset(word.lower() for word in raw["figure_followers"]),
         figure_links=PhraseSet.single(raw["figure_links"]),
+        figure_count_links=PhraseSet.single(raw["figure_count_links"]),
         figure_count_words=PhraseSet.single(forms(raw["figure_count_words"])),
         population_cues=PhraseSet.single(forms(raw["population_cues"])),
         figure_exclusions=PhraseSet.single(forms(raw["figure_exclusions"])),

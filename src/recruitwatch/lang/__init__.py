@@ -46,6 +46,7 @@ LIST_KEYS = (
     "figure_auxiliaries",
     "figure_followers",
     "figure_links",
+    "figure_count_links",
     "figure_count_words",
     "list_joiners",
 )
