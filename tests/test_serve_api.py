@@ -103,6 +103,7 @@ OFFER_FILTERS = [
     ("payer=moscow", lambda o: "moscow" in (o["offered_by"] or "").lower()),
     ("target=KAZAKH", lambda o: "kazakh" in (o["target"] or "").lower()),
     ("region=kursk", lambda o: "kursk" in (o["region"] or "").lower()),
+    ("target_country=KZ", lambda o: o["target_country"] == "KZ"),
     ("language=ru", lambda o: o["evidence"]["language"] == "ru"),
     ("document=tatarstan", lambda o: o["document_id"] == "tatarstan"),
     ("since=2024-03-01", lambda o: o["record_date"] >= "2024-03-01"),
@@ -210,6 +211,39 @@ def test_one_document_with_its_records(client: TestClient) -> None:
     assert get_json(client, f"/api/offers/{offer_id}")["items"][0]["id"] == offer_id
 
 
+VERSION_2_OFFER_KEYS = {
+    "recipient",
+    "payer_level",
+    "payer_region",
+    "target_origin",
+    "target_country",
+    "previous",
+}
+
+
+def test_records_carry_the_guides_keys_everywhere(client: TestClient) -> None:
+    offers = all_offers(client)
+    assert all(set(o) >= VERSION_2_OFFER_KEYS for o in offers)
+    kazakh = [o for o in offers if o["document_id"] == "kazakh-bonus"]
+    assert {(o["target_origin"], o["target_country"], o["recipient"]) for o in kazakh} == {
+        ("foreign", "KZ", "recruit")
+    }
+    assert all(o["previous"] is False for o in kazakh)
+    document = get_json(client, "/api/documents/kazakh-bonus")["items"][0]
+    assert {o["target_country"] for o in document["offers"]} == {"KZ"}
+    assert all("category" in f for f in document["figures"])
+    figures = get_json(client, "/api/figures?limit=1000")["items"]
+    assert figures and all("category" in f for f in figures)
+    header = client.get("/api/offers.csv").text.splitlines()[0].split(",")
+    assert set(header) >= VERSION_2_OFFER_KEYS
+    assert "category" in client.get("/api/figures.csv").text.splitlines()[0].split(",")
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(client.get("/api/offers.parquet").content))
+    assert table.schema.field("previous").type == "bool"
+    assert table.schema.field("target_country").type == "string"
+
+
 # --- exports ---------------------------------------------------------------------------------
 
 
@@ -261,6 +295,10 @@ BAD_REQUESTS = [
     ("/api/offers?colour=red", 400, "colour"),
     ("/api/offers?q=%21%21%21", 400, "q"),
     ("/api/offers?language=english", 400, "language"),
+    ("/api/offers?payer_level=city", 400, "payer_level"),
+    ("/api/offers?payer_region=Tatarstan", 400, "payer_region"),
+    ("/api/offers?target_country=kaz", 400, "target_country"),
+    ("/api/offers?recipient=friend", 400, "recipient"),
     ("/api/offers/99999", 404, "99999"),
     ("/api/offers/9223372036854775808", 400, "offer_id"),  # past SQLite's 64-bit integers
     ("/api/claims/0", 400, "claim_id"),

@@ -45,6 +45,8 @@ from recruitwatch.model import (
     FigureUnit,
     Offer,
     OfferKind,
+    PayerLevel,
+    Recipient,
 )
 from recruitwatch.normalise import Normaliser
 from recruitwatch.normalise.cbr import CBR_API, update_day, update_rates
@@ -413,6 +415,14 @@ def offers(
     kind: Annotated[OfferKind | None, typer.Option(help="Offer kind.")] = None,
     currency: Annotated[str | None, typer.Option(help="ISO currency code, e.g. RUB.")] = None,
     target: Annotated[str | None, typer.Option(help="Text in the target (any case).")] = None,
+    payer_level: Annotated[PayerLevel | None, typer.Option(help="Who pays.")] = None,
+    payer_region: Annotated[
+        str | None, typer.Option(help="ISO 3166-2 code of the paying region, e.g. RU-TA.")
+    ] = None,
+    target_country: Annotated[
+        str | None, typer.Option(help="ISO 3166-1 code of a foreign target, e.g. KZ.")
+    ] = None,
+    recipient: Annotated[Recipient | None, typer.Option(help="Who receives the money.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     json_: JsonOption = False,
@@ -421,11 +431,21 @@ def offers(
     """List stored offers, filtered.
 
     Example: recruitwatch offers --kind signing_bonus --currency RUB --since 2024-01-01 --csv
+
+    Example: recruitwatch offers --payer-level regional --payer-region RU-TA --json
     """
     output = _format(json_, csv_)
     with open_store(db, create=False) as store:
         noted = store.query_noted_offers(
-            kind=kind, currency=currency, target=target, since=_day(since), until=_day(until)
+            kind=kind,
+            currency=currency,
+            target=target,
+            since=_day(since),
+            until=_day(until),
+            payer_level=payer_level,
+            payer_region=payer_region.upper() if payer_region else None,
+            target_country=target_country.upper() if target_country else None,
+            recipient=recipient,
         )
     if output == "json":
         _echo_json(render.noted_offers_envelope(noted))

@@ -31,6 +31,7 @@ _NUMBER_COLUMNS = frozenset(
 _INTEGER_COLUMNS = frozenset(
     {"id", "evidence_start", "evidence_end", "evidence_value_start", "evidence_value_end"}
 )
+_BOOLEAN_COLUMNS = frozenset({"previous"})
 OFFER_COLUMNS = (
     "id",
     "document_id",
@@ -44,6 +45,12 @@ OFFER_COLUMNS = (
     "offered_by",
     "target",
     "region",
+    "recipient",
+    "payer_level",
+    "payer_region",
+    "target_origin",
+    "target_country",
+    "previous",
     "date",
     "record_date",
     "confidence",
@@ -57,6 +64,7 @@ FIGURE_COLUMNS = (
     "unit",
     "subject",
     "source",
+    "category",
     "date",
     "record_date",
     "confidence",
@@ -134,6 +142,8 @@ def parquet_bytes(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> 
 
 
 def _arrow_type(pa: Any, name: str) -> Any:
+    if name in _BOOLEAN_COLUMNS:
+        return pa.bool_()
     if name in _INTEGER_COLUMNS:
         return pa.int64()
     if name in _NUMBER_COLUMNS:

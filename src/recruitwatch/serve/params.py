@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import HTTPException, Path, Query, Request
 from pydantic import BeforeValidator
 
-from recruitwatch.model import OfferKind
+from recruitwatch.model import OfferKind, PayerLevel, Recipient
 from recruitwatch.store.browse import (
     DEFAULT_LIMIT,
     DOCUMENT_SORTS,
@@ -31,6 +31,8 @@ from recruitwatch.store.series import CHART_SERIES
 # Free-text filters are a few words; a longer value is a mistake or an attack, not a query.
 _MAX_TEXT = 200
 _CODE = "^[A-Za-z]{3}$"
+_REGION = "^[A-Z]{2}-[A-Z0-9]{1,3}$"
+_COUNTRY = "^[A-Z]{2}$"
 _LANGUAGE = "^[a-z]{2,3}$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -74,6 +76,20 @@ def offer_filters(
     region: Annotated[
         str | None, Query(max_length=_MAX_TEXT, description="Text in the region.")
     ] = None,
+    payer_level: Annotated[
+        PayerLevel | None, Query(description="Who pays: federal, regional, municipal...")
+    ] = None,
+    payer_region: Annotated[
+        str | None,
+        Query(pattern=_REGION, description="ISO 3166-2 code of the paying region: RU-TA."),
+    ] = None,
+    target_country: Annotated[
+        str | None,
+        Query(pattern=_COUNTRY, description="ISO 3166-1 code of a foreign target: KZ."),
+    ] = None,
+    recipient: Annotated[
+        Recipient | None, Query(description="Who receives it: recruit, family, recruiter.")
+    ] = None,
     language: Language = None,
     document: Document = None,
     since: Since = None,
@@ -88,6 +104,10 @@ def offer_filters(
         payer=payer,
         target=target,
         region=region,
+        payer_level=payer_level,
+        payer_region=payer_region,
+        target_country=target_country,
+        recipient=recipient,
         language=language,
         document=document,
         since=since,

@@ -133,9 +133,15 @@ class Store(Protocol):
         target: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        payer_level: str | None = None,
+        payer_region: str | None = None,
+        target_country: str | None = None,
+        recipient: str | None = None,
     ) -> list[Offer]:
-        """Offers matching every given filter; `target` is a case-insensitive substring and
-        `since`/`until` (inclusive) apply to the offer date, else the document's published date."""
+        """Offers matching every given filter; `target` is a case-insensitive substring,
+        `since`/`until` (inclusive) apply to the offer date, else the document's published date,
+        and the guide's keys (`payer_level`, `payer_region`, `target_country`, `recipient`)
+        match exactly."""
         ...
 
     def query_figures(
@@ -162,6 +168,10 @@ class Store(Protocol):
         target: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        payer_level: str | None = None,
+        payer_region: str | None = None,
+        target_country: str | None = None,
+        recipient: str | None = None,
     ) -> list[tuple[Offer, OfferNotes | None]]:
         """As `query_offers`, each offer with its notes (None if stored before normalise)."""
         ...

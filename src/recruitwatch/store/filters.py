@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from recruitwatch.errors import QueryError
-from recruitwatch.model import OFFER_KINDS
+from recruitwatch.model import OFFER_KINDS, PAYER_LEVELS, RECIPIENTS
 from recruitwatch.store.dialects import Dialect
 
 # The offer's date, else its document's; the USD and RUB amounts (official rate, else stated).
@@ -24,17 +24,24 @@ FIGURE_DATE = "COALESCE(figures.date, documents.published)"
 FIGURE_UNITS = ("people", "percent", "other")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")  # ISO 3166-2: RU-TA, UA-43
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
 
 
 @dataclass(frozen=True, slots=True)
 class OfferFilters:
-    """Every field is optional; payer, target and region match a case-insensitive substring."""
+    """Every field is optional; payer, target and region match a case-insensitive substring,
+    the guide's keys (payer_level, payer_region, target_country, recipient) an exact value."""
 
     kind: str | None = None
     currency: str | None = None
     payer: str | None = None
     target: str | None = None
     region: str | None = None
+    payer_level: str | None = None
+    payer_region: str | None = None
+    target_country: str | None = None
+    recipient: str | None = None
     language: str | None = None
     document: str | None = None
     since: date | None = None
@@ -127,12 +134,19 @@ def offer_where(filters: OfferFilters, dialect: Dialect) -> Where:
         raise QueryError(f"min_usd ({low}) is above max_usd ({high}); swap them")
     _check_dates(filters.since, filters.until)
     _check_language(filters.language)
+    check_offer_keys(
+        filters.payer_level, filters.payer_region, filters.target_country, filters.recipient
+    )
     where = Where(dialect)
     where.equal("offers.kind", filters.kind)
     where.equal("offers.currency", filters.currency.upper() if filters.currency else None)
     where.contains("offers.offered_by", filters.payer)
     where.contains("offers.target", filters.target)
     where.contains("offers.region", filters.region)
+    where.equal("offers.payer_level", filters.payer_level)
+    where.equal("offers.payer_region", filters.payer_region)
+    where.equal("offers.target_country", filters.target_country)
+    where.equal("offers.recipient", filters.recipient)
     where.equal("offers.language", filters.language)
     where.equal("offers.document_id", filters.document)
     where.between(OFFER_DATE, _iso(filters.since), _iso(filters.until))
@@ -165,6 +179,29 @@ def document_where(filters: DocumentFilters, dialect: Dialect) -> Where:
     where.between("documents.published", _iso(filters.since), _iso(filters.until))
     where.search("documents.id", filters.q)
     return where
+
+
+def check_offer_keys(
+    payer_level: str | None,
+    payer_region: str | None,
+    target_country: str | None,
+    recipient: str | None,
+) -> None:
+    """The guide's keys as filters: a value from its vocabulary, an ISO code in capitals."""
+    if payer_level is not None and payer_level not in PAYER_LEVELS:
+        raise QueryError(
+            f"payer_level: unknown level {payer_level!r}; one of {', '.join(PAYER_LEVELS)}"
+        )
+    if recipient is not None and recipient not in RECIPIENTS:
+        raise QueryError(f"recipient: unknown {recipient!r}; one of {', '.join(RECIPIENTS)}")
+    if payer_region is not None and not _REGION_CODE.match(payer_region):
+        raise QueryError(
+            f"payer_region: {payer_region!r} is not an ISO 3166-2 code like RU-TA or UA-43"
+        )
+    if target_country is not None and not _COUNTRY_CODE.match(target_country):
+        raise QueryError(
+            f"target_country: {target_country!r} is not an ISO 3166-1 code like KZ or CU"
+        )
 
 
 def _check_dates(since: date | None, until: date | None) -> None:

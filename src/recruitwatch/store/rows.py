@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from recruitwatch.model import Document, Evidence, Figure, FigureUnit, Offer, OfferKind
+from recruitwatch.model import (
+    Document,
+    Evidence,
+    Figure,
+    FigureCategory,
+    FigureUnit,
+    Offer,
+    OfferKind,
+    PayerLevel,
+    Recipient,
+    TargetOrigin,
+)
 
 DOCUMENT_COLUMNS = (
     "id",
@@ -41,6 +52,12 @@ OFFER_COLUMNS = (
     "region",
     "date",
     "confidence",
+    "recipient",
+    "payer_level",
+    "payer_region",
+    "target_origin",
+    "target_country",
+    "previous",
     *_EVIDENCE_COLUMNS,
 )
 FIGURE_COLUMNS = (
@@ -52,6 +69,7 @@ FIGURE_COLUMNS = (
     "source",
     "date",
     "confidence",
+    "category",
     *_EVIDENCE_COLUMNS,
 )
 
@@ -111,6 +129,13 @@ def offer_from_row(row: Any) -> Offer:
         date=_date(row["date"]),
         confidence=row["confidence"],
         evidence=_evidence(row),
+        # The schema's CHECKs admit only the guide's values (model.py).
+        recipient=cast(Recipient | None, row["recipient"]),
+        payer_level=cast(PayerLevel | None, row["payer_level"]),
+        payer_region=row["payer_region"],
+        target_origin=cast(TargetOrigin | None, row["target_origin"]),
+        target_country=row["target_country"],
+        previous=bool(row["previous"]),
     )
 
 
@@ -124,6 +149,7 @@ def figure_from_row(row: Any) -> Figure:
         date=_date(row["date"]),
         confidence=row["confidence"],
         evidence=_evidence(row),
+        category=cast(FigureCategory | None, row["category"]),
     )
 
 
@@ -140,6 +166,12 @@ def offer_values(doc_id: str, offer: Offer) -> tuple[Any, ...]:
         offer.region,
         _iso(offer.date),
         offer.confidence,
+        offer.recipient,
+        offer.payer_level,
+        offer.payer_region,
+        offer.target_origin,
+        offer.target_country,
+        int(offer.previous),
         *_evidence_values(offer.evidence),
     )
 
@@ -154,6 +186,7 @@ def figure_values(doc_id: str, figure: Figure) -> tuple[Any, ...]:
         figure.source,
         _iso(figure.date),
         figure.confidence,
+        figure.category,
         *_evidence_values(figure.evidence),
     )
 

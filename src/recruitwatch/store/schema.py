@@ -51,6 +51,22 @@ _FAILURES_ONCE = (
     "CREATE UNIQUE INDEX failures_source_reason ON failures (source, reason)",
 )
 
+_VERSION_2_KEYS: tuple[str, ...] = (
+    "ALTER TABLE offers ADD COLUMN recipient TEXT"
+    " CHECK (recipient IN ('recruit', 'family', 'recruiter'))",
+    "ALTER TABLE offers ADD COLUMN payer_level TEXT CHECK (payer_level IN"
+    " ('federal', 'regional', 'municipal', 'combined', 'pmc', 'foreign'))",
+    "ALTER TABLE offers ADD COLUMN payer_region TEXT",
+    "ALTER TABLE offers ADD COLUMN target_origin TEXT"
+    " CHECK (target_origin IN ('local', 'other_region', 'foreign', 'any'))",
+    "ALTER TABLE offers ADD COLUMN target_country TEXT",
+    "ALTER TABLE offers ADD COLUMN previous INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE figures ADD COLUMN category TEXT CHECK (category IN ('mobilised',"
+    " 'recruited', 'casualties', 'fled', 'labour_shortage', 'prisoners', 'population',"
+    " 'other'))",
+)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         version=1,
@@ -420,6 +436,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         name="failures: one row per source and reason, with times and last seen",
         statements=_FAILURES_ONCE,
     ),
+    Migration(
+        version=10,
+        name="offers and figures: the normalised keys of annotation guide version 2",
+        # Closed vocabularies and ISO codes beside the free text (model.py). Rows stored
+        # before keep null keys (previous 0) until their document is extracted again.
+        statements=_VERSION_2_KEYS,
+    ),
 )
 
 
@@ -690,4 +713,5 @@ POSTGRES: dict[int, tuple[str, ...]] = {
         """,
     ),
     9: _FAILURES_ONCE,
+    10: _VERSION_2_KEYS,  # ALTER TABLE ... ADD COLUMN with a CHECK reads alike in both
 }

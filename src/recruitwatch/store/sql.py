@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any, ClassVar, Literal, Self, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
 from recruitwatch.errors import StoreError
 from recruitwatch.model import (
@@ -35,6 +35,7 @@ from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
 from recruitwatch.store.dbapi import Connection
 from recruitwatch.store.dialects import Dialect
+from recruitwatch.store.filters import check_offer_keys
 from recruitwatch.store.schema import MAX_FAILURE_REASON, MAX_FAILURE_SOURCE, MIGRATIONS
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,15 @@ ColumnType = Literal["integer", "real", "text"]
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class OfferKeys(NamedTuple):
+    """The guide's keys an offer list may be narrowed to, each matched exactly."""
+
+    payer_level: str | None
+    payer_region: str | None
+    target_country: str | None
+    recipient: str | None
 
 
 class _Filters:
@@ -337,8 +347,13 @@ class SQLStore(ABC):
         target: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        payer_level: str | None = None,
+        payer_region: str | None = None,
+        target_country: str | None = None,
+        recipient: str | None = None,
     ) -> list[Offer]:
-        found = self._offer_rows(kind, currency, target, since, until)
+        keys = OfferKeys(payer_level, payer_region, target_country, recipient)
+        found = self._offer_rows(kind, currency, target, since, until, keys)
         return [rows.offer_from_row(row) for row in found]
 
     def query_noted_offers(
@@ -349,8 +364,13 @@ class SQLStore(ABC):
         target: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        payer_level: str | None = None,
+        payer_region: str | None = None,
+        target_country: str | None = None,
+        recipient: str | None = None,
     ) -> list[tuple[Offer, OfferNotes | None]]:
-        found = self._offer_rows(kind, currency, target, since, until)
+        keys = OfferKeys(payer_level, payer_region, target_country, recipient)
+        found = self._offer_rows(kind, currency, target, since, until, keys)
         noted = self._read(notes.offer_notes, [row["id"] for row in found])
         return [(rows.offer_from_row(row), noted.get(row["id"])) for row in found]
 
@@ -361,11 +381,15 @@ class SQLStore(ABC):
         target: str | None,
         since: date | None,
         until: date | None,
+        keys: OfferKeys,
     ) -> list[Any]:
+        check_offer_keys(*keys)
         filters = _Filters("offers", self.dialect)
         filters.equal("kind", kind)
         filters.equal("currency", currency.upper() if currency else None)
         filters.contains("target", target)
+        for column, value in zip(OfferKeys._fields, keys, strict=True):
+            filters.equal(column, value)
         filters.dates(since, until)
         sql = (
             "SELECT offers.* FROM offers JOIN documents ON documents.id = offers.document_id"

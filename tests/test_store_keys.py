@@ -1,0 +1,143 @@
+"""The keys of annotation guide version 2 (recipient, payer level and region, target origin and
+country, previous; figure category) through the store, the CLI and the API, on both backends."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from _factories import figure, offer
+from recruitwatch.cli import app
+from recruitwatch.errors import QueryError
+from recruitwatch.model import Document, Extraction
+from recruitwatch.store import Store, open_store
+from recruitwatch.store.schema import MIGRATIONS
+
+TEXT = (
+    "Tatarstan pays volunteers 500,000 roubles on signing.\n"
+    "Families of the fallen receive 5,000,000 roubles.\n"
+    "Kazakh citizens are promised 190,000 roubles a month.\n"
+    "Officials said 300,000 reservists were called up."
+)
+KEYS_MIGRATION = next(m for m in MIGRATIONS if "guide version 2" in m.name)
+OFFER_KEY_COLUMNS = (
+    "recipient",
+    "payer_level",
+    "payer_region",
+    "target_origin",
+    "target_country",
+    "previous",
+)
+
+
+def _extraction(doc_id: str = "doc-1") -> Extraction:
+    # Each id its own text: a copy of a stored text is stored once.
+    doc = Document.from_text(f"{TEXT} ({doc_id})", id=doc_id, source=f"{doc_id}.txt")
+    signing = offer(doc, "500,000 roubles", amount=500_000)
+    death = offer(doc, "5,000,000 roubles", kind="compensation", amount=5_000_000)
+    monthly = offer(doc, "190,000 roubles", kind="monthly_pay", amount=190_000)
+    called_up = figure(doc, "300,000 reservists", quantity=300_000)
+    return Extraction(
+        document=doc,
+        offers=[
+            replace(
+                signing,
+                recipient="recruit",
+                payer_level="regional",
+                payer_region="RU-TA",
+                target_origin="local",
+            ),
+            replace(death, recipient="family", payer_level="federal", previous=True),
+            replace(
+                monthly,
+                recipient="recruit",
+                payer_level="federal",
+                target_origin="foreign",
+                target_country="KZ",
+            ),
+        ],
+        figures=[replace(called_up, category="mobilised")],
+    )
+
+
+def test_every_key_round_trips(store: Store) -> None:
+    extraction = _extraction()
+    store.save_extraction(extraction)
+    assert store.get_document("doc-1") == extraction
+    assert store.query_offers() == extraction.offers
+    assert store.query_figures()[0].category == "mobilised"
+
+
+def test_offers_filter_on_the_keys(store: Store) -> None:
+    store.save_extraction(_extraction())
+
+    def amounts(**keys: str) -> list[float]:
+        return sorted(o.amount for o in store.query_offers(**keys))  # type: ignore[arg-type]
+
+    assert amounts(payer_level="federal") == [190_000, 5_000_000]
+    assert amounts(payer_region="RU-TA") == [500_000]
+    assert amounts(target_country="KZ") == [190_000]
+    assert amounts(recipient="family") == [5_000_000]
+    assert amounts(payer_level="federal", recipient="recruit") == [190_000]
+    assert amounts(payer_region="RU-MOW") == []
+    with pytest.raises(QueryError, match="payer_level"):
+        store.query_offers(payer_level="city")
+    with pytest.raises(QueryError, match="target_country"):
+        store.query_offers(target_country="Kazakhstan")
+
+
+def test_a_database_from_before_the_keys_migrates_forward(db: str | Path) -> None:
+    with open_store(db) as store:
+        store.save_extraction(_extraction())
+        # Back to the schema before the migration, with the row kept.
+        for table, column in [("offers", c) for c in OFFER_KEY_COLUMNS] + [("figures", "category")]:
+            store._connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # type: ignore[attr-defined]
+        store._connection.execute(  # type: ignore[attr-defined]
+            f"DELETE FROM migrations WHERE version = {KEYS_MIGRATION.version}"
+        )
+    with open_store(db) as store:
+        kept = store.query_offers()
+        assert [o.amount for o in kept] == [500_000, 5_000_000, 190_000]
+        assert {(o.recipient, o.payer_level, o.target_country, o.previous) for o in kept} == {
+            (None, None, None, False)
+        }
+        assert store.query_figures()[0].category is None
+        store.save_extraction(_extraction("doc-2"))
+        assert [o.evidence.doc_id for o in store.query_offers(target_country="KZ")] == ["doc-2"]
+
+
+def test_cli_offers_and_figures_carry_and_filter_the_keys(tmp_path: Path) -> None:
+    path = tmp_path / "rw.db"
+    with open_store(path) as store:
+        store.save_extraction(_extraction())
+    runner = CliRunner()
+    offers = ["offers", "--db", str(path)]
+    found = runner.invoke(
+        app, [*offers, "--payer-level", "federal", "--recipient", "family", "--json"]
+    )
+    assert found.exit_code == 0, found.output
+    (item,) = json.loads(found.output)["items"]
+    assert (item["amount"], item["recipient"], item["payer_level"], item["previous"]) == (
+        5_000_000,
+        "family",
+        "federal",
+        True,
+    )
+    assert set(OFFER_KEY_COLUMNS) <= set(item)
+    by_region = runner.invoke(
+        app, ["offers", "--db", str(path), "--payer-region", "ru-ta", "--json"]
+    )
+    assert [o["payer_region"] for o in json.loads(by_region.output)["items"]] == ["RU-TA"]
+    by_country = runner.invoke(
+        app, ["offers", "--db", str(path), "--target-country", "KZ", "--csv"]
+    )
+    header, row = by_country.output.splitlines()[:2]
+    assert "target_country" in header.split(",") and ",KZ," in row
+    wrong = runner.invoke(app, [*offers, "--payer-level", "city"])
+    assert wrong.exit_code != 0
+    figures = runner.invoke(app, ["figures", "--db", str(path), "--json"])
+    assert json.loads(figures.output)["items"][0]["category"] == "mobilised"
