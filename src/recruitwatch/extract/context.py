@@ -82,6 +82,8 @@ class DocumentContext:
     kind_cues: Cues[PhraseMatch]
     service_cues: Cues[PhraseMatch]
     not_offer_cues: Cues[PhraseMatch]
+    previous_level_cues: Cues[PhraseMatch]
+    back_references: Cues[PhraseMatch]
     payers: Cues[Mention]
     targets: Cues[PhraseMatch]
     family_words: Cues[PhraseMatch]
@@ -141,11 +143,17 @@ def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -
     sentences: list[Sentence] = []
     for span in split_sentences(text, vocab.abbreviations) if spans is None else spans:
         quantities = find_quantities(text, span.start, span.end, vocab)
+        change_goes_on = bool(sentences) and any(m.previous for m in sentences[-1].money)
         money = [
             found
             for first in range(0, len(quantities), MONEY_WINDOW)
             for found in find_money(
-                text, span.start, span.end, vocab, quantities[first : first + MONEY_WINDOW]
+                text,
+                span.start,
+                span.end,
+                vocab,
+                quantities[first : first + MONEY_WINDOW],
+                change_goes_on=change_goes_on,
             )
         ]
         brackets = [
@@ -164,6 +172,8 @@ def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -
             list(vocab.military_cues.finditer(text)) + list(vocab.service_cues.finditer(text))
         ),
         not_offer_cues=_cues(vocab.not_offer_cues, text),
+        previous_level_cues=_cues(vocab.previous_level_cues, text),
+        back_references=_cues(vocab.back_references, text),
         payers=Cues(payers),
         targets=Cues(targets),
         family_words=_cues(vocab.family_words, text),

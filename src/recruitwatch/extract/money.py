@@ -39,6 +39,7 @@ class Money:
     conversions: list[tuple[str, float]] = field(default_factory=list)
     covered: list[tuple[int, int]] = field(default_factory=list)  # every span it consumed
     follows: Money | None = None  # the amount a bare "from 800,000" continues
+    previous: bool = False  # a level the text says was replaced ("raised from X to Y": X)
 
 
 PERIOD_KINDS = frozenset({"monthly_pay", "other_payment"})  # "a month", "a year" sit between
@@ -167,13 +168,21 @@ def resolve_symbol(code: str, symbol: str, document_text: str, vocab: Vocabulary
 
 
 def find_money(
-    text: str, start: int, end: int, vocab: Vocabulary, quantities: list[Quantity]
+    text: str,
+    start: int,
+    end: int,
+    vocab: Vocabulary,
+    quantities: list[Quantity],
+    *,
+    change_goes_on: bool = False,
 ) -> list[Money]:
     """Money amounts in text[start:end] with ranges joined and stated conversions folded in.
 
     A conversion in brackets or after "approximately"/"or about" is part of the amount it
     follows, never a second amount: "495,000 rubles ($5,200)" is one Money with a USD
-    conversion.
+    conversion. After a verb of change "from X to Y" is two amounts, X the replaced level;
+    `change_goes_on` says the sentence before was such a change ("In Tatarstan, from 3.1
+    million to 800,000 rubles.").
     """
     raw: list[Money] = []
     for quantity in quantities:
@@ -182,7 +191,8 @@ def find_money(
         money = _attach_currency(text, quantity, start, end, vocab)
         if money is not None:
             raw.append(money)
-    raw = _join_ranges(text, raw, quantities, start, vocab)
+    raw = _join_ranges(text, raw, quantities, start, vocab, change_goes_on)
+    raw = _reach_ranges(text, raw, quantities, start, vocab)
     merged = _fold_conversions(text, raw, vocab)
     merged.extend(_previous_levels(text, merged, quantities, vocab))
     carried = _carried(text, merged, quantities, vocab)
@@ -233,11 +243,27 @@ def _gap_is(text: str, start: int, end: int, phrases: PhraseSet) -> bool:
     return match is not None and match.end == end
 
 
+def _bare_upper(text: str, lower: Money, quantity: Quantity) -> Money | None:
+    """The upper bound of "$5,600-11,200", in the lower bound's currency: a larger bare
+    number right after a dash."""
+    if quantity.percent or text[lower.end : quantity.start].strip() not in {"-", "–", "—"}:
+        return None
+    if not lower.amount < quantity.value <= lower.amount * 100:
+        return None
+    return Money(quantity.start, quantity.end, quantity.value, lower.currency)
+
+
 def _join_ranges(
-    text: str, found: list[Money], quantities: list[Quantity], floor: int, vocab: Vocabulary
+    text: str,
+    found: list[Money],
+    quantities: list[Quantity],
+    floor: int,
+    vocab: Vocabulary,
+    change_goes_on: bool = False,
 ) -> list[Money]:
     """Ranges: "from 200,000 to 500,000 rubles", "200,000-500,000 rubles",
-    "Rs 900,000 to Rs 1.4 million"."""
+    "Rs 900,000 to Rs 1.4 million". After a verb of change ("raised from 1.5 to 2.4
+    million") the pair is the replaced level, following the new one, and the new one."""
     by_start = {money.start: money for money in found}
     money_of_quantity = {}
     for quantity in quantities:
@@ -251,6 +277,8 @@ def _join_ranges(
         upper_quantity = quantities[index + 1]
         upper = money_of_quantity.get(upper_quantity.start)
         lower = money_of_quantity.get(quantity.start)
+        if upper is None and lower is not None:
+            upper = _bare_upper(text, lower, upper_quantity)  # "$5,600-11,200"
         if upper is None or quantity.percent or upper is lower:
             continue
         if lower is not None and (
@@ -268,11 +296,17 @@ def _join_ranges(
         low_value = quantity.value
         if quantity.magnitude is None and upper_quantity.magnitude and quantity.value < 1000:
             low_value = quantity.value * upper_quantity.magnitude  # "from 1 to 1.5 million"
-        if low_value > upper.amount:
-            # "cut from 3.6 million to 400,000": a change of level, two amounts, not a range.
+        decreasing = low_value > upper.amount  # "cut from 3.6 million to 400,000"
+        if decreasing or (
+            opener
+            and (change_goes_on or vocab.change_words.search(text, floor, opener.start) is not None)
+        ):
+            # A change of level: the replaced one follows the new one; two amounts.
             if lower is None:
                 span = (quantity.start, quantity.end)
-                changes.append(Money(*span, low_value, upper.currency, covered=[span]))
+                lower = Money(*span, low_value, upper.currency, covered=[span])
+                changes.append(lower)
+            lower.previous, lower.follows = True, upper
             continue
         start = lower.start if lower is not None else quantity.start
         joined.append(
@@ -288,6 +322,45 @@ def _join_ranges(
         consumed.update({upper.start} | ({lower.start} if lower is not None else set()))
     kept = [money for start, money in by_start.items() if start not in consumed]
     return sorted(kept + joined + changes, key=lambda money: money.start)
+
+
+REACH_GAP = 60  # characters between "from 40,000" and "can reach 90,000"
+
+
+def _reach_ranges(
+    text: str, found: list[Money], quantities: list[Quantity], floor: int, vocab: Vocabulary
+) -> list[Money]:
+    """ "от 40 тысяч рублей, а опытный боец может достигать 90 тысяч": an amount opened by
+    "from" and a larger one after a verb of reaching are one range, the second one in the
+    first one's currency if it names none."""
+    by_start = {money.start: money for money in found}
+    dropped: set[int] = set()
+    for money in found:
+        if money.amount_max is not None or money.previous or money.start in dropped:
+            continue
+        if vocab.range_openers.search(text, max(floor, money.start - 12), money.start) is None:
+            continue
+        following = next((q for q in quantities if q.start >= money.end), None)
+        if following is None or following.start - money.end > REACH_GAP or following.percent:
+            continue
+        gap = text[money.end : following.start]
+        if any(mark in gap for mark in ";.!?()"):
+            continue
+        reach = [match for match in vocab.reach_words.finditer(text, money.end, following.start)]
+        if not reach or text[reach[-1].end : following.start].strip():
+            continue
+        upper = by_start.get(following.start)
+        if upper is not None and upper.currency != money.currency:
+            continue
+        value = upper.amount if upper is not None else following.value
+        if not money.amount < value <= money.amount * 100:
+            continue
+        stop = upper.end if upper is not None else following.end
+        money.amount_max = value
+        money.covered.append((following.start, stop))
+        if upper is not None:
+            dropped.add(upper.start)
+    return [money for money in found if money.start not in dropped]
 
 
 def _fold_conversions(text: str, found: list[Money], vocab: Vocabulary) -> list[Money]:
@@ -355,6 +428,7 @@ def _previous_levels(
                         money.currency,
                         covered=[(quantity.start, quantity.end)],
                         follows=money,
+                        previous=True,
                     )
                 )
             break

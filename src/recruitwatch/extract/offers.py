@@ -12,6 +12,9 @@ from recruitwatch.model import OFFER_KINDS, Offer, OfferKind
 
 NEAR_BEFORE = 30  # characters: cues this close before an amount govern it together
 NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
+FAMILY_BEFORE = 80  # "Для семей контрактников ... выплату в размере 100 тысяч рублей"
+FAMILY_AFTER = 25  # "300 тысяч рублей семьям мобилизованных"
+STRONG = len(KIND_ORDER)  # kind cues past this entry index are the weak ones
 NOT_OFFER_WINDOW = 120
 PAYER_AFTER = 45  # "$2,500 from the region of Ryazan"
 LOOKBACK_SENTENCES = 2
@@ -33,6 +36,7 @@ class Reading:
     kind_local: bool
     payer: Mention | None
     target: str
+    previous: bool = False
 
 
 KINDS: dict[str, OfferKind] = {kind: kind for kind in OFFER_KINDS}
@@ -48,7 +52,11 @@ def _covered_end(money: Money) -> int:
 
 def _segments(sentence: Sentence, index: int) -> tuple[tuple[int, int], tuple[int, int]]:
     money = sentence.money[index]
-    before_start = _covered_end(sentence.money[index - 1]) if index else sentence.span.start
+    # The replaced level before a new one ("from 1.5 to 2.4 million") does not cut it off.
+    earlier = index - 1
+    while earlier >= 0 and sentence.money[earlier].follows is money:
+        earlier -= 1
+    before_start = _covered_end(sentence.money[earlier]) if earlier >= 0 else sentence.span.start
     after_end = (
         sentence.money[index + 1].start if index + 1 < len(sentence.money) else sentence.span.end
     )
@@ -56,7 +64,9 @@ def _segments(sentence: Sentence, index: int) -> tuple[tuple[int, int], tuple[in
 
 
 def _strongest(cues: list[PhraseMatch]) -> OfferKind:
-    return _kind(min(cues, key=lambda cue: KIND_ORDER.index(cue.label)).label)
+    """Compensation, then other payments, salary, one-off; weak cues ("allowance", "bonus")
+    after every strong one. The cue's entry index in the phrase set is that rank."""
+    return _kind(min(cues, key=lambda cue: cue.index).label)
 
 
 def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> OfferKind | None:
@@ -75,15 +85,57 @@ def _local_kind(context: DocumentContext, sentence: Sentence, index: int) -> Off
             context, covered_end if cue.start >= covered_end else amount_end, cue.start
         )
     ]
-    if any(cue.label == "compensation" for cue in after):
+    # A condition or a period later in the clause governs the amount: "3 million rubles to
+    # families of those who are killed", "5.2 million ... over their first year".
+    governing = [cue for cue in after if cue.index < STRONG]
+    if any(cue.label == "compensation" for cue in governing):
         return "compensation"
     near = [cue for cue in before if money_start - cue.end <= NEAR_BEFORE]
     near += [cue for cue in after if cue.start - max(amount_end, covered_end) <= NEAR_AFTER]
+    near_strong = [cue for cue in near if cue.index < STRONG]
+    if near_strong:
+        return _family_kind(context, sentence, index, _strongest(near_strong))
+    # "An allowance of 150,000 roubles is paid ... upon signing": a strong cue later in
+    # the clause outranks a weak one beside the amount.
+    if governing:
+        return _family_kind(context, sentence, index, _strongest(governing))
     if near:
-        return _strongest(near)
-    if before:
-        return _kind(before[-1].label)
+        return _family_kind(context, sentence, index, _strongest(near))
+    strong = [cue for cue in before if cue.index < STRONG]
+    if strong or before:
+        return _family_kind(context, sentence, index, _kind((strong or before)[-1].label))
     return None
+
+
+def _family_kind(
+    context: DocumentContext, sentence: Sentence, index: int, kind: OfferKind
+) -> OfferKind:
+    """A one-off paid to the families of the mobilised or of new soldiers is another
+    payment, not a signing bonus ("300,000 roubles to the families of the mobilised")."""
+    if kind != "signing_bonus":
+        return kind
+    return "other_payment" if _for_family(context, sentence, index) else kind
+
+
+def _for_family(context: DocumentContext, sentence: Sentence, index: int) -> bool:
+    """A family word governs the amount: before it in its clause, or right after it."""
+    (before_start, money_start), (covered_end, after_end) = _segments(sentence, index)
+    before = context.family_words.within(
+        max(before_start, money_start - FAMILY_BEFORE), money_start
+    )
+    after = context.family_words.within(covered_end, min(after_end, covered_end + FAMILY_AFTER))
+    return bool(before) or any(
+        not _breaks_clause(context, covered_end, word.start) for word in after
+    )
+
+
+def _said_before(context: DocumentContext, sentence: Sentence, money: Money) -> bool:
+    """ "Ранее она составляла 1 млн рублей", "It previously stood at 195,000": the level
+    before the current one. "Earlier, the region raised it to 1.5 million" is a new level."""
+    cues = context.previous_level_cues.within(sentence.span.start, money.start)
+    return bool(cues) and not context.vocab.change_words.search(
+        context.text, cues[-1].end, money.start
+    )
 
 
 def _breaks_clause(
@@ -98,13 +150,17 @@ def _breaks_clause(
 
 
 def _context_kind(context: DocumentContext, sentence_index: int) -> OfferKind | None:
+    """The last strong cue of the sentences just before; failing that, a weak one."""
+    weak: PhraseMatch | None = None
     for earlier in reversed(
         context.sentences[max(0, sentence_index - LOOKBACK_SENTENCES) : sentence_index]
     ):
         cues: list[PhraseMatch] = context.kind_cues.within(earlier.span.start, earlier.span.end)
-        if cues:
-            return _kind(cues[-1].label)
-    return None
+        strong = [cue for cue in cues if cue.index < STRONG]
+        if strong:
+            return _kind(strong[-1].label)
+        weak = weak or (cues[-1] if cues else None)
+    return _kind(weak.label) if weak is not None else None
 
 
 def _is_offer(context: DocumentContext, sentence: Sentence, index: int) -> bool:
@@ -187,18 +243,36 @@ def _introduced_by_link(context: DocumentContext, start: int, end: int) -> bool:
     return context.vocab.payer_links.matches_at(text, start, end) is not None
 
 
-def _relevant(context: DocumentContext, index: int, list_goes_on: bool) -> bool:
-    """A sentence speaks of pay for service when it has a cue of its own, or when it is a
-    short item of a list introduced by one ("184,1 тыс. рублей рядовому:") or continuing
-    one (`list_goes_on`). A currency ticker in a page header has neither."""
-    span = context.sentences[index].span
+def _refers_back(context: DocumentContext, sentence: Sentence) -> bool:
+    """ "In Krasnodar Krai, it now amounts to 1 million", "Ранее она составляла 1 млн": the
+    sentence speaks of a payment named before its first amount."""
+    first = sentence.money[0].start if sentence.money else sentence.span.end
+    return context.back_references.any_within(sentence.span.start, first)
+
+
+def _relevant(context: DocumentContext, index: int, list_goes_on: bool, offer_before: bool) -> bool:
+    """A sentence speaks of pay for service when it has a cue of its own, refers back to an
+    offer just read (`offer_before`), or is a short item of a list introduced by one
+    ("184,1 тыс. рублей рядовому:") or continuing one (`list_goes_on`). A currency ticker in
+    a page header has none of these."""
+    sentence = context.sentences[index]
+    span = sentence.span
     if context.kind_cues.any_within(span.start, span.end):
         return True
     if context.service_cues.any_within(span.start, span.end):
         return True
+    earlier = context.sentences[max(0, index - LOOKBACK_SENTENCES) : index]
+    if _refers_back(context, sentence) and (
+        offer_before
+        or any(
+            cue.index < STRONG
+            for e in earlier
+            for cue in context.kind_cues.within(e.span.start, e.span.end)
+        )
+    ):
+        return True
     if span.end - span.start > LIST_ITEM_CHARS:
         return False
-    earlier = context.sentences[max(0, index - LOOKBACK_SENTENCES) : index]
     header = bool(earlier) and context.text[earlier[-1].span.end - 1] == ":"
     return (
         list_goes_on
@@ -250,13 +324,14 @@ def _target(
     )
     if "{region}" in label:
         region = payer.region if payer is not None and payer.region == payer.label else None
+        # "Russian regions" pay, or no one region: the residents are regional ones.
         label = (
-            label.replace("{region}", region) if region else label.replace("{region} ", "local ")
+            label.replace("{region}", region)
+            if region and region != "Russian regions"
+            else label.replace("{region} ", "regional " if payer is not None else "local ")
         )
-    if kind == "compensation" and context.family_words.any_within(
-        sentence.span.start, sentence.span.end
-    ):
-        label = f"relatives of {label}"
+    if kind == "compensation" and _for_family(context, sentence, sentence.money.index(money)):
+        label = f"families of {label}"
     return label
 
 
@@ -270,9 +345,19 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
         claimed: set[int] = set()
         previous: Reading | None = None
         list_goes_on = sentence_index - 1 in kinds_by_sentence
-        if sentence.money and not _relevant(context, sentence_index, list_goes_on):
+        recent = [r for r in readings[-1:] if sentence_index - r.sentence_index <= LOOKBACK_SENTENCES]
+        last = recent[0] if recent else None
+        if sentence.money and not _relevant(
+            context, sentence_index, list_goes_on, last is not None
+        ):
             continue
-        for index, money in enumerate(sentence.money):
+        refers_back = last is not None and _refers_back(context, sentence)
+        # An amount that follows another ("raised from X to Y": X follows Y) is read after it.
+        order = sorted(
+            range(len(sentence.money)), key=lambda i: sentence.money[i].follows is not None
+        )
+        for index in order:
+            money = sentence.money[index]
             if money.follows is not None and id(money.follows) in by_money:
                 base = by_money[id(money.follows)]
                 reading = replace(base, money=money)
@@ -293,6 +378,10 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                 payer = _payer(context, sentence, index, claimed, before)
                 target = _target(context, sentence, money, payer, kind, before)
                 reading = Reading(money, sentence, sentence_index, kind, local, payer, target)
+            reading.previous = money.previous or _said_before(context, sentence, money)
+            if last is not None and reading.payer is None and (refers_back or reading.previous):
+                # The same payment named before: its payer and recipients carry over.
+                reading.payer, reading.target = last.payer, last.target
             by_money[id(money)] = reading
             readings.append(reading)
             previous = reading
@@ -360,6 +449,7 @@ def _offer(
     value = (money.start, _value_end(context.text, money))
     record_evidence = evidence(context, doc_id, sentence.span, value, f"offer.{reading.kind}")
     return Offer(
+        previous=reading.previous,
         kind=reading.kind,
         amount=money.amount,
         amount_max=money.amount_max,

@@ -71,6 +71,12 @@ def _region_phrases(entry: dict[str, list[str]], word_forms: Morphology) -> list
     )
 
 
+def _weak_cues(raw: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Cues that name a kind only when no other cue does ("allowance", "bonus")."""
+    weak = raw.get("weak_kind_cues", {})
+    return [(kind, list(weak[kind])) for kind in KIND_ORDER if weak.get(kind)]
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     language: str
@@ -88,6 +94,10 @@ class Vocabulary:
     range_openers: PhraseSet
     range_joiners: PhraseSet
     previous_level_links: PhraseSet
+    change_words: PhraseSet
+    reach_words: PhraseSet
+    previous_level_cues: PhraseSet
+    back_references: PhraseSet
     kind_cues: PhraseSet
     abbreviations: frozenset[str]
     military_cues: PhraseSet
@@ -210,7 +220,15 @@ def vocabulary(language: str) -> Vocabulary:
         range_openers=PhraseSet.single(raw["range_openers"]),
         range_joiners=PhraseSet.single(raw["range_joiners"]),
         previous_level_links=PhraseSet.single(raw["previous_level_links"]),
-        kind_cues=PhraseSet([(kind, forms(raw["kind_cues"][kind])) for kind in KIND_ORDER]),
+        change_words=PhraseSet.single(forms(raw.get("change_words", []))),
+        reach_words=PhraseSet.single(raw.get("reach_words", [])),
+        previous_level_cues=PhraseSet.single(raw.get("previous_level_cues", [])),
+        back_references=PhraseSet.single(raw.get("back_references", [])),
+        # Strong cues first, then the weak ones: a cue's entry index is its rank.
+        kind_cues=PhraseSet(
+            [(kind, forms(raw["kind_cues"][kind])) for kind in KIND_ORDER]
+            + [(kind, forms(weak)) for kind, weak in _weak_cues(raw)]
+        ),
         abbreviations=abbreviations,
         military_cues=PhraseSet.single(forms(raw["military_cues"])),
         service_cues=PhraseSet.single(forms(raw["service_cues"])),

@@ -50,6 +50,9 @@ LIST_KEYS = (
     "figure_count_words",
     "list_joiners",
 )
+# Lists a language file may leave out while its grammar for them is being written; an
+# absent one matches nothing.
+OPTIONAL_LIST_KEYS = ("change_words", "reach_words", "previous_level_cues", "back_references")
 FLAG_KEYS = ("places_case_sensitive",)
 SCRIPTS = ("Latin", "Cyrillic")
 MAPPING_KEYS = (
@@ -172,6 +175,9 @@ def validate(data: Mapping[str, Any], name: str) -> None:
     for key in LIST_KEYS:
         if not _is_phrase_list(data.get(key)):
             raise fail(f"'{key}' must be a list of non-empty strings")
+    for key in OPTIONAL_LIST_KEYS:
+        if key in data and not (data[key] == [] or _is_phrase_list(data[key])):
+            raise fail(f"'{key}' must be a list of non-empty strings")
     for key in MAPPING_KEYS:
         if not isinstance(data.get(key), dict):
             raise fail(f"'{key}' must be a mapping")
@@ -193,6 +199,12 @@ def validate(data: Mapping[str, Any], name: str) -> None:
         for category, cues in data[table].items():
             if category not in CATEGORY_ORDER or not _is_phrase_list(cues):
                 raise fail(f"{table}.{category}: a category of {CATEGORY_ORDER} with a list")
+    weak = data.get("weak_kind_cues", {})
+    if not isinstance(weak, dict) or not set(weak) <= set(KIND_ORDER):
+        raise fail(f"'weak_kind_cues' must map some of the kinds {', '.join(KIND_ORDER)}")
+    for kind, cues in weak.items():
+        if not _is_phrase_list(cues):
+            raise fail(f"weak_kind_cues.{kind} must be a list of strings")
     for key in ATTRIBUTION_KEYS:
         if not _is_phrase_list(data["attribution"].get(key)):
             raise fail(f"attribution.{key} must be a list of strings")

@@ -1,0 +1,245 @@
+"""Which amounts are offers, of what kind, and which levels were replaced: English and
+Russian, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruitwatch.extract import extract_document
+from recruitwatch.model import Document, Offer
+
+ARMY = {
+    "en": "The Russian army is recruiting volunteers for the war in Ukraine. ",
+    "ru": "Минобороны набирает добровольцев для участия в специальной военной операции. ",
+}
+
+Row = tuple[str, float, float | None, str, bool]
+
+
+def offers(text: str, language: str) -> list[Offer]:
+    document = Document.from_text(ARMY[language] + text, id="t", language=language)
+    return extract_document(document).offers
+
+
+def rows(text: str, language: str) -> list[Row]:
+    return [
+        (offer.kind, offer.amount, offer.amount_max, offer.currency, offer.previous)
+        for offer in offers(text, language)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "kind"),
+    [
+        # A one-off cue beats the verb "pay" and any salary word.
+        (
+            "en",
+            "The governor will pay a one-time bonus of 400,000 roubles to new recruits.",
+            "signing_bonus",
+        ),
+        (
+            "en",
+            "An allowance of 150,000 roubles is paid into their accounts upon signing.",
+            "signing_bonus",
+        ),
+        (
+            "ru",
+            "Губернатор выплатит единовременное денежное поощрение в 400 тысяч рублей.",
+            "signing_bonus",
+        ),
+        # First-year and annual totals.
+        (
+            "en",
+            "A recruit can make over 3.1 million roubles over the course of his first year.",
+            "other_payment",
+        ),
+        (
+            "ru",
+            "Контрактник получит три миллиона рублей единовременно и 5,5 миллиона — за год.",
+            "signing_bonus",
+        ),
+        # Injury and death.
+        (
+            "en",
+            "The city will pay 3 million roubles to families of those who are killed.",
+            "compensation",
+        ),
+        ("en", "For a slight injury, soldiers will get 500,000 roubles.", "compensation"),
+        (
+            "en",
+            "And if a volunteer dies, they promise to pay the family 5 million roubles.",
+            "compensation",
+        ),
+        ("ru", "При тяжёлом ранении выплачивается 3 млн рублей.", "compensation"),
+        ("ru", "Инвалидность I группы – 2 348 797,95 ₽", "compensation"),
+        # Referral, travel and family money.
+        (
+            "en",
+            "The region pays a 100,000 rouble bonus to anyone who brings a friend.",
+            "other_payment",
+        ),
+        ("en", "Recruits are given 20,000 roubles for travel to the unit.", "other_payment"),
+        (
+            "ru",
+            "За каждого приведённого добровольца выплачивают по 50 тыс. рублей.",
+            "other_payment",
+        ),
+        (
+            "ru",
+            "Семьям мобилизованных выплатят единовременно по 100 тысяч рублей.",
+            "other_payment",
+        ),
+    ],
+)
+def test_kind(language: str, sentence: str, kind: str) -> None:
+    assert [offer.kind for offer in offers(sentence, language)][:1] == [kind]
+
+
+def test_first_year_total_beside_a_one_off_in_russian() -> None:
+    assert rows(
+        "Контрактник получит три миллиона рублей единовременно и 5,5 миллиона — за год.", "ru"
+    ) == [
+        ("signing_bonus", 3_000_000, None, "RUB", False),
+        ("other_payment", 5_500_000, None, "RUB", False),
+    ]
+
+
+def test_a_salary_word_with_a_period_still_wins_over_bonus() -> None:
+    assert rows("Muscovites will receive a monthly bonus of 50,000 roubles.", "en") == [
+        ("monthly_pay", 50_000, None, "RUB", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        (
+            "en",
+            "The regional signing bonus was increased from 1.5 to 2.4 million roubles.",
+            [
+                ("signing_bonus", 1_500_000, None, "RUB", True),
+                ("signing_bonus", 2_400_000, None, "RUB", False),
+            ],
+        ),
+        (
+            "en",
+            "One-off payments were cut from $45,000 to $26,000 in Samara and from $39,000 to "
+            "$24,000 in Yamal.",
+            [
+                ("signing_bonus", 45_000, None, "USD", True),
+                ("signing_bonus", 26_000, None, "USD", False),
+                ("signing_bonus", 39_000, None, "USD", True),
+                ("signing_bonus", 24_000, None, "USD", False),
+            ],
+        ),
+        (
+            "ru",
+            "Власти увеличили единовременную выплату контрактникам с 1,5 млн до 2,4 млн рублей.",
+            [
+                ("signing_bonus", 1_500_000, None, "RUB", True),
+                ("signing_bonus", 2_400_000, None, "RUB", False),
+            ],
+        ),
+        (
+            "ru",
+            "Единовременную выплату снизили с 500 до 300 тысяч рублей.",
+            [
+                ("signing_bonus", 500_000, None, "RUB", True),
+                ("signing_bonus", 300_000, None, "RUB", False),
+            ],
+        ),
+    ],
+)
+def test_a_change_is_not_a_range(language: str, sentence: str, expected: list[Row]) -> None:
+    assert rows(sentence, language) == expected
+
+
+def test_a_change_goes_on_in_a_verbless_sentence() -> None:
+    text = (
+        "In Chuvashia, one-off payments fell from 2.5 million to 800,000 rubles. "
+        "In Tatarstan, from 3.1 million to 800,000 rubles."
+    )
+    assert [(o.amount, o.previous) for o in offers(text, "en")] == [
+        (2_500_000, True),
+        (800_000, False),
+        (3_100_000, True),
+        (800_000, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Monthly salaries range from 200,000 to 300,000 roubles."),
+        ("ru", "Ежемесячное денежное довольствие — от 200 до 300 тыс. рублей."),
+    ],
+)
+def test_a_range_without_a_verb_of_change_stays_a_range(language: str, sentence: str) -> None:
+    assert rows(sentence, language) == [("monthly_pay", 200_000, 300_000, "RUB", False)]
+
+
+def test_a_range_closed_by_a_verb_of_reaching() -> None:
+    sentence = "Зарплата бойца от 40 тысяч рублей, а у опытного может достигать 90 тысяч."
+    assert rows(sentence, "ru") == [("monthly_pay", 40_000, 90_000, "RUB", False)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "amount"),
+    [
+        (
+            "ru",
+            "Единовременную выплату увеличили до 400 тыс. рублей. "
+            "Ранее она составляла 200 тыс. рублей.",
+            200_000,
+        ),
+        (
+            "en",
+            "The one-time payment now stands at 400,000 rubles. It previously stood at "
+            "195,000 rubles.",
+            195_000,
+        ),
+    ],
+)
+def test_an_earlier_level_referred_back_to(language: str, text: str, amount: float) -> None:
+    found = {(o.amount, o.previous, o.kind) for o in offers(text, language)}
+    assert (amount, True, "signing_bonus") in found
+
+
+def test_a_sentence_referring_back_to_a_payment_is_read() -> None:
+    text = (
+        "Regions pay their own one-off bonuses to new recruits. "
+        "In Krasnodar Krai, it now amounts to 1 million roubles, in Dagestan to 500,000 roubles."
+    )
+    assert [(o.kind, o.amount) for o in offers(text, "en")] == [
+        ("signing_bonus", 1_000_000),
+        ("signing_bonus", 500_000),
+    ]
+
+
+def test_a_bracketed_conversion_range_is_one_offer() -> None:
+    sentence = (
+        "Servicemen receive between 500,000 and 1 million rubles ($5,600-11,200) for being injured."
+    )
+    found = offers(sentence, "en")
+    assert [(o.kind, o.amount, o.amount_max, o.usd_stated) for o in found] == [
+        ("compensation", 500_000, 1_000_000, 5_600)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "en",
+            "Recruits get a one-off payment of 195,000 roubles and a monthly salary of "
+            "195,000 roubles.",
+        ),
+        (
+            "ru",
+            "Контрактник получает единовременную выплату 195 тыс. рублей и ежемесячно "
+            "195 тыс. рублей.",
+        ),
+    ],
+)
+def test_the_same_amount_of_two_kinds_stays_two_offers(language: str, sentence: str) -> None:
+    assert sorted(o.kind for o in offers(sentence, language)) == ["monthly_pay", "signing_bonus"]
