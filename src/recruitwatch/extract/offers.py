@@ -345,7 +345,9 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
         claimed: set[int] = set()
         previous: Reading | None = None
         list_goes_on = sentence_index - 1 in kinds_by_sentence
-        recent = [r for r in readings[-1:] if sentence_index - r.sentence_index <= LOOKBACK_SENTENCES]
+        recent = [
+            r for r in readings[-1:] if sentence_index - r.sentence_index <= LOOKBACK_SENTENCES
+        ]
         last = recent[0] if recent else None
         if sentence.money and not _relevant(
             context, sentence_index, list_goes_on, last is not None
