@@ -160,6 +160,20 @@ def test_subject_and_source() -> None:
     assert (figure.subject, figure.source, figure.category) == ("men", "BBC", "casualties")
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "source"),
+    [
+        ("en", "Between 14,000 and 15,000 Nepalis are fighting, said Anita Rai.", "Anita Rai"),
+        ("ru", "В страну въехали 98 тысяч россиян, сказал Марат Исаев.", "Марат Исаев"),
+        ("ru", "Об этом заявило МВД. С начала года выехали 64 тысячи.", "МВД"),
+    ],
+)
+def test_source_after_its_verb_or_in_the_sentence_before(
+    language: str, text: str, source: str
+) -> None:
+    assert [figure.source for figure in figures(text, language)] == [source]
+
+
 def test_glued_magnitude_is_money_too() -> None:
     document = Document.from_text(
         "Nepali men join the Russian army. Each was promised a one-time bonus of Rs4.5million.",

@@ -46,6 +46,8 @@ CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)|\s[–—-]\s")
 NAME_WORD = re.compile(r"[A-ZА-ЯЁ][\w.'’-]*|[A-Z]{2,}")
 NAME_CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
 LEADING_NOISE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+NAME_AFTER_VERB = re.compile(r"\s+((?:[A-ZА-ЯЁІЇЄҐ][\w'’.-]+)(?:\s+[A-ZА-ЯЁІЇЄҐ][\w'’.-]+){0,3})")
+SOURCE_REACH = 2  # sentences back a credit carries over
 DASHES = frozenset({"-", "–", "—"})
 SOFT_SPACE = " \u00a0\t\n"
 # What happened to the people counted outweighs what the noun calls them: "Nepali recruits
@@ -76,13 +78,10 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
         return []
     figures: list[Figure] = []
     seen: set[tuple[float, float | None, str]] = set()
-    last_source: str | None = None
-    for sentence in context.sentences:
-        source = _attribution(context, sentence)
-        if source is not None and context.vocab.pronouns.matches_at(source.lower(), 0):
-            source = last_source
-        last_source = source or last_source
-        for candidate, reading in _readings(context, sentence):
+    for index, sentence in enumerate(context.sentences):
+        readings = _readings(context, sentence)
+        source = _source(context, index) if readings else None
+        for candidate, reading in readings:
             key = (candidate.quantity.value, candidate.maximum, reading.unit)
             if key in seen:
                 continue
@@ -538,8 +537,19 @@ def _clause_before(text: str, start: int, floor: int) -> str:
     return piece[cut + 1 :].strip()
 
 
+def _source(context: DocumentContext, index: int) -> str | None:
+    """Whom the sentence credits; a pronoun ("he said") or no credit at all takes the last
+    name credited in the sentences just before ("Rosstat said ... . Net outflow was 96,000.")."""
+    for back in range(index, max(-1, index - SOURCE_REACH), -1):
+        name = _attribution(context, context.sentences[back])
+        if name is not None and not context.vocab.pronouns.matches_at(name.lower(), 0):
+            return name.rstrip(".")
+    return None
+
+
 def _attribution(context: DocumentContext, sentence: Sentence) -> str | None:
-    """ "according to a survey by X", "X believes", "the US recently estimated"."""
+    """ "according to a survey by X", "X believes", "the US recently estimated", "— сказал
+    Ильяс Испанов"."""
     text, vocab = context.text, context.vocab
     start, end = sentence.span.start, sentence.span.end
     opener = vocab.attribution_openers.search(text, start, end)
@@ -548,10 +558,18 @@ def _attribution(context: DocumentContext, sentence: Sentence) -> str | None:
         if name:
             return name
     for verb in vocab.attribution_verbs.finditer(text, start, end):
-        name = _name_before(text, verb.start, start, vocab.function_words)
+        name = _name_before(text, verb.start, start, vocab.function_words) or _name_following(
+            text, verb.end, end
+        )
         if name:
             return name
     return None
+
+
+def _name_following(text: str, start: int, end: int) -> str | None:
+    """The capitalised words right after a verb of saying: "said Bimala Rai Paudyal"."""
+    name = NAME_AFTER_VERB.match(text, start, end)
+    return name.group(1) if name else None
 
 
 def _name_after(text: str, start: int, end: int) -> str | None:
