@@ -426,7 +426,7 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
 
 def test_claims_and_conflicts_say_when_not_computed(tmp_path: Path, db: str | Path) -> None:
     build_db(tmp_path, db)
-    for table in ("conflicts", "claim_statements", "claims"):
+    for table in ("conflict_claims", "conflicts", "claim_statements", "claims"):
         _execute(db, f"DROP TABLE IF EXISTS {table}")
     with TestClient(create_app(settings(db))) as client:
         for what in ("claims", "conflicts"):

@@ -282,7 +282,8 @@ class Cluster:
 class Statement:
     """A stored offer or figure reduced to what it claims, for matching across documents:
     `kind` is the offer kind or "figure", `unit` the currency or figure unit, `who` the payer
-    or the figure's source, `about` the target or subject."""
+    or the figure's source, `about` the target or subject; for offers, the payer's level and
+    region, the recipient, and whether the text gives the value as a replaced level."""
 
     record: RecordType
     record_id: int
@@ -293,6 +294,10 @@ class Statement:
     who: str | None
     about: str | None
     when: date | None
+    level: str | None = None
+    region: str | None = None
+    recipient: str | None = None
+    previous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,14 +321,16 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Two claims about the same payer (or subject) and kind in one period, with different
-    values."""
+    """Claims about one subject (kind, payer, region and recipient; for figures, what is
+    counted) in one period that give different values: `claims` all of them, `first` and
+    `second` the lowest and the highest."""
 
     id: int
     first: int
     second: int
     period: str
     detail: str
+    claims: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

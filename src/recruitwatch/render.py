@@ -390,7 +390,15 @@ def claim_json(claim: Claim) -> dict[str, Any]:
 
 def conflicts_table(conflicts: Sequence[Conflict]) -> Table:
     headers = ("conflict", "claims", "period", "detail")
-    rows = ((str(c.id), f"{c.first} vs {c.second}", c.period, c.detail) for c in conflicts)
+    rows = (
+        (
+            str(c.id),
+            " vs ".join(str(i) for i in c.claims or (c.first, c.second)),
+            c.period,
+            c.detail,
+        )
+        for c in conflicts
+    )
     return _table(f"conflicts: {len(conflicts)}", headers, rows)
 
 
@@ -399,7 +407,11 @@ def conflict_json(conflict: Conflict, claims: dict[int, Claim]) -> dict[str, Any
         "id": conflict.id,
         "period": conflict.period,
         "detail": conflict.detail,
-        "claims": [claim_json(claims[i]) for i in (conflict.first, conflict.second) if i in claims],
+        "claims": [
+            claim_json(claims[i])
+            for i in conflict.claims or (conflict.first, conflict.second)
+            if i in claims
+        ],
     }
 
 

@@ -126,39 +126,98 @@ def _most_common(names: Iterable[str | None]) -> str | None:
     return counted.most_common(1)[0][0] if counted else None
 
 
+# Values this close are one level rounded or restated ("from 190,000" and "195,000"), not a
+# contradiction worth a reader's time.
+CONFLICT_MARGIN = 0.05
+
+
 def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
-    """Pairs of claims from different documents, of one kind and unit, about the same payer
-    (offers) or subject (figures), in overlapping calendar months, whose values differ by more
-    than 1%."""
-    by_key: dict[tuple[str, str, str], list[Claim]] = {}
-    for claim in claims:
-        by_key.setdefault((claim.record, claim.kind, claim.unit), []).append(claim)
-    conflicts: list[Conflict] = []
-    for group in by_key.values():
+    """One conflict per subject and period: current claims from different documents, of one
+    kind and unit, about the same payer, payer region and recipient (offers) or the same named
+    subject (figures), in overlapping calendar months, whose values differ by more than 5%.
+
+    A level the text gives as replaced, and a total of several payers' parts, contradict
+    nothing: the first is history, the second a sum."""
+    current = [claim for claim in claims if _current(claim)]
+    by_month: dict[tuple[str, str, str, int], list[Claim]] = {}
+    for claim in current:
+        for month in _months(claim):
+            by_month.setdefault((claim.record, claim.kind, claim.unit, month), []).append(claim)
+    parent = {claim.id: claim.id for claim in current}
+
+    def root(claim_id: int) -> int:
+        while parent[claim_id] != claim_id:
+            parent[claim_id] = parent[parent[claim_id]]
+            claim_id = parent[claim_id]
+        return claim_id
+
+    for group in by_month.values():
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
-                period = _shared_period(first, second)
-                # A document giving both amounts tells of a change or a breakdown ("raised to
-                # 500,000 from 305,000"), not a contradiction: conflicts are between documents.
-                apart = not set(first.sources) & set(second.sources)
-                if (
-                    period
-                    and apart
-                    and _same_party(first, second)
-                    and not _close(first.value, second.value)
-                ):
-                    detail = (
-                        f"{first.kind} {first.value:,.0f} {first.unit} ({', '.join(first.sources)})"
-                        f" vs {second.value:,.0f} {second.unit} ({', '.join(second.sources)})"
-                        f" for {first.who or first.about} in {period}"
-                    )
-                    conflicts.append(
-                        Conflict(len(conflicts) + 1, first.id, second.id, period, detail)
-                    )
+                if _contradict(first, second):
+                    a, b = root(first.id), root(second.id)
+                    parent[max(a, b)] = min(a, b)
+    members: dict[int, list[Claim]] = {}
+    for claim in current:
+        members.setdefault(root(claim.id), []).append(claim)
+    conflicts: list[Conflict] = []
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda claim: (claim.value, claim.id))
+        period = min(
+            found
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+            if (found := _shared_period(a, b)) is not None
+        )
+        conflicts.append(
+            Conflict(
+                len(conflicts) + 1,
+                group[0].id,
+                group[-1].id,
+                period,
+                _describe(group, period),
+                tuple(sorted(claim.id for claim in group)),
+            )
+        )
     return conflicts
 
 
-def _same_party(first: Claim, second: Claim) -> bool:
+def _current(claim: Claim) -> bool:
+    return not any(s.previous or s.level == "combined" for s in claim.statements)
+
+
+def _months(claim: Claim) -> range:
+    if claim.first is None or claim.last is None:
+        return range(0)
+    return range(_month(claim.first), _month(claim.last) + 1)
+
+
+def _contradict(first: Claim, second: Claim) -> bool:
+    # A document giving both values tells of a change or a breakdown ("raised to 500,000 from
+    # 305,000"), not a contradiction: conflicts are between documents.
+    return (
+        not set(first.sources) & set(second.sources)
+        and abs(first.value - second.value) > CONFLICT_MARGIN * max(first.value, second.value)
+        and _same_subject(first, second)
+    )
+
+
+def _describe(group: Sequence[Claim], period: str) -> str:
+    first = group[0]
+    values = " vs ".join(
+        f"{claim.value:,.0f} {claim.unit} ({', '.join(claim.sources)})" for claim in group
+    )
+    return f"{first.kind} for {first.who or first.about} in {period}: {values}"
+
+
+def _facet(claim: Claim, name: str) -> str | None:
+    found = {getattr(s, name) for s in claim.statements} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _same_subject(first: Claim, second: Claim) -> bool:
     # An offer conflicts only when both name the payer; a figure only when both name the same
     # subject, word for word: "people" or "men" alone would set any two counts against each other.
     if first.record == "figure":
@@ -166,7 +225,17 @@ def _same_party(first: Claim, second: Claim) -> bool:
         return bool(subject and subject - _GENERIC) and subject == party(second.about)
     if first.who is None or second.who is None:
         return False
-    return compatible(first.who, second.who) and compatible(first.about, second.about)
+    return (
+        compatible(first.who, second.who)
+        and compatible(first.about, second.about)
+        and all(
+            a is None or b is None or a == b
+            for a, b in (
+                (_facet(first, name), _facet(second, name))
+                for name in ("region", "recipient", "level")
+            )
+        )
+    )
 
 
 def _shared_period(first: Claim, second: Claim) -> str | None:

@@ -20,6 +20,7 @@ from recruitwatch.store.browse import Reader, plain_item
 
 CLAIMS = "claims"
 CONFLICTS = "conflicts"
+CONFLICT_CLAIMS = "conflict_claims"
 CLUSTERS = "clusters"
 # Columns that hold a document id, in the order they are looked for.
 DOCUMENT_COLUMNS = ("document_id", "doc_id")
@@ -75,7 +76,7 @@ def claim_parts(reader: Reader, claim_id: int) -> dict[str, list[dict[str, Any]]
     """Rows of every table with a `claim_id` column that belong to the claim, by table."""
     parts: dict[str, list[dict[str, Any]]] = {}
     for table in _tables_with(reader, "claim_id"):
-        if table == CONFLICTS:
+        if table in (CONFLICTS, CONFLICT_CLAIMS):
             continue
         found = reader.select(
             f'SELECT * FROM "{table}" WHERE claim_id = ? ORDER BY {reader.insertion_order(table)}',
@@ -89,6 +90,14 @@ def claim_parts(reader: Reader, claim_id: int) -> dict[str, list[dict[str, Any]]
 def claim_conflicts(reader: Reader, claim_id: int) -> list[dict[str, Any]]:
     if not computed(reader, CONFLICTS):
         return []
+    if computed(reader, CONFLICT_CLAIMS):
+        found = reader.select(
+            f'SELECT "{CONFLICTS}".* FROM "{CONFLICTS}" JOIN "{CONFLICT_CLAIMS}"'
+            f' ON "{CONFLICT_CLAIMS}".conflict_id = "{CONFLICTS}".id'
+            f' WHERE "{CONFLICT_CLAIMS}".claim_id = ? ORDER BY "{CONFLICTS}".id',
+            (claim_id,),
+        )
+        return [plain_item(row) for row in found]
     columns = [
         name for name in reader.columns(CONFLICTS) if name in ("first", "second") or "claim" in name
     ]

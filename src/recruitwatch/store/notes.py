@@ -251,7 +251,8 @@ def statements(connection: Connection) -> list[Statement]:
 
 def replace_links(connection: Connection, links: Links) -> None:
     """Replace every stored link with `links` (inside the caller's transaction)."""
-    for table in ("conflicts", "claim_statements", "claims", "cluster_members", "clusters"):
+    tables = ("conflict_claims", "conflicts", "claim_statements", "claims", "cluster_members")
+    for table in (*tables, "clusters"):
         connection.execute(f"DELETE FROM {table}")  # fixed names
     connection.execute("DELETE FROM attributions")
     executemany = connection.executemany
@@ -311,6 +312,10 @@ def replace_links(connection: Connection, links: Links) -> None:
         "INSERT INTO conflicts (id, first_claim, second_claim, period, detail)"
         " VALUES (?, ?, ?, ?, ?)",
         [(c.id, c.first, c.second, c.period, c.detail) for c in links.conflicts],
+    )
+    executemany(
+        "INSERT INTO conflict_claims (conflict_id, claim_id) VALUES (?, ?)",
+        [(c.id, claim_id) for c in links.conflicts for claim_id in c.claims],
     )
 
 
@@ -420,7 +425,19 @@ def _claim(row: Any, members: list[Statement]) -> Claim:
 
 def conflicts(connection: Connection) -> list[Conflict]:
     rows = connection.execute("SELECT * FROM conflicts ORDER BY id").fetchall()
+    claims: dict[int, list[int]] = {}
+    for row in connection.execute(
+        "SELECT conflict_id, claim_id FROM conflict_claims ORDER BY conflict_id, claim_id"
+    ).fetchall():
+        claims.setdefault(row["conflict_id"], []).append(row["claim_id"])
     return [
-        Conflict(row["id"], row["first_claim"], row["second_claim"], row["period"], row["detail"])
+        Conflict(
+            row["id"],
+            row["first_claim"],
+            row["second_claim"],
+            row["period"],
+            row["detail"],
+            tuple(claims.get(row["id"], (row["first_claim"], row["second_claim"]))),
+        )
         for row in rows
     ]

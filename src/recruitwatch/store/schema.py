@@ -443,6 +443,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         # before keep null keys (previous 0) until their document is extracted again.
         statements=_VERSION_2_KEYS,
     ),
+    Migration(
+        version=11,
+        name="a conflict groups every claim about its subject",
+        statements=(
+            """
+            CREATE TABLE conflict_claims (
+                conflict_id INTEGER NOT NULL REFERENCES conflicts (id) ON DELETE CASCADE,
+                claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+                PRIMARY KEY (conflict_id, claim_id)
+            )
+            """,
+            "CREATE INDEX conflict_claims_claim ON conflict_claims (claim_id)",
+        ),
+    ),
 )
 
 
@@ -714,4 +728,14 @@ POSTGRES: dict[int, tuple[str, ...]] = {
     ),
     9: _FAILURES_ONCE,
     10: _VERSION_2_KEYS,  # ALTER TABLE ... ADD COLUMN with a CHECK reads alike in both
+    11: (
+        """
+        CREATE TABLE conflict_claims (
+            conflict_id BIGINT NOT NULL REFERENCES conflicts (id) ON DELETE CASCADE,
+            claim_id BIGINT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+            PRIMARY KEY (conflict_id, claim_id)
+        )
+        """,
+        "CREATE INDEX conflict_claims_claim ON conflict_claims (claim_id)",
+    ),
 }
