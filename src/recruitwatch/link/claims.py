@@ -95,8 +95,15 @@ def _joins(group: _Open, statement: Statement, window_days: int) -> bool:
         compatible(member.who, statement.who)
         and compatible(member.about, statement.about)
         and _within(member.when, statement.when, window_days)
+        # Two regions' payments, or a recruit's and a family's, are two claims however alike.
+        and _agree(member.region, statement.region)
+        and _agree(member.recipient, statement.recipient)
         for member in group.members
     )
+
+
+def _agree(first: str | None, second: str | None) -> bool:
+    return first is None or second is None or first == second
 
 
 def _claim(claim_id: int, group: _Open, source_of: Mapping[str, str | int]) -> Claim:

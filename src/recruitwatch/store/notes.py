@@ -212,6 +212,7 @@ def statements(connection: Connection) -> list[Statement]:
     document's publication date."""
     offers = connection.execute(
         "SELECT offers.id, offers.document_id, kind, currency, amount, offered_by, target,"
+        " payer_level, payer_region, recipient, previous,"
         " COALESCE(offers.date, documents.published) AS day"
         " FROM offers JOIN documents ON documents.id = offers.document_id ORDER BY offers.id"
     ).fetchall()
@@ -231,6 +232,10 @@ def statements(connection: Connection) -> list[Statement]:
             row["offered_by"],
             row["target"],
             _date(row["day"]),
+            level=row["payer_level"],
+            region=row["payer_region"],
+            recipient=row["recipient"],
+            previous=bool(row["previous"]),
         )
         for row in offers
     ] + [
