@@ -44,7 +44,6 @@ class Money:
 
 PERIOD_KINDS = frozenset({"monthly_pay", "other_payment"})  # "a month", "a year" sit between
 STRIPPED = frozenset(" ,\u00a0\n\t")
-PERCENT = re.compile(r"\s?(?:%|percent(?!\w)|per cent(?!\w))", re.IGNORECASE)
 
 
 def _digits_value(digits: str, decimal: str) -> float:
@@ -72,7 +71,7 @@ def find_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list[
     for match in vocab.quantity.finditer(text, start, end):
         magnitude = _magnitude(match.group("nummag"), vocab)
         value = _digits_value(match.group("num"), vocab.decimal_mark)
-        found.append(_quantity(text, match.start(), match.end(), end, value, magnitude))
+        found.append(_quantity(text, match.start(), match.end(), end, value, magnitude, vocab))
     found.extend(_word_quantities(text, start, end, vocab))
     ordered: list[Quantity] = []
     for quantity in sorted(found, key=lambda q: (q.start, -q.end)):
@@ -120,19 +119,30 @@ def _word_quantities(text: str, start: int, end: int, vocab: Vocabulary) -> list
         after = vocab.magnitude_after_words.match(text, stop, end)
         magnitude = _magnitude(after.group("mag"), vocab) if after else None
         found.append(
-            _quantity(text, first.start, after.end() if after else stop, end, value, magnitude)
+            _quantity(
+                text, first.start, after.end() if after else stop, end, value, magnitude, vocab
+            )
         )
         index += 1
     return found
 
 
 def _quantity(
-    text: str, start: int, stop: int, limit: int, value: float, magnitude: float | None
+    text: str,
+    start: int,
+    stop: int,
+    limit: int,
+    value: float,
+    magnitude: float | None,
+    vocab: Vocabulary,
 ) -> Quantity:
-    percent = PERCENT.match(text, stop, limit)
-    if percent:
-        stop = percent.end()
-    return Quantity(start, stop, value * (magnitude or 1.0), magnitude, bool(percent))
+    # "12%", "12 percent", "75 пайызы": at most one space before the percent word.
+    gap = 1 if text[stop : stop + 1] in {" ", "\u00a0"} else 0
+    word = vocab.percent_words.matches_at(text, stop + gap, limit)
+    percent = word is not None and word.start == stop + gap
+    if word is not None and percent:
+        stop = word.end
+    return Quantity(start, stop, value * (magnitude or 1.0), magnitude, percent)
 
 
 def _currency_before(

@@ -137,6 +137,7 @@ class Vocabulary:
     figure_count_words: PhraseSet
     population_cues: PhraseSet
     figure_exclusions: PhraseSet
+    percent_words: PhraseSet  # "%", "percent", "процентов", "пайызы" after a number
     percent_cues: PhraseSet
     percent_exclusions: PhraseSet
     attribution_openers: PhraseSet
@@ -169,7 +170,7 @@ def vocabulary(language: str) -> Vocabulary:
         expanded = {
             form.lower(): float(value)
             for word, value in table.items()
-            for form in word_forms.inflections(word)
+            for form in word_forms.number_forms(word)
         }
         return expanded | {str(word).lower(): float(value) for word, value in table.items()}
 
@@ -184,8 +185,14 @@ def vocabulary(language: str) -> Vocabulary:
     decimal = str(raw["decimal_mark"])
     # Digits only: number words go through a phrase trie, as a regex alternation of them
     # costs ten times more than the digits.
+    # A case ending after a hyphen belongs to the number ("30 000-нан", "1500-ге").
+    endings = sorted(word_forms.number_endings(), key=len, reverse=True)
+    case_ending = (
+        rf"(?:-(?:{'|'.join(map(re.escape, endings))})(?![^\W\d_]))?" if endings else ""
+    )
     quantity = re.compile(
-        rf"(?<![\d.,]){_digit_regex(magnitudes, 'num', decimal, abbreviations)}", re.IGNORECASE
+        rf"(?<![\d.,]){_digit_regex(magnitudes, 'num', decimal, abbreviations)}{case_ending}",
+        re.IGNORECASE,
     )
     currencies = raw["currencies"]
     attribution = raw["attribution"]
@@ -290,6 +297,7 @@ def vocabulary(language: str) -> Vocabulary:
         figure_count_words=PhraseSet.single(forms(raw["figure_count_words"])),
         population_cues=PhraseSet.single(forms(raw["population_cues"])),
         figure_exclusions=PhraseSet.single(forms(raw["figure_exclusions"])),
+        percent_words=PhraseSet.single(forms(raw["percent_words"])),
         percent_cues=PhraseSet.single(forms(raw["percent_cues"])),
         percent_exclusions=PhraseSet.single(forms(raw["percent_exclusions"])),
         attribution_openers=PhraseSet.single(openers),

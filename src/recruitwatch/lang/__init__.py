@@ -49,6 +49,7 @@ LIST_KEYS = (
     "figure_count_links",
     "figure_count_words",
     "list_joiners",
+    "percent_words",
 )
 # Lists a language file may leave out while its grammar for them is being written; an
 # absent one matches nothing.

@@ -44,6 +44,14 @@ class Morphology(Protocol):
         before any noun ("башкирский": "башкирской", "башкирскую", ...)."""
         ...
 
+    def number_forms(self, word: str) -> tuple[str, ...]:
+        """A number or magnitude word and its forms ("тысяча": "тысяч"; "мың": "мыңға")."""
+        ...
+
+    def number_endings(self) -> tuple[str, ...]:
+        """Endings a digit number takes after a hyphen ("30 000-нан"); none in most languages."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AsWritten:
@@ -52,6 +60,12 @@ class AsWritten:
 
     def adjective_forms(self, word: str) -> tuple[str, ...]:
         return (word,)
+
+    def number_forms(self, word: str) -> tuple[str, ...]:
+        return (word,)
+
+    def number_endings(self) -> tuple[str, ...]:
+        return ()
 
 
 @cache
@@ -123,6 +137,12 @@ class Pymorphy:
     def adjective_forms(self, word: str) -> tuple[str, ...]:
         return _pymorphy_adjective_forms(self.dictionary, self.letters, word)
 
+    def number_forms(self, word: str) -> tuple[str, ...]:
+        return self.inflections(word)
+
+    def number_endings(self) -> tuple[str, ...]:
+        return ()
+
 
 @cache
 def _pymorphy_inflections(dictionary: str, letters: frozenset[str], phrase: str) -> tuple[str, ...]:
@@ -171,14 +191,26 @@ class Suffixes:
     word of a phrase takes them ("Қорғаныс министрлігі" -> "... министрлігінің")."""
 
     endings: tuple[str, ...]
+    # Numbers take fewer: "бірге" (together) and "үшін" (for) are words, not "one", "three".
+    numeral_endings: tuple[str, ...]
 
     def inflections(self, phrase: str) -> tuple[str, ...]:
-        if phrase.endswith("*") or not phrase[-1:].isalpha():
-            return (phrase,)
-        return (phrase, *(phrase + ending for ending in self.endings))
+        return _glued(phrase, self.endings)
 
     def adjective_forms(self, word: str) -> tuple[str, ...]:
         return self.inflections(word)
+
+    def number_forms(self, word: str) -> tuple[str, ...]:
+        return _glued(word, self.numeral_endings)
+
+    def number_endings(self) -> tuple[str, ...]:
+        return self.numeral_endings
+
+
+def _glued(phrase: str, endings: tuple[str, ...]) -> tuple[str, ...]:
+    if phrase.endswith("*") or not phrase[-1:].isalpha():
+        return (phrase,)
+    return (phrase, *(phrase + ending for ending in endings))
 
 
 def plugin(spec: Mapping[str, Any], letters: str, source: str) -> Morphology:
@@ -192,8 +224,9 @@ def plugin(spec: Mapping[str, Any], letters: str, source: str) -> Morphology:
             raise LanguageDataError("morphology.dictionary must name one", source=source)
         return Pymorphy(dictionary, frozenset(letters.lower()))
     if name == "suffixes":
-        endings = spec.get("endings")
-        if not isinstance(endings, list) or not all(isinstance(e, str) and e for e in endings):
-            raise LanguageDataError("morphology.endings must be a list of endings", source=source)
-        return Suffixes(tuple(endings))
+        lists = {key: spec.get(key) for key in ("endings", "number_endings")}
+        for key, endings in lists.items():
+            if not isinstance(endings, list) or not all(isinstance(e, str) and e for e in endings):
+                raise LanguageDataError(f"morphology.{key} must be a list of endings", source=source)
+        return Suffixes(tuple(spec["endings"]), tuple(spec["number_endings"]))
     raise LanguageDataError(f"morphology.plugin must be one of {', '.join(PLUGINS)}", source=source)
