@@ -111,3 +111,8 @@ def test_ukrainian_word_forms_come_from_the_ukrainian_dictionary() -> None:
 def test_feminine_singular_forms_agree() -> None:
     forms = morphology("uk").inflections("регіональна виплата")
     assert {"регіональну виплату", "регіональної виплати", "регіональній виплаті"} <= set(forms)
+
+
+def test_a_share_in_percent_words() -> None:
+    text = ARMY + "Під час мобілізації 15 відсотків резервістів не з'явилися."
+    assert [(f.quantity, f.unit) for f in extract(text).figures] == [(15, "percent")]

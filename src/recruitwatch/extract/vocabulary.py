@@ -187,9 +187,7 @@ def vocabulary(language: str) -> Vocabulary:
     # costs ten times more than the digits.
     # A case ending after a hyphen belongs to the number ("30 000-нан", "1500-ге").
     endings = sorted(word_forms.number_endings(), key=len, reverse=True)
-    case_ending = (
-        rf"(?:-(?:{'|'.join(map(re.escape, endings))})(?![^\W\d_]))?" if endings else ""
-    )
+    case_ending = rf"(?:-(?:{'|'.join(map(re.escape, endings))})(?![^\W\d_]))?" if endings else ""
     quantity = re.compile(
         rf"(?<![\d.,]){_digit_regex(magnitudes, 'num', decimal, abbreviations)}{case_ending}",
         re.IGNORECASE,

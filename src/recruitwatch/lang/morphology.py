@@ -227,6 +227,8 @@ def plugin(spec: Mapping[str, Any], letters: str, source: str) -> Morphology:
         lists = {key: spec.get(key) for key in ("endings", "number_endings")}
         for key, endings in lists.items():
             if not isinstance(endings, list) or not all(isinstance(e, str) and e for e in endings):
-                raise LanguageDataError(f"morphology.{key} must be a list of endings", source=source)
+                raise LanguageDataError(
+                    f"morphology.{key} must be a list of endings", source=source
+                )
         return Suffixes(tuple(spec["endings"]), tuple(spec["number_endings"]))
     raise LanguageDataError(f"morphology.plugin must be one of {', '.join(PLUGINS)}", source=source)

@@ -1,0 +1,65 @@
+"""Kazakh extraction on sentences written for these tests: case endings on numbers and
+nouns come from the suffixes in lang/kk.yaml, in Cyrillic and in Latin script."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruitwatch.extract import extract_document
+from recruitwatch.lang import morphology
+from recruitwatch.model import Document, Extraction
+
+ARMY = "Ресей армиясы соғысқа ерікті жинайды. "
+
+
+def extract(text: str) -> Extraction:
+    return extract_document(Document.from_text(text, id="t", language="kk"))
+
+
+def figures_of(sentence: str) -> list[tuple[float, str]]:
+    return [(figure.quantity, figure.unit) for figure in extract(ARMY + sentence).figures]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quantity"),
+    [
+        ("Шекарадан күн сайын 9 мыңға жуық адам өтеді.", 9_000),
+        ("Былтыр елге 837 мың адам келді.", 837_000),
+        ("Өңірде 159 090 адамы тіркелген.", 159_090),
+        ("Майданда 2500 сарбаз қаза тапты.", 2_500),
+        ("Қалада 12 мыңдай ресейлік тұрады.", 12_000),
+        ("Жаралы сарбаздардың жалпы саны 1500-ге жетті.", 1_500),
+        ("Қаза тапқан сарбаздардың жалпы саны 30 000-нан 40 000-ға дейін болуы мүмкін.", 30_000),
+    ],
+)
+def test_counts_with_case_endings(sentence: str, quantity: float) -> None:
+    assert figures_of(sentence)[:1] == [(quantity, "people")]
+
+
+def test_a_share_in_percent_words() -> None:
+    text = ARMY + "Мобилизация кезінде резервистердің 75 пайызы шақырылды."
+    assert [(f.quantity, f.unit) for f in extract(text).figures] == [(75, "percent")]
+
+
+def test_money_with_case_endings() -> None:
+    text = (
+        ARMY + "Келісімшарт жасасқандарға біржолғы төлем 2 млн теңге, айлық жалақы 500 мың рубль."
+    )
+    offers = extract(text).offers
+    assert [(o.kind, o.amount, o.currency) for o in offers] == [
+        ("signing_bonus", 2_000_000, "KZT"),
+        ("monthly_pay", 500_000, "RUB"),
+    ]
+
+
+def test_latin_script_kazakh() -> None:
+    text = "Resei armiasy soğysqa erikti jinaidy. Şekaradan 9 myñğa juyq adam ötedi."
+    assert [(f.quantity, f.unit) for f in extract(text).figures] == [(9_000, "people")]
+
+
+def test_numbers_take_only_case_endings() -> None:
+    kazakh = morphology("kk")
+    assert {"мыңға", "мыңнан", "мыңдай"} <= set(kazakh.number_forms("мың"))
+    assert "адамдардың" in kazakh.inflections("адам")
+    # "үшін" (for) and "бірге" (together) are words, not "three" and "one".
+    assert "үшін" not in kazakh.number_forms("үш")
