@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import get_args
 
 from recruitwatch.extract.context import DocumentContext, Mention, Sentence
@@ -28,6 +29,7 @@ INHERITED_SENTENCES = 2  # a payer known by level takes the region of an offer t
 ATTACHED_CHARS = 45  # a list of regions this close before its amount pays it
 CLAUSE_BREAKS = ",;("
 LINK_PUNCTUATION = " )]—–-:\u00a0"
+INNER_STOP = re.compile(r"[.!?…]\s+[\"“«(]?")  # a stop, then (checked) a capital
 OWN_LEVELS = frozenset({"pmc", "foreign"})  # payers a whole story can be about
 BRACKETED = re.compile(r"\([^()]*\)")
 
@@ -51,6 +53,8 @@ class Claim:
     mention: Mention | None
     before_start: int  # where the amount's own stretch of the sentence starts
     after_end: int  # and ends (the next amount, or the sentence end)
+    start: int = 0  # the sentence as payers read it: cut where an abbreviated unit ends one
+    end: int = 0
 
 
 @dataclass(slots=True)
@@ -68,11 +72,32 @@ def assign_payers(context: DocumentContext, claims: list[Claim]) -> list[list[Pa
     document = _read_document(context)
     assigned: list[list[Payer]] = []
     last: tuple[int, Payer] | None = None
-    for claim in claims:
+    for claim in map(partial(_cut, context.text), claims):
         payers = _payers(context, document, claim, last)
         assigned.append(payers)
         last = (claim.sentence_index, payers[-1])
     return assigned
+
+
+def _cut(text: str, claim: Claim) -> Claim:
+    """The claim within its own sentence: "... 800 тыс. руб. Ранее общая сумма ..." is two
+    sentences to a reader of payers, though the splitter keeps "руб." from ending one."""
+    start, end = claim.sentence.span.start, claim.sentence.span.end
+    for stop in INNER_STOP.finditer(text, start, end):
+        if not text[stop.end() : stop.end() + 1].isupper():
+            continue
+        if stop.end() <= claim.money.start:
+            start = stop.end()
+        elif stop.end() > claim.money.end:
+            end = max(stop.start() + 1, claim.money.end)
+            break
+    return replace(
+        claim,
+        start=start,
+        end=end,
+        before_start=max(claim.before_start, start),
+        after_end=min(claim.after_end, end),
+    )
 
 
 def _read_document(context: DocumentContext) -> _Document:
@@ -219,9 +244,8 @@ def _combined(context: DocumentContext, claim: Claim) -> bool:
     """A total of several levels: a total word earlier in the sentence ("brings the total to",
     "в общей сложности"), or right after the amount (", including the federal part")."""
     text = context.text
-    sentence = claim.sentence.span
     cues = context.vocab.payer_level_cues
-    for cue in cues.matches(text, sentence.start, claim.money.start):
+    for cue in cues.matches(text, claim.start, claim.money.start):
         if cue.label == "combined" and ";" not in text[cue.end : claim.money.start]:
             return True
     after = cues.matches(text, claim.money.end, claim.after_end)
@@ -305,10 +329,9 @@ def _place(
     the offer before, or the document's own."""
     if mention is not None and mention.code is not None:
         return mention
-    span = claim.sentence.span
     places = [
         place
-        for place in context.payers.within(span.start, span.end)
+        for place in context.payers.within(claim.start, claim.end)
         if place.code is not None and not claim.sentence.in_brackets(place.start, place.end)
     ]
     if places:
@@ -342,7 +365,7 @@ def _level_cues(context: DocumentContext, claim: Claim) -> set[str]:
 def _linked_after(context: DocumentContext, claim: Claim, mention: Mention | None) -> bool:
     """A payer named right after the amount ("2.5 million from the republic") pays that part,
     whatever total the sentence speaks of."""
-    if mention is None or mention.start < claim.money.end:
+    if mention is None or not claim.money.end <= mention.start < claim.after_end:
         return False
     gap = context.text[claim.money.end : mention.start]
     return len(gap) <= ATTACHED_CHARS and not any(mark in gap for mark in CLAUSE_BREAKS)
@@ -351,10 +374,9 @@ def _linked_after(context: DocumentContext, claim: Claim, mention: Mention | Non
 def _coordinated(context: DocumentContext, claim: Claim, place: Mention) -> list[Mention]:
     """The regions listed together with `place` ("in Bashkortostan and Dagestan — 500,000",
     "Tatarstan and Bashkortostan each pay"), when the list stands with the amount."""
-    span = claim.sentence.span
     places = [
         mention
-        for mention in context.payers.within(span.start, span.end)
+        for mention in context.payers.within(claim.start, claim.end)
         if mention.code is not None
     ]
     if place not in places:
