@@ -132,6 +132,8 @@ def _payers(
 ) -> list[Payer]:
     vocab = context.vocab
     mention = claim.mention
+    if mention is not None and contract_party(context, mention):
+        mention = None  # named only as the other party of the contract: no payer named
     by_currency = vocab.default_payers.get(claim.money.currency)
     if by_currency is not None and (mention is None or _level(context, mention) != "foreign"):
         # Only one state pays in this currency: a payer named with it is that state's
