@@ -132,8 +132,11 @@ def _payers(
 ) -> list[Payer]:
     vocab = context.vocab
     mention = claim.mention
+    party = None
     if mention is not None and contract_party(context, mention):
-        mention = None  # named only as the other party of the contract: no payer named
+        # Named only as the other party of the contract: it pays only where no one else
+        # does (the federal contract money), never a region's own payment.
+        party, mention = mention, None
     by_currency = vocab.default_payers.get(claim.money.currency)
     if by_currency is not None and (mention is None or _level(context, mention) != "foreign"):
         # Only one state pays in this currency: a payer named with it is that state's
@@ -175,10 +178,15 @@ def _payers(
         return [Payer(mention.label, mention.region, None)]  # several or unnamed regions
     if document.own_payer is not None:
         return [_named(context, document.own_payer)]
+    party_level = _level(context, party) if party is not None else None
+    if party is not None and party_level == "federal" and claim.kind in vocab.default_payers:
+        return [_from_mention(party, party_level)]
     if claim.kind in vocab.default_payers:
         return [_named(context, vocab.default_payers[claim.kind])]
     if document.home is not None and document.regional:
         return [_regional(document.home, "regional")]
+    if party is not None and party_level == "federal":
+        return [_from_mention(party, party_level)]
     return [_named(context, default)]
 
 
