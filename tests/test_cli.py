@@ -87,8 +87,8 @@ def test_extract_prints_the_json_envelope(tmp_path: Path) -> None:
     result = run("extract", folder / "kazan.txt", folder / "ufa.md", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["failed"] == []
-    kazan, ufa = payload["documents"]
+    assert (payload["ok"], payload["count"], payload["failed"]) == (True, 2, [])
+    kazan, ufa = payload["items"]
     assert "text" not in kazan["document"]
     assert kazan["document"] == {
         "id": "kazan",
@@ -281,9 +281,10 @@ def test_show_document_with_evidence(db: Path) -> None:
     assert '"Officials called up 300,000 reservists."' in result.stdout
     assert "signing_bonus: 210,000 RUB" in result.stdout
     payload = json.loads(run("show", "ufa", "--db", db, "--json").stdout)
-    assert payload["ok"] is True
-    assert payload["document"]["text"].startswith("# Ufa pay")
-    assert len(payload["offers"]) == len(payload["figures"]) == 1
+    assert (payload["ok"], payload["count"]) == (True, 1)
+    [shown] = payload["items"]
+    assert shown["document"]["text"].startswith("# Ufa pay")
+    assert len(shown["offers"]) == len(shown["figures"]) == 1
 
 
 def test_show_unknown_document(db: Path) -> None:
@@ -351,7 +352,8 @@ def test_eval_text_and_json(tmp_path: Path) -> None:
     assert text.exit_code == 0, text.output
     assert text.stdout.strip()
     payload = json.loads(run("eval", corpus, "--json").stdout)
-    assert {"offers", "figures"} <= set(payload)
+    assert (payload["ok"], payload["count"]) == (True, 1)
+    assert {"offers", "figures"} <= set(payload["items"][0])
 
 
 def test_eval_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:

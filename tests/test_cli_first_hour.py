@@ -3,9 +3,11 @@ exist, every --json has the README's envelope, piped tables keep every column.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.models import CommandInfo
 from typer.testing import CliRunner, Result
 
 from recruitwatch.cli import app
@@ -61,3 +63,77 @@ def test_the_writing_commands_create_one(db: str | Path, tmp_path: Path) -> None
     assert run("offers", "--db", db).exit_code == 0
     with open_store(db, create=False) as store:
         assert store.list_failures() == []
+
+
+def _name(command: CommandInfo) -> str:
+    assert command.callback is not None
+    return command.name or command.callback.__name__.replace("_", "-")
+
+
+HELP_COMMANDS = [
+    [],
+    ["rates"],
+    ["rates", "update"],
+    *([name] for name in sorted(map(_name, app.registered_commands))),
+]
+TYPE_NOISE = ("<str>", "<bool>", "<list", "<int", "<file>", "<dir>", "<%", "{", "}")
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda command: " ".join(command) or "-")
+def test_help_has_an_example_and_no_type_noise(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example: recruitwatch " in result.stdout
+    assert [noise for noise in TYPE_NOISE if noise in result.stdout] == []
+
+
+@pytest.mark.parametrize(("command", "extra"), [("batch", "[dask]"), ("serve", "[web]")])
+def test_help_names_the_extra(command: str, extra: str) -> None:
+    assert f"Needs the {extra} extra." in " ".join(run(command, "--help").stdout.split())
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert run("demo", "--db", path).exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["offers"],
+        ["figures"],
+        ["show", "tatarstan-bonus"],
+        ["check", "tatarstan-bonus"],
+        ["errors"],
+        ["search", "bonus"],
+        ["claims"],
+        ["conflicts"],
+        ["clusters"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_every_json_output_has_the_envelope(demo_db: Path, command: list[str]) -> None:
+    result = run(*command, "--db", demo_db, "--json")
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is True
+    assert payload["count"] == len(payload["items"])
+    assert all(isinstance(item, dict) for item in payload["items"])
+
+
+def test_extract_json_lists_what_failed_and_exits_one(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Recruits are promised 400,000 roubles.", encoding="utf-8")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe\x00b\x00a\x00d")
+    result = run("extract", good, binary, tmp_path / "missing.txt", "--json")
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert (payload["ok"], payload["count"]) == (False, 1)
+    assert payload["items"][0]["document"]["id"] == "good"
+    assert [failure["source"] for failure in payload["failed"]] == [
+        str(binary),
+        str(tmp_path / "missing.txt"),
+    ]

@@ -104,7 +104,7 @@ def test_published_fills_in_only_where_the_document_has_no_date(tmp_path: Path) 
         o["evidence"]["doc_id"]: o for o in _json(run("offers", "--db", db, "--json"))["items"]
     }
     assert offers["undated"]["date"] == "2023-08-07" and offers["dated"]["date"] == "2024-03-01"
-    shown = _json(run("show", "undated", "--db", db, "--json"))["document"]
+    shown = _json(run("show", "undated", "--db", db, "--json"))["items"][0]["document"]
     assert shown["url"] == "https://example.org/a"
 
 
@@ -113,7 +113,7 @@ def test_an_undated_offer_says_no_rate(tmp_path: Path) -> None:
         "Undated\n\nThe Russian army offers recruits a sign-on bonus of 300,000 roubles.\n"
     )
     result = _json(run("extract", tmp_path / "undated.txt", "--json"))
-    (offer,) = result["documents"][0]["offers"]
+    (offer,) = result["items"][0]["offers"]
     assert offer["usd"] is None and offer["rate"] is None
     assert offer["usd_reason"].startswith("no rate: the document has no date")
 

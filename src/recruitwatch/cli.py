@@ -32,6 +32,7 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand
 
 from recruitwatch import __version__, render
 from recruitwatch.batch import DEFAULT_CHUNK, dask_client, run_batch
@@ -56,12 +57,50 @@ from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rate
 from recruitwatch.store import SearchHit, Store, StoredFailure, open_store, remove_database
 from recruitwatch.watch import read_sources_file, watch_round
 
+
+class _PlainHelp(TyperCommand):
+    """Help whose arguments read as their metavar (SOURCE...), without the type label
+    (<list[str]>) and braces Typer adds: the help text says what each one takes."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(_argument_name(param))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((_argument_name(param), record[1]))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _argument_name(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    return f"{name}..." if param.nargs != 1 else name
+
+
 app = typer.Typer(
-    help="A sourced, checkable database of military recruitment offers and manpower figures.",
+    help="A sourced, checkable database of military recruitment offers and manpower figures."
+    "\n\nExample: recruitwatch demo && recruitwatch offers --kind signing_bonus",
     no_args_is_help=True,
     add_completion=False,
     # Tracebacks are for --debug; without it an unexpected error is one line (_reports_errors).
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -87,10 +126,6 @@ def main(
         ),
     ] = False,
 ) -> None:
-    """A sourced, checkable database of military recruitment offers and manpower figures.
-
-    Example: recruitwatch demo && recruitwatch offers --kind signing_bonus
-    """
     _configure_logging(debug)
 
 
@@ -118,6 +153,7 @@ DbOption = Annotated[
     str,
     typer.Option(
         "--db",
+        metavar="DB",
         envvar=f"{ENV_PREFIX}DB",
         help="SQLite database file, or a PostgreSQL URL: postgresql://user@host/dbname.",
     ),
@@ -127,12 +163,16 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a t
 SinceOption = Annotated[
     datetime | None,
     typer.Option(
-        formats=["%Y-%m-%d"], help="Only records dated on or after (record date, else published)."
+        formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
+        help="Only records dated on or after (record date, else published).",
     ),
 ]
 UntilOption = Annotated[
     datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="Only records dated on or before (YYYY-MM-DD)."),
+    typer.Option(
+        formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Only records dated on or before."
+    ),
 ]
 
 FollowOption = Annotated[
@@ -206,11 +246,12 @@ def _read_options(
 # --- commands --------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def extract(
     files: Annotated[
-        list[str], typer.Argument(help="Files, folders, URLs or - (as for `ingest`).")
+        list[str],
+        typer.Argument(metavar="SOURCE", help="Files, folders, URLs or - (as for `ingest`)."),
     ],
     json_: JsonOption = False,
     allow_private: AllowPrivateOption = False,
@@ -233,11 +274,8 @@ def extract(
     extractions = [item for item in results if isinstance(item, Extraction)]
     failed = [item for item in results if isinstance(item, Failure)]
     if json_:
-        envelope = {
-            "documents": [render.extraction_json(item) for item in extractions],
-            "failed": [render.jsonable(item) for item in failed],
-        }
-        _echo_json(envelope)
+        items = [render.extraction_json(item) for item in extractions]
+        _echo_json(render.items_envelope(items, failed=failed))
     else:
         console = _console()
         for extraction in extractions:
@@ -247,14 +285,15 @@ def extract(
     _exit_on_failures(failed)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def ingest(
     paths: Annotated[
         list[str],
         typer.Argument(
+            metavar="SOURCE",
             help="Files, folders, http(s) URLs, or - for standard input: text, markdown, JSON,"
-            " JSON Lines, HTML, RSS/Atom, Telegram export (result.json), WARC(.gz)."
+            " JSON Lines, HTML, RSS/Atom, Telegram export (result.json), WARC(.gz).",
         ),
     ],
     db: DbOption = DB_DEFAULT,
@@ -264,12 +303,17 @@ def ingest(
         datetime | None,
         typer.Option(
             formats=["%Y-%m-%d"],
-            help="Publication date (YYYY-MM-DD) for documents that carry none; dates in the"
+            metavar="YYYY-MM-DD",
+            help="Publication date for documents that carry none; dates in the"
             " text and official rates are read against it.",
         ),
     ] = None,
-    url: Annotated[str | None, typer.Option(help="URL for documents that carry none.")] = None,
-    title: Annotated[str | None, typer.Option(help="Title for documents that carry none.")] = None,
+    url: Annotated[
+        str | None, typer.Option(metavar="URL", help="URL for documents that carry none.")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Title for documents that carry none.")
+    ] = None,
     link: Annotated[
         bool,
         typer.Option(
@@ -310,24 +354,33 @@ def ingest(
     _exit_on_failures(report.failed)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def batch(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Files and folders: WARC files, JSON Lines shards, folders of pages."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files and folders: WARC files, JSON Lines shards, folders of pages.",
+        ),
     ],
     db: DbOption = DB_DEFAULT,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Local cluster of this many worker processes (default: cores)."),
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Local cluster of this many worker processes (default: cores).",
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+        typer.Option(
+            metavar="ADDRESS", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."
+        ),
     ] = None,
     chunk: Annotated[
-        int, typer.Option(min=1, help="Single-document files per partition.")
+        int, typer.Option(min=1, metavar="N", help="Single-document files per partition.")
     ] = DEFAULT_CHUNK,
     link: Annotated[
         bool, typer.Option(help="Link the database once at the end (see `recruitwatch link`).")
@@ -370,13 +423,14 @@ def batch(
     _exit_on_failures(report.ingest.failed)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def export(
     parquet: Annotated[
         Path,
         typer.Option(
             "--parquet",
+            metavar="FOLDER",
             help="Folder to write documents/, offers/, figures/, claims/ into.",
             file_okay=False,
         ),
@@ -396,7 +450,7 @@ def export(
     typer.echo(", ".join(f"{table}: {rows}" for table, rows in counts.items()) + f" in {parquet}")
 
 
-@app.command("link")
+@app.command("link", cls=_PlainHelp)
 @_reports_errors
 def link_(db: DbOption = DB_DEFAULT) -> None:
     """Link everything stored: rewrite clusters, credit lines, claims and conflicts, replacing
@@ -408,19 +462,25 @@ def link_(db: DbOption = DB_DEFAULT) -> None:
         _link(store, Settings.from_env())
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def offers(
     db: DbOption = DB_DEFAULT,
     kind: Annotated[OfferKind | None, typer.Option(help="Offer kind.")] = None,
-    currency: Annotated[str | None, typer.Option(help="ISO currency code, e.g. RUB.")] = None,
-    target: Annotated[str | None, typer.Option(help="Text in the target (any case).")] = None,
+    currency: Annotated[
+        str | None, typer.Option(metavar="CODE", help="ISO currency code, e.g. RUB.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Text in the target (any case).")
+    ] = None,
     payer_level: Annotated[PayerLevel | None, typer.Option(help="Who pays.")] = None,
     payer_region: Annotated[
-        str | None, typer.Option(help="ISO 3166-2 code of the paying region, e.g. RU-TA.")
+        str | None,
+        typer.Option(metavar="CODE", help="ISO 3166-2 code of the paying region, e.g. RU-TA."),
     ] = None,
     target_country: Annotated[
-        str | None, typer.Option(help="ISO 3166-1 code of a foreign target, e.g. KZ.")
+        str | None,
+        typer.Option(metavar="CODE", help="ISO 3166-1 code of a foreign target, e.g. KZ."),
     ] = None,
     recipient: Annotated[Recipient | None, typer.Option(help="Who receives the money.")] = None,
     since: SinceOption = None,
@@ -455,12 +515,14 @@ def offers(
         _console().print(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def figures(
     db: DbOption = DB_DEFAULT,
     unit: Annotated[FigureUnit | None, typer.Option(help="What the figure counts.")] = None,
-    subject: Annotated[str | None, typer.Option(help="Text in the subject (any case).")] = None,
+    subject: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Text in the subject (any case).")
+    ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     json_: JsonOption = False,
@@ -481,10 +543,12 @@ def figures(
         _print_records([figure for figure, _ in noted], Figure, output, render.figures_table)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def show(
-    doc_id: Annotated[str, typer.Argument(help="Document id, as listed by `offers`.")],
+    doc_id: Annotated[
+        str, typer.Argument(metavar="DOC_ID", help="Document id, as listed by `offers`.")
+    ],
     db: DbOption = DB_DEFAULT,
     json_: JsonOption = False,
 ) -> None:
@@ -501,7 +565,7 @@ def show(
             source=str(db),
         )
     if json_:
-        _echo_json({"ok": True, **render.extraction_json(extraction, with_text=True)})
+        _echo_json(render.items_envelope([render.extraction_json(extraction, with_text=True)]))
         return
     console = _console()
     _print_lines(console, render.document_header(extraction.document))
@@ -513,7 +577,7 @@ def show(
         _print_lines(console, render.record_lines(record))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def errors(db: DbOption = DB_DEFAULT, json_: JsonOption = False, csv_: CsvOption = False) -> None:
     """List the files that failed to ingest, and why.
@@ -526,12 +590,16 @@ def errors(db: DbOption = DB_DEFAULT, json_: JsonOption = False, csv_: CsvOption
     _print_records(found, StoredFailure, output, render.failures_table)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def search(
-    query: Annotated[str, typer.Argument(help="Words every document found must hold.")],
+    query: Annotated[
+        str, typer.Argument(metavar="WORDS", help="Words every document found must hold.")
+    ],
     db: DbOption = DB_DEFAULT,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=1000, metavar="N", help="At most this many.")
+    ] = 50,
     json_: JsonOption = False,
     csv_: CsvOption = False,
 ) -> None:
@@ -546,7 +614,7 @@ def search(
     _print_records(found, SearchHit, output, render.search_table)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def demo(db: DbOption = DB_DEFAULT) -> None:
     """Ingest the bundled sample texts into a fresh database and print its offers.
@@ -572,16 +640,22 @@ def demo(db: DbOption = DB_DEFAULT) -> None:
     _exit_on_failures(report.failed)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def watch(
     sources_file: Annotated[
-        Path, typer.Argument(help="Feed or page URLs, one per line (# comments).", dir_okay=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Feed or page URLs, one per line (# comments).", dir_okay=False
+        ),
     ],
     db: DbOption = DB_DEFAULT,
-    every: Annotated[str, typer.Option(help="Time between rounds: 90s, 15m, 2h.")] = "15m",
+    every: Annotated[
+        str, typer.Option(metavar="DURATION", help="Time between rounds: 90s, 15m, 2h.")
+    ] = "15m",
     rounds: Annotated[
-        int | None, typer.Option(min=1, help="Stop after this many rounds (default: never).")
+        int | None,
+        typer.Option(min=1, metavar="N", help="Stop after this many rounds (default: never)."),
     ] = None,
     follow: FollowOption = False,
     allow_private: AllowPrivateOption = False,
@@ -615,14 +689,19 @@ def watch(
             time.sleep(interval)
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def serve(
     db: DbOption = DB_DEFAULT,
     host: Annotated[
-        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+        str,
+        typer.Option(
+            metavar="ADDRESS", help="Address to listen on; 0.0.0.0 opens it to the network."
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, metavar="PORT", help="Port to listen on.")
+    ] = 8000,
 ) -> None:
     """Serve the web pages and the JSON API (/api/, schema at /openapi.json) over --db.
 
@@ -645,11 +724,14 @@ def serve(
     run(replace(Settings.from_env(), db=db), host=host, port=port)
 
 
-@app.command("eval")
+@app.command("eval", cls=_PlainHelp)
 @_reports_errors
 def eval_(
     corpus_dir: Annotated[
-        Path, typer.Argument(help="Folder with docs/*.json and gold.jsonl.", file_okay=False)
+        Path,
+        typer.Argument(
+            metavar="FOLDER", help="Folder with docs/*.json and gold.jsonl.", file_okay=False
+        ),
     ],
     json_: JsonOption = False,
     details: Annotated[bool, typer.Option(help="List each miss and false alarm.")] = False,
@@ -674,12 +756,12 @@ def eval_(
         raise RecruitwatchError("the held-out part shows scores only; drop --details")
     report = evaluate_corpus(corpus_dir, part=part)
     if json_:
-        _echo_json(report.to_dict())
+        _echo_json(render.items_envelope([report.to_dict()]))
     else:
         typer.echo(format_report(report, details=details))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def claims(
     db: DbOption = DB_DEFAULT,
@@ -687,7 +769,8 @@ def claims(
         Literal["offer", "figure"] | None, typer.Option(help="Only offer or figure claims.")
     ] = None,
     min_sources: Annotated[
-        int, typer.Option(help="Only claims with at least this many independent sources.")
+        int,
+        typer.Option(metavar="N", help="Only claims with at least this many independent sources."),
     ] = 1,
     json_: JsonOption = False,
 ) -> None:
@@ -706,12 +789,12 @@ def claims(
         ]
     if json_:
         items = [render.claim_json(claim) for claim in found]
-        _echo_json({"ok": True, "items": items, "count": len(items)})
+        _echo_json(render.items_envelope(items))
     else:
         _console().print(render.claims_table(found))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def conflicts(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
     """List conflicts: claims about the same payer and kind in one month with different amounts.
@@ -723,12 +806,12 @@ def conflicts(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
         by_id = {claim.id: claim for claim in store.list_claims()} if json_ else {}
     if json_:
         items = [render.conflict_json(conflict, by_id) for conflict in found]
-        _echo_json({"ok": True, "items": items, "count": len(items)})
+        _echo_json(render.items_envelope(items))
     else:
         _console().print(render.conflicts_table(found))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def clusters(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
     """List rewrite clusters: copies and rewrites of one story, origin first.
@@ -741,15 +824,17 @@ def clusters(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
         found = store.list_clusters()
     if json_:
         items = [render.cluster_json(cluster) for cluster in found]
-        _echo_json({"ok": True, "items": items, "count": len(items)})
+        _echo_json(render.items_envelope(items))
     else:
         _console().print(render.clusters_table(found))
 
 
-@app.command()
+@app.command(cls=_PlainHelp)
 @_reports_errors
 def check(
-    doc_id: Annotated[str, typer.Argument(help="Document id, as listed by `offers`.")],
+    doc_id: Annotated[
+        str, typer.Argument(metavar="DOC_ID", help="Document id, as listed by `offers`.")
+    ],
     db: DbOption = DB_DEFAULT,
     json_: JsonOption = False,
 ) -> None:
@@ -773,38 +858,48 @@ def check(
             source=str(db),
         )
     if json_:
-        _echo_json({"ok": True, **render.check_json(extraction, found, credits)})
+        _echo_json(render.items_envelope([render.check_json(extraction, found, credits)]))
         return
     console = _console()
     _print_lines(console, render.document_header(extraction.document))
     _print_lines(console, render.check_lines(extraction, found, credits))
 
 
-rates_app = typer.Typer(help="Official exchange rates (Bank of Russia), offline snapshot.")
+rates_app = typer.Typer(
+    help="Official exchange rates (Bank of Russia), offline snapshot."
+    "\n\nExample: recruitwatch rates update --currency INR --since 2020-01-01"
+)
 app.add_typer(rates_app, name="rates")
 
 
-@rates_app.command("update")
+@rates_app.command("update", cls=_PlainHelp)
 @_reports_errors
 def rates_update(
     since: Annotated[
         datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="First day to fetch (default: after the last)."),
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="First day to fetch (default: after the last).",
+        ),
     ] = None,
     until: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (default: today).")
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Last day (default: today)."),
     ] = None,
     currency: Annotated[
-        list[str] | None, typer.Option(help="Currency to fetch (repeat; default: all known).")
+        list[str] | None,
+        typer.Option(metavar="CODE", help="Currency to fetch (repeat; default: all known)."),
     ] = None,
     day: Annotated[
         datetime | None,
         typer.Option(
             formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
             help="Instead of a range: every currency the bank quotes on this one day.",
         ),
     ] = None,
-    url: Annotated[str, typer.Option(help="Base URL of the CBR XML API.")] = CBR_API,
+    url: Annotated[str, typer.Option(metavar="URL", help="Base URL of the CBR XML API.")] = CBR_API,
     json_: JsonOption = False,
 ) -> None:
     """Fetch newer official rates from the Bank of Russia into the rates snapshot.
@@ -828,15 +923,13 @@ def rates_update(
         )
     span = f"{report.first} to {report.last}" if report.first else "nothing new"
     if json_:
-        _echo_json(
-            {
-                "ok": True,
-                "path": str(report.path),
-                "added": report.added,
-                "first": _iso(report.first),
-                "last": _iso(report.last),
-            }
-        )
+        update = {
+            "path": str(report.path),
+            "added": report.added,
+            "first": _iso(report.first),
+            "last": _iso(report.last),
+        }
+        _echo_json(render.items_envelope([update]))
     else:
         typer.echo(f"rates: {report.added} new quotes ({span}) in {report.path}")
 

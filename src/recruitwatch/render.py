@@ -12,6 +12,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from recruitwatch.ingest.items import Failure
 from recruitwatch.model import (
     Attribution,
     Check,
@@ -50,8 +51,18 @@ def jsonable(record: Any) -> dict[str, Any]:
 
 
 def envelope(records: Sequence[Any]) -> dict[str, Any]:
-    items = [jsonable(record) for record in records]
-    return {"ok": True, "items": items, "count": len(items)}
+    return items_envelope([jsonable(record) for record in records])
+
+
+def items_envelope(
+    items: Sequence[Any], *, failed: Sequence[Failure] | None = None
+) -> dict[str, Any]:
+    """Every --json output: `{"ok", "items", "count"}`; with inputs read, also `failed`
+    (`ok` false when any input failed)."""
+    payload: dict[str, Any] = {"ok": not failed, "items": list(items), "count": len(items)}
+    if failed is not None:
+        payload["failed"] = [jsonable(failure) for failure in failed]
+    return payload
 
 
 def extraction_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:
@@ -101,13 +112,11 @@ def figure_json(figure: Figure, notes: FigureNotes | None) -> dict[str, Any]:
 
 
 def noted_offers_envelope(pairs: Sequence[tuple[Offer, OfferNotes | None]]) -> dict[str, Any]:
-    items = [offer_json(offer, notes) for offer, notes in pairs]
-    return {"ok": True, "items": items, "count": len(items)}
+    return items_envelope([offer_json(offer, notes) for offer, notes in pairs])
 
 
 def noted_figures_envelope(pairs: Sequence[tuple[Figure, FigureNotes | None]]) -> dict[str, Any]:
-    items = [figure_json(figure, notes) for figure, notes in pairs]
-    return {"ok": True, "items": items, "count": len(items)}
+    return items_envelope([figure_json(figure, notes) for figure, notes in pairs])
 
 
 def _date_json(when: RecordDate) -> dict[str, Any]:
