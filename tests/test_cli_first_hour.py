@@ -137,3 +137,25 @@ def test_extract_json_lists_what_failed_and_exits_one(tmp_path: Path) -> None:
         str(binary),
         str(tmp_path / "missing.txt"),
     ]
+
+
+def test_a_piped_table_is_tsv_with_every_column(demo_db: Path) -> None:
+    result = run("offers", "--db", demo_db)  # CliRunner's stdout is not a terminal
+    assert result.exit_code == 0
+    header, *rows = result.stdout.splitlines()
+    names = header.split("\t")
+    assert names[:3] == ["doc", "kind", "amount"]
+    assert len(names) >= 9 and "target" in names and "date" in names
+    assert rows and all(len(row.split("\t")) == len(names) for row in rows)
+    payer = names.index("offered by")
+    # A long cell is whole, never cut or folded onto a second line.
+    assert "Russian Ministry of Defence" in [row.split("\t")[payer] for row in rows]
+    assert result.stderr.startswith("offers: ")
+
+
+def test_a_table_on_a_terminal_is_boxed(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich: treat the output as a terminal
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run("errors", "--db", demo_db)
+    assert "failures: 0" in result.stdout
+    assert "┏━━━━┳" in result.stdout and "\t" not in result.stdout

@@ -187,7 +187,6 @@ AllowPrivateOption = Annotated[
 ]
 
 Format = Literal["table", "json", "csv"]
-_PIPE_WIDTH = 140
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -280,8 +279,8 @@ def extract(
         console = _console()
         for extraction in extractions:
             _print_lines(console, render.document_header(extraction.document))
-            console.print(render.offers_table(extraction.offers, extraction.offer_notes))
-            console.print(render.figures_table(extraction.figures))
+            _print_table(render.offers_table(extraction.offers, extraction.offer_notes))
+            _print_table(render.figures_table(extraction.figures))
     _exit_on_failures(failed)
 
 
@@ -512,7 +511,7 @@ def offers(
     elif output == "csv":
         typer.echo(render.noted_offers_csv(noted), nl=False)
     else:
-        _console().print(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
+        _print_table(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
 
 
 @app.command(cls=_PlainHelp)
@@ -636,7 +635,7 @@ def demo(db: DbOption = DB_DEFAULT) -> None:
         _print_report(report)
         _link(store, settings)
         noted = store.query_noted_offers()
-    _console().print(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
+    _print_table(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
     _exit_on_failures(report.failed)
 
 
@@ -791,7 +790,7 @@ def claims(
         items = [render.claim_json(claim) for claim in found]
         _echo_json(render.items_envelope(items))
     else:
-        _console().print(render.claims_table(found))
+        _print_table(render.claims_table(found))
 
 
 @app.command(cls=_PlainHelp)
@@ -808,7 +807,7 @@ def conflicts(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
         items = [render.conflict_json(conflict, by_id) for conflict in found]
         _echo_json(render.items_envelope(items))
     else:
-        _console().print(render.conflicts_table(found))
+        _print_table(render.conflicts_table(found))
 
 
 @app.command(cls=_PlainHelp)
@@ -826,7 +825,7 @@ def clusters(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
         items = [render.cluster_json(cluster) for cluster in found]
         _echo_json(render.items_envelope(items))
     else:
-        _console().print(render.clusters_table(found))
+        _print_table(render.clusters_table(found))
 
 
 @app.command(cls=_PlainHelp)
@@ -965,7 +964,7 @@ def _print_records(
     elif output == "csv":
         typer.echo(render.records_csv(records, record_type), nl=False)
     else:
-        _console().print(table(records))
+        _print_table(table(records))
 
 
 def _print_lines(console: Console, lines: list[Text]) -> None:
@@ -974,11 +973,24 @@ def _print_lines(console: Console, lines: list[Text]) -> None:
 
 
 def _console() -> Console:
+    # A file or pipe has no width: lines are never wrapped there (a document's text, a record
+    # line), tables go out as TSV (_print_table).
     console = Console()
     if not console.is_terminal:
-        # A file or pipe has no width; rich's fallback of 80 would crush the tables.
-        console.width = _PIPE_WIDTH
+        console.soft_wrap = True
     return console
+
+
+def _print_table(table: Table) -> None:
+    """A boxed table on a terminal; TSV, every column whole, in a pipe or a file (the title,
+    e.g. "offers: 39", then goes to stderr, so the data stays one table)."""
+    console = _console()
+    if console.is_terminal:
+        console.print(table)
+        return
+    if isinstance(table.title, str):
+        typer.echo(table.title, err=True)
+    typer.echo(render.table_tsv(table), nl=False)
 
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smh]?)$")

@@ -224,6 +224,19 @@ def _table(title: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) ->
     return table
 
 
+def table_tsv(table: Table) -> str:
+    """A table as tab-separated lines, header first, every column whole: what a pipe or a
+    file gets instead of the boxed table (the title is left to the caller)."""
+    columns = [[_plain(column.header), *map(_plain, column.cells)] for column in table.columns]
+    return "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
+
+
+def _plain(cell: object) -> str:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    # A tab or line break inside a cell would split it.
+    return " ".join(text.split())
+
+
 def _number(value: float | None, high: float | None = None) -> str:
     if value is None:
         return ""
