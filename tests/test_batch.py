@@ -4,6 +4,7 @@ the same generated corpus; and `export --parquet`."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 
 import recruitwatch.batch
 from _factories import fake_extract, offer
-from recruitwatch.batch import BatchReport, dask_client, run_batch
+from recruitwatch.batch import BatchReport, BatchStep, dask_client, run_batch
 from recruitwatch.cli import app
 from recruitwatch.errors import BatchError, StoreError
 from recruitwatch.model import Document, Extraction
@@ -342,3 +343,40 @@ def test_a_file_named_twice_is_read_once(corpus: Path, tmp_path: Path, client: C
     with open_store(tmp_path / "rw.db") as store:
         report = run_batch([shard, shard], store, client)
     assert (report.partitions, report.skipped, report.ingest.ingested) == (2, 1, 8)
+
+
+def test_progress_counts_documents(corpus: Path, tmp_path: Path, client: Client) -> None:
+    steps: list[BatchStep] = []
+    with open_store(tmp_path / "rw.db") as store:
+        run_batch([corpus], store, client, chunk=3, retries=1, progress=steps.append)
+    # Shards hide their count: the part done goes by partitions, the documents still add up.
+    assert [step.partitions_done for step in steps] == [1, 2, 3, 4, 5]
+    assert {step.documents_total for step in steps} == {None}
+    assert steps[-1].documents == 3 * 8 + 1 + 5
+    assert [step.fraction for step in steps] == [0.2, 0.4, 0.6, 0.8, 1.0]
+    pages_only: list[BatchStep] = []
+    with open_store(tmp_path / "pages.db") as store:
+        run_batch([corpus / "pages"], store, client, chunk=2, progress=pages_only.append)
+    counts = [step.documents for step in pages_only]  # partitions of 2, 2 and 1 pages
+    assert len(counts) == 3 and counts == sorted(counts) and counts[-1] == 5
+    assert {step.documents_total for step in pages_only} == {5}
+    assert pages_only[-1].fraction == 1.0
+
+
+def test_a_batch_step_is_shown_in_documents_with_rate_and_eta() -> None:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from recruitwatch import cli
+
+    out = io.StringIO()
+    bar = cli._batch_bar()
+    assert isinstance(bar, Progress)
+    bar.live.console = Console(file=out, force_terminal=True, width=200)
+    bar.disable = False
+    task = bar.add_task("batch", total=None, documents="", partitions="", fraction=0.0)
+    cli._show_batch_step(bar, task, BatchStep(1200, 4800, 2, 8, "part"))
+    line = " ".join(str(column.render(bar.tasks[0])) for column in bar.columns[2:6])
+    assert line.startswith("1,200/4,800 docs")
+    assert "2/8 partitions" in line
+    assert "ETA " in line

@@ -209,3 +209,14 @@ def test_a_translation_joins_its_original_by_the_numbers_it_states() -> None:
     assert cluster.members[1].similarity == 1.0
     same_language = Document.from_text("Another report", id="en2", published=date(2023, 8, 8))
     assert find_clusters([english, same_language], [*stated("en"), *stated("en2")]) == []
+
+
+def test_link_store_tells_each_step(tmp_path: Path) -> None:
+    steps: list[str] = []
+    with open_store(tmp_path / "rw.db") as store:
+        link_store(store, progress=steps.append)
+    assert steps == [
+        "reading documents and records",
+        "linking 0 documents, 0 records",
+        "saving the links",
+    ]

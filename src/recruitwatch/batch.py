@@ -52,8 +52,29 @@ DEFAULT_RETRIES = 2
 # Seconds to reach a scheduler: a wrong address should fail at once, not after Dask's 30 s.
 CONNECT_TIMEOUT = 5.0
 
-# Called after each partition with (partitions done, partitions in all, partition name).
-BatchProgress = Callable[[int, int, str], None]
+
+@dataclass(frozen=True, slots=True)
+class BatchStep:
+    """How far a batch is, after each partition a worker finished: `documents` read (stored
+    or failed) in this run, of `documents_total` when every partition is a chunk of
+    single-document files (None when WARC files or shards hide the count); partitions done
+    (skipped ones included) of all."""
+
+    documents: int
+    documents_total: int | None
+    partitions_done: int
+    partitions: int
+    name: str
+
+    @property
+    def fraction(self) -> float:
+        """The part done, by documents when their number is known, else by partitions."""
+        if self.documents_total:
+            return min(1.0, self.documents / self.documents_total)
+        return self.partitions_done / self.partitions if self.partitions else 1.0
+
+
+BatchProgress = Callable[[BatchStep], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,15 +200,32 @@ def run_batch(
     }
     finished: dict[int, list[Extraction | Failure] | BaseException] = {}
     written = 0
-    for future in as_completed(futures, loop=client.loop):
+    documents = 0
+    documents_total = (
+        sum(len(part.sources) for part in todo)
+        if all(is_single(source) for part in todo for source in part.sources)
+        else None
+    )
+    for done, future in enumerate(as_completed(futures, loop=client.loop), start=1):
         number = futures[future]
         try:
-            finished[number] = future.result()
+            result = finished[number] = future.result()
+            documents += len(result)
         except Exception as exc:
             # Whatever the task raised after its retries, or KilledWorker: the partition's
             # files are listed as failures below, never dropped.
             finished[number] = exc
+            documents += len(todo[number].sources)
         future.release()
+        if progress is not None:
+            step = BatchStep(
+                documents,
+                documents_total,
+                report.skipped + done,
+                len(partitions),
+                todo[number].name,
+            )
+            progress(step)
         # Stored in partition order, so which copy of a repeated text is stored first (and
         # so every id) is the same as a single-process ingest of the same sources gives.
         while written in finished:
@@ -197,8 +235,6 @@ def run_batch(
             with store.batch():
                 _store(store, report, todo[written], finished.pop(written))
             written += 1
-            if progress is not None:
-                progress(report.skipped + written, len(partitions), todo[written - 1].name)
     return report
 
 

@@ -27,6 +27,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -35,7 +36,7 @@ from rich.text import Text
 from typer.core import TyperCommand
 
 from recruitwatch import __version__, render
-from recruitwatch.batch import DEFAULT_CHUNK, dask_client, run_batch
+from recruitwatch.batch import DEFAULT_CHUNK, BatchStep, dask_client, run_batch
 from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
 from recruitwatch.ingest.items import one_line
@@ -400,8 +401,8 @@ def batch(
         raise typer.BadParameter("choose one of --workers and --scheduler")
     settings = Settings.from_env()
     with open_store(db) as store, dask_client(scheduler, workers) as client:
-        with _progress_bar() as bar:
-            task = bar.add_task("batch", total=None)
+        with _batch_bar() as bar:
+            task = bar.add_task("batch", total=None, documents="", partitions="", fraction=0.0)
             report = run_batch(
                 paths,
                 store,
@@ -410,7 +411,7 @@ def batch(
                 rates_file=settings.rates_file,
                 tolerance=settings.conversion_tolerance,
                 chunk=chunk,
-                progress=lambda done, total, _name: bar.update(task, completed=done, total=total),
+                progress=functools.partial(_show_batch_step, bar, task),
             )
         typer.echo(
             f"partitions: {report.partitions}, skipped {report.skipped} (done before),"
@@ -941,7 +942,17 @@ def _iso(value: date | None) -> str | None:
 
 
 def _link(store: Store, settings: Settings) -> None:
-    links = link_store(store, window_days=settings.claim_window_days)
+    console = Console(stderr=True)
+    if console.is_terminal:
+        # A live status line: linking a large store runs for tens of seconds.
+        with console.status("linking") as status:
+            links = link_store(
+                store,
+                window_days=settings.claim_window_days,
+                progress=lambda step: status.update(f"linking: {step}"),
+            )
+    else:
+        links = link_store(store, window_days=settings.claim_window_days)
     typer.echo(
         f"linked: {len(links.clusters)} rewrite clusters, {len(links.claims)} claims,"
         f" {len(links.conflicts)} conflicts"
@@ -1011,6 +1022,48 @@ class _RateColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
         return Text(f"{speed:.1f} docs/s" if speed else "", style="progress.data.speed")
+
+
+class _EtaColumn(ProgressColumn):
+    """Time left, from the part done so far (`fraction`: by documents, or by partitions)."""
+
+    def render(self, task: Task) -> Text:
+        fraction = float(task.fields.get("fraction") or 0.0)
+        elapsed = task.elapsed
+        if not elapsed or fraction <= 0.0:
+            return Text("ETA -:--:--", style="progress.remaining")
+        left = int(elapsed * (1.0 - fraction) / fraction)
+        return Text(
+            f"ETA {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}", style="progress.remaining"
+        )
+
+
+def _batch_bar() -> Progress:
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[documents]}"),
+        _RateColumn(),
+        TextColumn("{task.fields[partitions]}"),
+        _EtaColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,  # a bar in a log file is noise
+    )
+
+
+def _show_batch_step(bar: Progress, task: TaskID, step: BatchStep) -> None:
+    of = f"/{step.documents_total:,}" if step.documents_total is not None else ""
+    bar.update(
+        task,
+        completed=step.documents,
+        total=step.documents_total,
+        documents=f"{step.documents:,}{of} docs",
+        partitions=f"{step.partitions_done}/{step.partitions} partitions",
+        fraction=step.fraction,
+    )
 
 
 def _progress_bar() -> Progress:

@@ -9,7 +9,7 @@ it again gives the same result. It runs after ingest; the per-document stages st
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from datasketch import LeanMinHash
 
@@ -128,11 +128,27 @@ def source_of(
     return found
 
 
-def link_store(store: Store, *, window_days: int = DEFAULT_CLAIM_WINDOW_DAYS) -> Links:
-    """Link everything in the store and replace the stored links with the result."""
-    links = link_documents(store.list_documents(), store.list_statements(), window_days=window_days)
+def link_store(
+    store: Store,
+    *,
+    window_days: int = DEFAULT_CLAIM_WINDOW_DAYS,
+    progress: Callable[[str], None] | None = None,
+) -> Links:
+    """Link everything in the store and replace the stored links with the result; `progress`
+    is told each step as it starts (for a status line: linking a large store takes a while)."""
+    step = progress or _quiet
+    step("reading documents and records")
+    documents = store.list_documents()
+    statements = store.list_statements()
+    step(f"linking {len(documents):,} documents, {len(statements):,} records")
+    links = link_documents(documents, statements, window_days=window_days)
+    step("saving the links")
     store.save_links(links)
     return links
+
+
+def _quiet(_step: str) -> None:
+    pass
 
 
 __all__ = ["find_clusters", "link_documents", "link_store", "rewrite_pairs"]
