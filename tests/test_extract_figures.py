@@ -157,7 +157,31 @@ def test_percent_outside_a_military_story_needs_a_shortage() -> None:
 
 def test_subject_and_source() -> None:
     (figure,) = figures("According to the BBC, 92 men from Tuva have been killed.", "en")
-    assert (figure.subject, figure.source, figure.category) == ("men", "BBC", "casualties")
+    assert (figure.subject, figure.source, figure.category) == (
+        "men from Tuva",
+        "BBC",
+        "casualties",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "subject"),
+    [
+        (
+            "en",
+            "About 200 Nepalis are fighting in the Russian army.",
+            "Nepalis are fighting in the Russian army",
+        ),
+        ("en", "Officials admit that 12 have died since the spring.", "have died"),
+        (
+            "ru",
+            "Более 90 тысяч россиян, уехавших в Грузию, вернулись.",
+            "россиян, уехавших в Грузию",
+        ),
+    ],
+)
+def test_subject_is_what_is_counted_as_written(language: str, sentence: str, subject: str) -> None:
+    assert [figure.subject for figure in figures(sentence, language)] == [subject]
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from recruitwatch.extract.context import DocumentContext, Sentence, evidence
+from recruitwatch.extract.credits import clause_after, figure_source
 from recruitwatch.extract.money import Quantity
 from recruitwatch.lang import CATEGORY_ORDER, PhraseMatch, PhraseSet
 from recruitwatch.model import Figure, FigureCategory, FigureUnit
@@ -40,14 +41,14 @@ CLAUSE_REACH = 250  # bounds every look around a number, so long sentences stay 
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 GAP = re.compile(r"[\s\"“”«»]+")
 OF_THE = re.compile(r"\s+(?:of|из)\s+(?:the|its|their|these|those|them|них|них,)?\s*", re.I)
-CLAUSE_END = re.compile(r"[,;:!?()]|\.(?!\d)")  # "19.5 million" goes on
 # Clause marks that do not sit inside a number ("38,244").
 CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)|\s[–—-]\s")
-NAME_WORD = re.compile(r"[A-ZА-ЯЁ][\w.'’-]*|[A-Z]{2,}")
-NAME_CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
-LEADING_NOISE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-NAME_AFTER_VERB = re.compile(r"\s+((?:[A-ZА-ЯЁІЇЄҐ][\w'’.-]+)(?:\s+[A-ZА-ЯЁІЇЄҐ][\w'’.-]+){0,3})")
-SOURCE_REACH = 2  # sentences back a credit carries over
+QUALIFIER_WORDS = 6  # "Nepalis fighting in Ukraine for Russia", not the rest of the sentence
+PHRASE_WORDS = 3  # words after one preposition: "on the Russian side"
+# A preposition-like follower that joins clauses rather than qualifying people.
+JOINING_WORDS = frozenset(
+    {"and", "or", "but", "while", "so", "и", "или", "а", "но", "і", "та"}
+)  # sentences back a credit carries over
 DASHES = frozenset({"-", "–", "—"})
 SOFT_SPACE = " \u00a0\t\n"
 # What happened to the people counted outweighs what the noun calls them: "Nepali recruits
@@ -80,7 +81,7 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
     seen: set[tuple[float, float | None, str]] = set()
     for index, sentence in enumerate(context.sentences):
         readings = _readings(context, sentence)
-        source = _source(context, index) if readings else None
+        source = figure_source(context, index) if readings else None
         for candidate, reading in readings:
             key = (candidate.quantity.value, candidate.maximum, reading.unit)
             if key in seen:
@@ -97,7 +98,13 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
                 continue
             seen.add(key)
             figures.append(figure)
-    return figures
+    # "At least 600,000 flee" in a headline and "600,000 to 1 million" below count once.
+    range_starts = {(f.quantity, f.unit) for f in figures if f.quantity_max is not None}
+    return [
+        figure
+        for figure in figures
+        if figure.quantity_max is not None or (figure.quantity, figure.unit) not in range_starts
+    ]
 
 
 def _readings(context: DocumentContext, sentence: Sentence) -> list[tuple[Candidate, Reading]]:
@@ -233,7 +240,7 @@ def _read_percent(
         and vocab.figure_nouns.search(text, start, end) is None
     ):
         return None
-    subject = _clause_after(text, quantity.end, sentence.span.end)
+    subject = clause_after(text, quantity.end, sentence.span.end)
     subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
     subject = subject or _clause_before(text, quantity.start, sentence.span.start)
     return Reading("percent", subject, quantity.end, None, "percent")
@@ -265,6 +272,7 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
         if noun is not None:
             phrase = text[quantity.end : noun.end].strip()
             phrase = OF_THE.sub("", " " + phrase).strip() if of_the else phrase
+            phrase += _qualifier(context, noun.end, end)
             category = vocab.figure_noun_categories[noun.index]
             return Reading("people", phrase or noun.label, noun.end, category, "noun")
         word = WORD.match(text, cursor, end)
@@ -272,6 +280,75 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
             return None
         cursor = word.end()
     return None
+
+
+def _qualifier(context: DocumentContext, start: int, end: int) -> str:
+    """What the text says of the people right after naming them, as written: a verb of what
+    they did or underwent and the phrases after it ("Nepalis fighting in Ukraine", "men have
+    left for Russia since June", "россиян, уехавших в Грузию") or a prepositional phrase ("men
+    from Tuva")."""
+    text, vocab = context.text, context.vocab
+    after_comma = text[start : start + 2] == ", "
+    cursor = start + 2 if after_comma else start
+    stop = min(end, _clause_end(text, cursor, end), cursor + CLAUSE_REACH)
+    verb_end = None
+    for _ in range(AUXILIARY_WORDS + 1):
+        while cursor < stop and text[cursor] in SOFT_SPACE:
+            cursor += 1
+        verb = vocab.figure_verbs.matches_at(text, cursor, stop)
+        if verb is not None:
+            verb_end = verb.end
+            break
+        auxiliary = vocab.figure_auxiliaries.matches_at(text, cursor, stop)
+        if auxiliary is None or after_comma:
+            break
+        cursor = auxiliary.end
+    first = start + 2 if after_comma else start
+    if verb_end is None and after_comma:
+        return ""
+    phrase_end = _prepositional_phrases(context, verb_end or first, stop)
+    if phrase_end <= first:
+        return ""
+    return ("," if after_comma else "") + text[start + (1 if after_comma else 0) : phrase_end]
+
+
+def _prepositional_phrases(context: DocumentContext, start: int, stop: int) -> int:
+    """The end of the prepositional phrases from `start`: a preposition and up to
+    PHRASE_WORDS words after it, again and again ("from Tuva", "in Ukraine on the Russian
+    side")."""
+    text, vocab = context.text, context.vocab
+    cursor = phrase_end = start
+    words = 0
+    while words < QUALIFIER_WORDS:
+        word = WORD.match(text, _skip_space(text, cursor, stop))
+        if word is None or word.end() > stop:
+            break
+        lowered = word.group().lower()
+        if lowered not in vocab.figure_followers or lowered in JOINING_WORDS:
+            break
+        cursor, taken = word.end(), 0
+        while taken < PHRASE_WORDS:
+            following = WORD.match(
+                text, cursor + len(text[cursor:stop]) - len(text[cursor:stop].lstrip())
+            )
+            if following is None or following.end() > stop:
+                break
+            folded = following.group().lower()
+            if folded in vocab.figure_followers and taken:
+                break
+            if vocab.figure_auxiliaries.matches_at(text, following.start(), stop) is not None:
+                break
+            cursor, taken = following.end(), taken + 1
+        if not taken:
+            break
+        phrase_end, words = cursor, words + taken + 1
+    return phrase_end
+
+
+def _skip_space(text: str, cursor: int, stop: int) -> int:
+    while cursor < stop and text[cursor] in SOFT_SPACE:
+        cursor += 1
+    return cursor
 
 
 def _population(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> bool:
@@ -526,84 +603,10 @@ def _clause_end(text: str, position: int, limit: int) -> int:
 # --- subject and source ----------------------------------------------------------------------
 
 
-def _clause_after(text: str, start: int, end: int) -> str:
-    stop = CLAUSE_END.search(text, start, end)
-    return text[start : stop.start() if stop else end].strip()
-
-
 def _clause_before(text: str, start: int, floor: int) -> str:
     piece = text[floor:start]
     cut = max(piece.rfind(mark) for mark in ",;:()")
     return piece[cut + 1 :].strip()
-
-
-def _source(context: DocumentContext, index: int) -> str | None:
-    """Whom the sentence credits; a pronoun ("he said") or no credit at all takes the last
-    name credited in the sentences just before ("Rosstat said ... . Net outflow was 96,000.")."""
-    for back in range(index, max(-1, index - SOURCE_REACH), -1):
-        name = _attribution(context, context.sentences[back])
-        if name is not None and not context.vocab.pronouns.matches_at(name.lower(), 0):
-            return name.rstrip(".")
-    return None
-
-
-def _attribution(context: DocumentContext, sentence: Sentence) -> str | None:
-    """ "according to a survey by X", "X believes", "the US recently estimated", "— сказал
-    Ильяс Испанов"."""
-    text, vocab = context.text, context.vocab
-    start, end = sentence.span.start, sentence.span.end
-    opener = vocab.attribution_openers.search(text, start, end)
-    if opener is not None:
-        name = _name_after(text, opener.end, end)
-        if name:
-            return name
-    for verb in vocab.attribution_verbs.finditer(text, start, end):
-        name = _name_before(text, verb.start, start, vocab.function_words) or _name_following(
-            text, verb.end, end
-        )
-        if name:
-            return name
-    return None
-
-
-def _name_following(text: str, start: int, end: int) -> str | None:
-    """The capitalised words right after a verb of saying: "said Bimala Rai Paudyal"."""
-    name = NAME_AFTER_VERB.match(text, start, end)
-    return name.group(1) if name else None
-
-
-def _name_after(text: str, start: int, end: int) -> str | None:
-    words = _clause_after(text, start, end).split()
-    while words and not NAME_WORD.fullmatch(words[-1]):
-        words.pop()
-    name = LEADING_NOISE.sub("", " ".join(words[:10]))
-    return name if name and NAME_WORD.match(name) else None
-
-
-def _name_before(
-    text: str, verb_start: int, floor: int, function_words: frozenset[str]
-) -> str | None:
-    words = text[floor:verb_start].split()
-    while words and words[-1].lower() in {
-        "recently",
-        "also",
-        "now",
-        "has",
-        "have",
-        "had",
-        "previously",
-    }:
-        words.pop()
-    name: list[str] = []
-    while words and (
-        NAME_WORD.fullmatch(words[-1].rstrip(",")) or (name and words[-1] in NAME_CONNECTORS)
-    ):
-        if words[-1].endswith(","):
-            break
-        name.insert(0, words.pop())
-    while name and (name[0].lower() in NAME_CONNECTORS or name[0].lower() in function_words):
-        name.pop(0)
-    return " ".join(name) or None
 
 
 def _figure(
