@@ -243,3 +243,74 @@ def test_a_bracketed_conversion_range_is_one_offer() -> None:
 )
 def test_the_same_amount_of_two_kinds_stays_two_offers(language: str, sentence: str) -> None:
     assert sorted(o.kind for o in offers(sentence, language)) == ["monthly_pay", "signing_bonus"]
+
+
+def test_a_recruiting_ad_with_signs_emoji_and_a_header_over_list_lines() -> None:
+    ad = (
+        "Служба по контракту в ВС РФ!\n"
+        "Единовременная выплата при заключении контракта — 2 000 000 ₽! 🔥\n"
+        "💰 Денежное довольствие от 210 000 ₽ в месяц\n"
+        "Выплаты:\n"
+        "• 400 000 руб. из федерального бюджета\n"
+        "• 1 600 000 руб. — региональная выплата\n"
+        "📞 Звоните: 8-800-000-00-00\n"
+    )
+    document = Document.from_text(ad, id="ad", language="ru")
+    found = [(o.kind, o.amount, o.currency) for o in extract_document(document).offers]
+    assert found == [
+        ("signing_bonus", 2_000_000, "RUB"),
+        ("monthly_pay", 210_000, "RUB"),
+        ("other_payment", 400_000, "RUB"),  # a list under a header of its own: no salary
+        ("signing_bonus", 1_600_000, "RUB"),
+    ]
+
+
+def test_an_english_ad_with_rouble_signs() -> None:
+    ad = (
+        "Contract service in the Russian army!\n"
+        "One-time payment upon signing — 2,000,000 ₽!\n"
+        "💰 Pay from 210,000 ₽ a month\n"
+    )
+    document = Document.from_text(ad, id="ad", language="en")
+    found = [(o.kind, o.amount, o.currency) for o in extract_document(document).offers]
+    assert found == [("signing_bonus", 2_000_000, "RUB"), ("monthly_pay", 210_000, "RUB")]
+
+
+def test_the_federal_budget_names_a_payer_and_keeps_the_offer() -> None:
+    found = offers(
+        "Контрактник получает 400 тыс. рублей единовременно из федерального бюджета.", "ru"
+    )
+    assert [(o.kind, o.amount) for o in found] == [("signing_bonus", 400_000)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "The one-time payment from the federal budget is 400,000 rubles. The regional one-time "
+            "payment was cut from 3.6 million to 400,000 rubles in Samara.",
+        ),
+        (
+            "ru",
+            "Единовременная выплата из федерального бюджета составляет 400 тыс. рублей. "
+            "Региональную единовременную выплату в Самарской области снизили с 3,6 млн до "
+            "400 тыс. рублей.",
+        ),
+    ],
+)
+def test_a_current_level_equal_to_another_payment_stays(language: str, text: str) -> None:
+    found = [(o.amount, o.previous) for o in offers(text, language)]
+    assert found == [(400_000, False), (3_600_000, True), (400_000, False)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Earlier, the region raised the one-time payment to 1.5 million rubles."),
+        ("ru", "Ранее власти области увеличили единовременную выплату до 1,5 млн рублей."),
+        ("ru", "Ранее в августе власти установили единовременную выплату в 100 тыс. рублей."),
+    ],
+)
+def test_an_earlier_event_is_not_a_replaced_level(language: str, text: str) -> None:
+    assert [o.previous for o in offers(text, language)] == [False]

@@ -133,8 +133,12 @@ def _said_before(context: DocumentContext, sentence: Sentence, money: Money) -> 
     """ "Ранее она составляла 1 млн рублей", "It previously stood at 195,000": the level
     before the current one. "Earlier, the region raised it to 1.5 million" is a new level."""
     cues = context.previous_level_cues.within(sentence.span.start, money.start)
-    return bool(cues) and not context.vocab.change_words.search(
-        context.text, cues[-1].end, money.start
+    if not cues:
+        return False
+    text, vocab = context.text, context.vocab
+    return (
+        vocab.level_verbs.search(text, cues[-1].start, money.start) is not None
+        and vocab.change_words.search(text, cues[-1].end, money.start) is None
     )
 
 
@@ -160,7 +164,14 @@ def _context_kind(context: DocumentContext, sentence_index: int) -> OfferKind | 
         if strong:
             return _kind(strong[-1].label)
         weak = weak or (cues[-1] if cues else None)
+        if _is_header(context, earlier):
+            break  # "Выплаты:" opens a list of its own; what came before does not govern it
     return _kind(weak.label) if weak is not None else None
+
+
+def _is_header(context: DocumentContext, sentence: Sentence) -> bool:
+    """ "Выплаты:" over list lines; "184,1 тыс. рублей рядовому:" is an item, not a header."""
+    return not sentence.money and context.text[sentence.span.end - 1] == ":"
 
 
 def _is_offer(context: DocumentContext, sentence: Sentence, index: int) -> bool:
@@ -370,10 +381,13 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                 local = kind is not None
                 if kind is None and previous is not None:
                     kind = previous.kind
+                header_before = sentence_index > 0 and _is_header(
+                    context, context.sentences[sentence_index - 1]
+                )
                 kind = (
                     kind
                     or _context_kind(context, sentence_index)
-                    or kinds_by_sentence.get(sentence_index - 1)  # the list goes on
+                    or (None if header_before else kinds_by_sentence.get(sentence_index - 1))
                     or "other_payment"
                 )
                 before = context.sentences[sentence_index - 1] if sentence_index else None
@@ -550,6 +564,14 @@ def _named_payer(reading: Reading) -> str | None:
 def _same_offer(pair: tuple[Offer, Reading], other_pair: tuple[Offer, Reading]) -> bool:
     (offer, reading), (other, other_reading) = pair, other_pair
     if offer.kind != other.kind and reading.kind_local and other_reading.kind_local:
+        return False
+    # A replaced level and a current one, or a federal and a regional payment, of the
+    # same amount are two offers.
+    if offer.previous != other.previous:
+        return False
+    levels = {offer.payer_level, other.payer_level}
+    named = _named_payer(reading) is not None and _named_payer(other_reading) is not None
+    if named and len(levels) == 2 and None not in levels:
         return False
     if offer.currency == "USD" and other.currency != "USD" and other.usd_stated is not None:
         return (

@@ -97,6 +97,7 @@ class Vocabulary:
     change_words: PhraseSet
     reach_words: PhraseSet
     previous_level_cues: PhraseSet
+    level_verbs: PhraseSet
     back_references: PhraseSet
     kind_cues: PhraseSet
     abbreviations: frozenset[str]
@@ -228,6 +229,7 @@ def vocabulary(language: str) -> Vocabulary:
         change_words=PhraseSet.single(forms(raw.get("change_words", []))),
         reach_words=PhraseSet.single(raw.get("reach_words", [])),
         previous_level_cues=PhraseSet.single(raw.get("previous_level_cues", [])),
+        level_verbs=PhraseSet.single(raw.get("level_verbs", [])),
         back_references=PhraseSet.single(raw.get("back_references", [])),
         # Strong cues first, then the weak ones: a cue's entry index is its rank.
         kind_cues=PhraseSet(

@@ -53,7 +53,13 @@ LIST_KEYS = (
 )
 # Lists a language file may leave out while its grammar for them is being written; an
 # absent one matches nothing.
-OPTIONAL_LIST_KEYS = ("change_words", "reach_words", "previous_level_cues", "back_references")
+OPTIONAL_LIST_KEYS = (
+    "change_words",
+    "reach_words",
+    "previous_level_cues",
+    "back_references",
+    "level_verbs",
+)
 FLAG_KEYS = ("places_case_sensitive",)
 SCRIPTS = ("Latin", "Cyrillic")
 MAPPING_KEYS = (
