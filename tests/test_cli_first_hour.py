@@ -159,3 +159,12 @@ def test_a_table_on_a_terminal_is_boxed(monkeypatch: pytest.MonkeyPatch, demo_db
     result = run("errors", "--db", demo_db)
     assert "failures: 0" in result.stdout
     assert "┏━━━━┳" in result.stdout and "\t" not in result.stdout
+
+
+def test_a_piped_table_runs_no_formula(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("=HYPERLINK(1)\n\nRecruits are promised 400,000 roubles.", encoding="utf-8")
+    db = tmp_path / "rw.db"
+    assert run("ingest", note, "--db", db, "--no-link").exit_code == 0
+    found = run("search", "recruits", "--db", db)
+    assert "\t'=HYPERLINK(1)" in found.stdout

@@ -228,7 +228,12 @@ def table_tsv(table: Table) -> str:
     """A table as tab-separated lines, header first, every column whole: what a pipe or a
     file gets instead of the boxed table (the title is left to the caller)."""
     columns = [[_plain(column.header), *map(_plain, column.cells)] for column in table.columns]
-    return "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
+    lines = []
+    for row in zip(*columns, strict=True):
+        # A TSV file opens in a spreadsheet as a CSV does: no cell may run as a formula.
+        safe = spreadsheet_safe({str(index): cell for index, cell in enumerate(row)})
+        lines.append("\t".join(map(str, safe.values())) + "\n")
+    return "".join(lines)
 
 
 def _plain(cell: object) -> str:
