@@ -132,7 +132,7 @@ def test_cli_watch_rounds(tmp_path: Path) -> None:
         sources.write_text(f"{server.url('/feed')}\n{server.url('/gone')}\n", encoding="utf-8")
         args = ["watch", str(sources), "--db", str(tmp_path / "rw.db"), "--every", "0.01s"]
         result = CliRunner().invoke(app, [*args, "--rounds", "2", "--allow-private"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # /gone failed: exit 1 after the last round
     lines = result.stdout.splitlines()
     assert "round 1:" in lines[0]
     assert lines[1].endswith("2 new, 0 unchanged, 0 duplicates, 0 failed")

@@ -664,7 +664,8 @@ def watch(
 
     Requests are conditional (ETag / Last-Modified), so unchanged sources cost little; a
     source that is down is recorded (`recruitwatch errors`) and the others go on. A round that
-    stored new documents links them into claims and clusters.
+    stored new documents links them into claims and clusters. With --rounds, exit code 1 when a
+    source or document failed in any round.
 
     Example: recruitwatch watch sources.txt --every 15m --follow --db news.db
     """
@@ -674,6 +675,7 @@ def watch(
     options = _read_options(settings, follow=follow, allow_private=allow_private)
     normaliser = Normaliser.from_settings(settings)
     done = 0
+    failed = False
     with open_store(db) as store:
         while True:
             done += 1
@@ -682,9 +684,15 @@ def watch(
             typer.echo(f"{stamp} round {done}:")
             for result in results:
                 typer.echo(f"  {result.url}: {result.summary}")
+            failed = failed or any(
+                result.error is not None or (result.report is not None and result.report.failed)
+                for result in results
+            )
             if any(result.report is not None and result.report.ingested for result in results):
                 _link(store, settings)  # new documents may join claims and clusters
             if rounds is not None and done >= rounds:
+                if failed:
+                    raise typer.Exit(1)  # as ingest: something failed, see `errors`
                 return
             time.sleep(interval)
 
