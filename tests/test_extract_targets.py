@@ -165,6 +165,19 @@ def test_two_payouts_in_one_sentence_each_take_their_own_recipient() -> None:
     ]
 
 
+def test_one_payout_for_injury_or_death_goes_to_the_serviceman() -> None:
+    text = (
+        EN_ARMY + "All servicemen get insurance in case of injury or death, up to 3 million rubles."
+    )
+    assert only(text, "en").recipient == "recruit"
+
+
+def test_hryvnias_for_volunteers_are_for_ukraines_own_citizens() -> None:
+    text = "Ukraine's army pays volunteers a one-time bonus of UAH 200,000 on signing a contract."
+    offer = only(text, "en")
+    assert (offer.target_origin, offer.target_country) == ("local", None)
+
+
 def test_a_referral_named_in_the_sentence_before_carries_over() -> None:
     text = RU_ARMY + (
         "Власти предлагают жителям привести друга в военкомат. "
@@ -172,3 +185,34 @@ def test_a_referral_named_in_the_sentence_before_carries_over() -> None:
     )
     offer = only(text, "ru")
     assert (offer.kind, offer.recipient) == ("other_payment", "recruiter")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "target"),
+    [
+        (
+            "en",
+            "Nepali men are recruited for the war. Their families receive compensation of "
+            "5 million rubles if they are killed.",
+            "families of Nepali recruits",
+        ),
+        (
+            "en",
+            EN_ARMY + "Compensation of 3 million rubles is paid to the family in case of death.",
+            "families",
+        ),
+        ("ru", RU_ARMY + "Семьи погибших получат компенсацию 5 млн рублей.", "families"),
+        (
+            "en",
+            EN_ARMY + "Anyone who brings a friend to the recruiting office gets 50,000 rubles.",
+            "those who bring in recruits",
+        ),
+        (
+            "ru",
+            RU_ARMY + "Для тех, кто подпишет контракт, единовременная выплата — 400 тысяч рублей.",
+            "those signing a contract",
+        ),
+    ],
+)
+def test_free_text_target(language: str, text: str, target: str) -> None:
+    assert only(text, language).target == target

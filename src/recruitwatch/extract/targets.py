@@ -26,6 +26,10 @@ HOME_COUNTRY = "RU"  # the state whose recruitment the project watches, unless t
 HOME_BY_CURRENCY = {"UAH": "UA"}  # hryvnias are Ukraine's own money for its own citizens
 THEME_MENTIONS = 2  # a foreign group named this often is what the document is about
 FAMILY_KINDS = frozenset({"compensation", "other_payment"})
+FAMILIES = "families"  # the free-text target of money for a family
+FAMILY_PREFIX = f"{FAMILIES} of "
+RECRUITERS = "those who bring in recruits"  # of a referral fee
+JOINT_GAP = 6  # characters between two conditions of one payout: "injury or death"
 ORIGIN_ORDER: tuple[TargetOrigin, ...] = ("foreign", "other_region", "local", "any")
 
 
@@ -56,12 +60,16 @@ def describe_targets(context: DocumentContext, offers: list[Offer]) -> list[Offe
         origin, country = _origin(cues, offer, before, home)
         if origin is None:
             origin, country = _theme(cues, home)
+        if origin is None and home != HOME_COUNTRY:
+            origin = "local"  # another state's own recruiting is of its own citizens
+        recipient = _recipient(context, cues, offer, sentence, before)
         described.append(
             replace(
                 offer,
+                target=_target_text(context, offer, recipient),
                 target_origin=origin,
                 target_country=country,
-                recipient=_recipient(context, cues, offer, sentence, before),
+                recipient=recipient,
             )
         )
     return described
@@ -113,6 +121,21 @@ def _theme(cues: _Cues, home: str) -> tuple[TargetOrigin | None, str | None]:
     return "foreign", None
 
 
+def _target_text(context: DocumentContext, offer: Offer, recipient: Recipient) -> str | None:
+    """Who the money is for, as the recipient says: a referral fee is for those who bring in
+    recruits; money for a family is for "families of" the group named ("families of Nepali
+    recruits"), of no one group simply "families"; money for the serviceman is not for his
+    family, whatever the offer reader took it to be."""
+    if recipient == "recruiter":
+        return RECRUITERS
+    target = offer.target
+    if target is not None and target.startswith(FAMILY_PREFIX):
+        target = target.removeprefix(FAMILY_PREFIX)
+    if recipient != "family" or target is None:
+        return target
+    return FAMILY_PREFIX + target if target in context.vocab.specific_targets else FAMILIES
+
+
 def _recipient(
     context: DocumentContext,
     cues: _Cues,
@@ -145,7 +168,11 @@ def _recipient(
                 max(value_start - cue.end, cue.start - value_end, 0),
             ),
         )
-        return _as_recipient(nearest.label)
+        # "in case of injury or death": one payout for either, to the serviceman first.
+        joint = nearest.label == "family" and any(
+            cue.label == "recruit" and _adjacent(cue, nearest) for cue in near
+        )
+        return "recruit" if joint else _as_recipient(nearest.label)
     if offer.kind == "other_payment":  # a referral named elsewhere in the sentence or before it
         for span in (sentence.span, before.span if before is not None else None):
             if span is not None and any(
@@ -153,6 +180,11 @@ def _recipient(
             ):
                 return "recruiter"
     return "recruit"
+
+
+def _adjacent(first: PhraseMatch, second: PhraseMatch) -> bool:
+    gap = max(first.start, second.start) - min(first.end, second.end)
+    return 0 <= gap <= JOINT_GAP
 
 
 def _breaks(context: DocumentContext, start: int, end: int) -> bool:
