@@ -112,6 +112,18 @@ def test_the_other_party_of_a_contract_is_not_the_payer(
         ),
         (
             "ru",
+            "В Пензе добровольцам единовременно выплачивают 1,1 млн рублей из городского и "
+            "федерального бюджетов.",
+            [(1_100_000, "combined", "RU-PNZ")],
+        ),
+        (
+            "en",
+            "In Tver, the total (counting regional and federal money) is 1.8 million rubles "
+            "for each recruit.",
+            [(1_800_000, "combined", "RU-TVE")],
+        ),
+        (
+            "ru",
             "В Чувашии единовременная выплата сложится из 1 млн рублей от республики и "
             "400 тыс. рублей от Минобороны, в общей сложности 1,4 млн рублей.",
             [

@@ -204,11 +204,17 @@ def _attached(
     linked = _level_linked_after(context, claim)
     if linked is not None:
         return linked, None
+    after = context.payers.within(claim.money.end, claim.after_end)
+    if after and after[0].code is None and _linked_after(context, claim, after[0]):
+        gap_links = context.vocab.payer_links.matches(text, claim.money.end, after[0].start)
+        level = _level(context, after[0])
+        if gap_links and level is not None:  # "195 тысяч рублей идут от Минобороны"
+            return level, after[0]
     start = claim.money.start
     candidates: list[tuple[int, PayerLevel, Mention | None]] = [
         (cue.end, LEVELS[cue.label], None)
         for cue in context.vocab.payer_level_cues.matches(text, claim.before_start, start)
-        if cue.label != "combined"
+        if cue.label != "combined" and not claim.sentence.in_brackets(cue.start, cue.end)
     ]
     candidates += [
         (payer.end, level, payer)
@@ -233,15 +239,24 @@ def _level_linked_after(context: DocumentContext, claim: Claim) -> PayerLevel | 
     from the federal budget"."""
     text = context.text
     end = claim.money.end
-    for cue in context.vocab.payer_level_cues.matches(text, end, claim.after_end):
-        gap = text[end : cue.start]
-        if len(gap) > ATTACHED_CHARS or any(mark in gap for mark in CLAUSE_BREAKS):
-            return None
-        start = end + len(gap) - len(gap.lstrip(LINK_PUNCTUATION))
-        if cue.label != "combined" and context.vocab.payer_links.matches_at(text, start, cue.start):
-            return LEVELS[cue.label]
+    cues = context.vocab.payer_level_cues.matches(text, end, claim.after_end)
+    if not cues:
         return None
-    return None
+    cue = cues[0]
+    gap = text[end : cue.start]
+    if len(gap) > ATTACHED_CHARS or any(mark in gap for mark in CLAUSE_BREAKS):
+        return None
+    start = end + len(gap) - len(gap.lstrip(LINK_PUNCTUATION))
+    if cue.label == "combined" or not context.vocab.payer_links.matches_at(text, start, cue.start):
+        return None
+    # "из городского и федерального бюджетов": two levels named together pay a total
+    for other in cues[1:]:
+        joined = context.vocab.list_joiners.matches(text, cue.end, other.start)
+        if not joined or len(text[cue.end : other.start].split()) > len(joined):
+            break
+        if other.label not in {cue.label, "combined"}:
+            return "combined"
+    return LEVELS[cue.label]
 
 
 def contract_party(context: DocumentContext, mention: Mention) -> bool:
