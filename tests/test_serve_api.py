@@ -597,3 +597,31 @@ def test_sqlite_and_postgres_answer_alike(sqlite_db: str | Path, postgres_db: st
             for item in (*found, *again):
                 assert "\x02" in item.pop("snippet"), (q, item["id"])
             assert again == found, q
+
+
+def test_claims_sort_by_independent_sources_and_filter(client: TestClient) -> None:
+    items = get_json(client, "/api/claims?limit=1000")["items"]
+    counts = [item["independent_sources"] for item in items]
+    assert counts == sorted(counts, reverse=True)  # most independent sources first
+    assert get_json(client, "/api/claims?min_sources=2")["items"] == [
+        item for item in items if item["independent_sources"] >= 2
+    ]
+    offers = get_json(client, "/api/claims?record=offer&kind=signing_bonus&sort=value")["items"]
+    assert offers and all(item["kind"] == "signing_bonus" for item in offers)
+    assert [item["value"] for item in offers] == sorted(item["value"] for item in offers)
+    dated = get_json(client, "/api/claims?since=2024-01-01&until=2024-12-31")["items"]
+    assert dated and all(item["last"] >= "2024-01-01" for item in dated)
+    assert client.get("/api/claims?min_sources=0").status_code in (400, 422)
+    assert client.get("/api/claims?payer_region=Tatarstan").status_code in (400, 422)
+
+
+def test_a_claim_lists_each_source_with_outlet_date_and_quote(client: TestClient) -> None:
+    claims = get_json(client, "/api/claims?limit=1000")["items"]
+    claim = next(c for c in claims if c["value"] == 495_000 and c["unit"] == "RUB")
+    body = get_json(client, f"/api/claims/{claim['id']}")["items"][0]
+    sources = {row["document_id"]: row for row in body["statements"]}
+    assert set(sources) == {"kazakh-bonus", "kazakh-bonus-rewrite"}
+    assert sources["kazakh-bonus"]["published"] == "2023-08-07"
+    assert "495,000 roubles" in sources["kazakh-bonus"]["quote"]
+    page = client.get(f"/claims/{claim['id']}").text
+    assert "2023-08-09" in page and "495,000 roubles ($5,200)" in page

@@ -38,7 +38,7 @@ from recruitwatch.settings import Settings
 from recruitwatch.store import open_store
 from recruitwatch.store.browse import Page, Reader, open_reader
 from recruitwatch.store.derived import CLAIMS, CONFLICTS, claim, claim_conflicts, claim_parts
-from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PROBLEM_RESPONSES)
 Read = Annotated[Reader, Depends(reader)]
@@ -218,13 +218,17 @@ def post_document(request: Request, body: NewDocument, tasks: BackgroundTasks) -
 @router.get(
     "/claims",
     **_ENVELOPE,
-    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+    dependencies=[*_OPEN, Depends(params.only(params.CLAIM_PARAMS))],
 )
 def list_claims(
-    db: Read, page: Annotated[params.PageParams, Depends(params.table_page)]
+    db: Read,
+    filters: Annotated[ClaimFilters, Depends(params.claim_filters)],
+    page: Annotated[params.PageParams, Depends(params.claim_page)],
 ) -> dict[str, Any]:
-    """Claims (one statement made by one or more documents), when the link stage has run."""
-    return _table(db, CLAIMS, page, "claims")
+    """Claims (one statement made by one or more documents), most independent sources first,
+    when the link stage has run."""
+    note = None if CLAIMS in db.tables() else _NOT_COMPUTED.format(what="claims")
+    return envelope(db.claims(filters, sort=page.sort, limit=page.limit, cursor=page.cursor), note)
 
 
 @router.get(
@@ -239,6 +243,7 @@ def get_claim(claim_id: params.RecordId, db: Read) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, f"no claim with id {claim_id}")
     found["parts"] = claim_parts(db, claim_id)
+    found["statements"] = db.claim_sources(claim_id)
     found["conflicts"] = claim_conflicts(db, claim_id)
     return envelope(Page(items=[found], next=None, count=1))
 

@@ -18,6 +18,7 @@ from pydantic import BeforeValidator
 
 from recruitwatch.model import OfferKind, PayerLevel, Recipient
 from recruitwatch.store.browse import (
+    CLAIM_SORTS,
     DEFAULT_LIMIT,
     DOCUMENT_SORTS,
     ERROR_SORTS,
@@ -25,7 +26,7 @@ from recruitwatch.store.browse import (
     MAX_LIMIT,
     OFFER_SORTS,
 )
-from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
 from recruitwatch.store.series import CHART_SERIES
 
 # Free-text filters are a few words; a longer value is a mistake or an attack, not a query.
@@ -118,6 +119,38 @@ def offer_filters(
     )
 
 
+def claim_filters(
+    record: Annotated[
+        str | None, Query(pattern="^(offer|figure)$", description="offer or figure.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        Query(max_length=_MAX_TEXT, description="Offer kind, or figure for figures."),
+    ] = None,
+    unit: Annotated[
+        str | None, Query(max_length=_MAX_TEXT, description="Currency or figure unit.")
+    ] = None,
+    payer_region: Annotated[
+        str | None,
+        Query(pattern=_REGION, description="ISO 3166-2 code of a paying region: RU-TA."),
+    ] = None,
+    min_sources: Annotated[
+        int | None, Query(ge=1, le=1_000_000, description="At least this many independent sources.")
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+) -> ClaimFilters:
+    return ClaimFilters(
+        record=record,
+        kind=kind,
+        unit=unit,
+        payer_region=payer_region,
+        min_sources=min_sources,
+        since=since,
+        until=until,
+    )
+
+
 def figure_filters(
     unit: Annotated[
         str | None, Query(pattern="^(people|percent|other)$", description="What is counted.")
@@ -187,6 +220,7 @@ offer_page = page_params(OFFER_SORTS, "-date")
 figure_page = page_params(FIGURE_SORTS, "-date")
 document_page = page_params(DOCUMENT_SORTS, "-published")
 error_page = page_params(ERROR_SORTS, "-id")
+claim_page = page_params(CLAIM_SORTS, "-independent_sources")
 # Rows of a later stage's table come in the order written.
 table_page = page_params(("rowid",), "rowid")
 
@@ -198,6 +232,7 @@ _PAGE = frozenset({"sort", "limit", "cursor"})
 OFFER_PARAMS = _PAGE | {f.name for f in fields(OfferFilters)}
 FIGURE_PARAMS = _PAGE | {f.name for f in fields(FigureFilters)}
 DOCUMENT_PARAMS = _PAGE | {f.name for f in fields(DocumentFilters)}
+CLAIM_PARAMS = _PAGE | {f.name for f in fields(ClaimFilters)}
 
 
 def only(*names: Iterable[str]) -> Callable[[Request], None]:

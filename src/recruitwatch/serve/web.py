@@ -21,7 +21,7 @@ from recruitwatch.serve.charts import Chart, scatter
 from recruitwatch.serve.deps import COOKIE, read_access, reader, token_matches
 from recruitwatch.serve.highlight import Span, runs
 from recruitwatch.settings import Settings
-from recruitwatch.store.browse import Reader
+from recruitwatch.store.browse import CLAIM_SORTS, Reader
 from recruitwatch.store.derived import (
     CLAIMS,
     CONFLICTS,
@@ -33,7 +33,7 @@ from recruitwatch.store.derived import (
     document_roles,
     record_notes,
 )
-from recruitwatch.store.filters import DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
 from recruitwatch.store.series import ChartRow, chart_data
 
 router = APIRouter(include_in_schema=False)
@@ -208,13 +208,23 @@ def _span(kind: str, item: dict[str, Any]) -> Span:
 @router.get(
     "/claims",
     response_class=HTMLResponse,
-    dependencies=[*_OPEN, Depends(params.only({"sort", "limit", "cursor"}))],
+    dependencies=[*_OPEN, Depends(params.only(params.CLAIM_PARAMS))],
 )
 def claims_page(
-    request: Request, db: Read, page: Annotated[params.PageParams, Depends(params.table_page)]
+    request: Request,
+    db: Read,
+    filters: Annotated[ClaimFilters, Depends(params.claim_filters)],
+    page: Annotated[params.PageParams, Depends(params.claim_page)],
 ) -> Response:
-    listing = db.table_page(CLAIMS, limit=page.limit, cursor=page.cursor)
-    context = {"page": listing, "computed": computed(db, CLAIMS), "what": "claims"}
+    listing = db.claims(filters, sort=page.sort, limit=page.limit, cursor=page.cursor)
+    context = {
+        "page": listing,
+        "computed": computed(db, CLAIMS),
+        "what": "claims",
+        "filters": filters,
+        "sort": page.sort,
+        "sorts": CLAIM_SORTS,
+    }
     return _page(request, "claims.html", context)
 
 
@@ -248,6 +258,7 @@ def claim_page(request: Request, claim_id: params.RecordId, db: Read) -> Respons
         "claim": found,
         "claim_id": claim_id,
         "parts": parts,
+        "sources": db.claim_sources(claim_id),
         "roles": document_roles(db, document_ids_in(statements)),
         "conflicts": claim_conflicts(db, claim_id),
         "record_notes": notes,

@@ -29,6 +29,7 @@ from recruitwatch.store.dbapi import (
 from recruitwatch.store.dialects import SQLITE, Dialect
 from recruitwatch.store.filters import (
     FIGURE_DATE,
+    ClaimFilters,
     OFFER_DATE,
     OFFER_RUB,
     OFFER_USD,
@@ -36,6 +37,7 @@ from recruitwatch.store.filters import (
     FigureFilters,
     OfferFilters,
     Where,
+    claim_where,
     document_where,
     figure_where,
     offer_where,
@@ -135,6 +137,23 @@ _FIGURES = _Listing(
     },
     default_sort="-date",
 )
+_CLAIMS = _Listing(
+    name="claims",
+    table="claims",
+    joins="",
+    select="claims.*",
+    row_id="claims.id",
+    sorts={
+        "independent_sources": ("claims.independent_sources", "number"),
+        "sources": ("claims.sources", "number"),
+        "value": ("claims.value", "number"),
+        "first": ("claims.first", "date"),
+        "last": ("claims.last", "date"),
+        "kind": ("claims.kind", "text"),
+        "id": ("claims.id", "number"),
+    },
+    default_sort="-independent_sources",
+)
 _DOCUMENTS = _Listing(
     name="documents",
     table="documents",
@@ -174,6 +193,7 @@ _FAILURES = _Listing(
 
 OFFER_SORTS = tuple(_OFFERS.sorts)
 FIGURE_SORTS = tuple(_FIGURES.sorts)
+CLAIM_SORTS = tuple(_CLAIMS.sorts)
 DOCUMENT_SORTS = tuple(_DOCUMENTS.sorts)
 ERROR_SORTS = tuple(_FAILURES.sorts)
 
@@ -344,6 +364,40 @@ class Reader:
     ) -> Page:
         where = figure_where(filters, self.dialect)
         return self._page(_FIGURES, where, sort, limit, cursor, figure_item)
+
+    def claims(
+        self,
+        filters: ClaimFilters,
+        *,
+        sort: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> Page:
+        """Claims, most independent sources first unless sorted otherwise; [] before linking."""
+        if "claims" not in self.tables():
+            return Page(items=[], next=None, count=0)
+        where = claim_where(filters, self.dialect)
+        return self._page(_CLAIMS, where, sort, limit, cursor, plain_item)
+
+    def claim_sources(self, claim_id: int) -> list[dict[str, Any]]:
+        """Each statement of a claim with its document's outlet, date and link, and the
+        sentence it was read from."""
+        if "claim_statements" not in self.tables():
+            return []
+        rows = self.select(
+            "SELECT claim_statements.document_id, claim_statements.offer_id,"
+            " claim_statements.figure_id, documents.site_name AS outlet, documents.url,"
+            " documents.title, documents.published,"
+            " COALESCE(offers.evidence_text, figures.evidence_text) AS quote"
+            " FROM claim_statements"
+            " JOIN documents ON documents.id = claim_statements.document_id"
+            " LEFT JOIN offers ON offers.id = claim_statements.offer_id"
+            " LEFT JOIN figures ON figures.id = claim_statements.figure_id"
+            " WHERE claim_statements.claim_id = ?"
+            " ORDER BY documents.published, claim_statements.document_id",
+            (claim_id,),
+        )
+        return [plain_item(row) for row in rows]
 
     def documents(
         self,

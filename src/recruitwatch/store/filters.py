@@ -71,6 +71,23 @@ class FigureFilters:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimFilters:
+    """Claims with at least `min_sources` independent sources, of one record type, kind or
+    unit, about one paying region (ISO 3166-2), stated within a period."""
+
+    record: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    payer_region: str | None = None
+    min_sources: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def query_params(self) -> dict[str, str]:
+        return _query_params(self)
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentFilters:
     language: str | None = None
     since: date | None = None
@@ -78,7 +95,7 @@ class DocumentFilters:
     q: str | None = None
 
 
-def _query_params(filters: OfferFilters | FigureFilters) -> dict[str, str]:
+def _query_params(filters: OfferFilters | FigureFilters | ClaimFilters) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in fields(filters):
         value = getattr(filters, item.name)
@@ -168,6 +185,33 @@ def figure_where(filters: FigureFilters, dialect: Dialect) -> Where:
     where.equal("figures.document_id", filters.document)
     where.between(FIGURE_DATE, _iso(filters.since), _iso(filters.until))
     where.search("figures.document_id", filters.q)
+    return where
+
+
+def claim_where(filters: ClaimFilters, dialect: Dialect) -> Where:
+    if filters.record is not None and filters.record not in ("offer", "figure"):
+        raise QueryError(f"record: {filters.record!r} is neither offer nor figure")
+    if filters.payer_region is not None and not _REGION_CODE.match(filters.payer_region):
+        raise QueryError(f"payer_region: {filters.payer_region!r} is not an ISO 3166-2 code")
+    _check_dates(filters.since, filters.until)
+    where = Where(dialect)
+    where.equal("claims.record", filters.record)
+    where.equal("claims.kind", filters.kind)
+    where.equal("claims.unit", filters.unit)
+    if filters.min_sources is not None:
+        where.add("claims.independent_sources >= ?", filters.min_sources)
+    # A claim's period overlaps [since, until].
+    if filters.since is not None:
+        where.add("claims.last >= ?", _iso(filters.since))
+    if filters.until is not None:
+        where.add("claims.first <= ?", _iso(filters.until))
+    if filters.payer_region is not None:
+        where.add(
+            "EXISTS (SELECT 1 FROM claim_statements JOIN offers"
+            " ON offers.id = claim_statements.offer_id"
+            " WHERE claim_statements.claim_id = claims.id AND offers.payer_region = ?)",
+            filters.payer_region,
+        )
     return where
 
 
