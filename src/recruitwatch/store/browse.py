@@ -29,10 +29,10 @@ from recruitwatch.store.dbapi import (
 from recruitwatch.store.dialects import SQLITE, Dialect
 from recruitwatch.store.filters import (
     FIGURE_DATE,
-    ClaimFilters,
     OFFER_DATE,
     OFFER_RUB,
     OFFER_USD,
+    ClaimFilters,
     DocumentFilters,
     FigureFilters,
     OfferFilters,
