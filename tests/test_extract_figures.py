@@ -85,6 +85,8 @@ def test_figure_constructions(
         ("en", "Analysts estimate their number at 50,000.", 50_000),
         ("en", "The army wants to boost its personnel to 1.5 million.", 1_500_000),
         ("ru", "По данным ФСИН, их было уже 433 тысячи.", 433_000),
+        ("en", "The country's prison population fell to 266,000.", 266_000),
+        ("ru", "Население области — около 830 тысяч.", 830_000),
     ],
 )
 def test_a_count_word_before_a_plain_link(language: str, sentence: str, expected: float) -> None:
@@ -190,6 +192,11 @@ def test_subject_is_what_is_counted_as_written(language: str, sentence: str, sub
         ("en", "Between 14,000 and 15,000 Nepalis are fighting, said Anita Rai.", "Anita Rai"),
         ("ru", "В страну въехали 98 тысяч россиян, сказал Марат Исаев.", "Марат Исаев"),
         ("ru", "Об этом заявило МВД. С начала года выехали 64 тысячи.", "МВД"),
+        (
+            "en",
+            "Russia's labour ministry forecasts a shortage of 2.4mn workers.",
+            "Russia's labour ministry",
+        ),
     ],
 )
 def test_source_after_its_verb_or_in_the_sentence_before(

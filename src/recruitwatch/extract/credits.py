@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from recruitwatch.extract.context import DocumentContext, Sentence
+from recruitwatch.lang import PhraseSet
 
 CLAUSE_END = re.compile(r"[,;:!?()]|\.(?!\d)")  # "19.5 million" goes on
 NAME_WORD = re.compile(r"[A-ZА-ЯЁ][\w.'’-]*|[A-Z]{2,}")
@@ -12,6 +13,7 @@ NAME_CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
 LEADING_NOISE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 NAME_AFTER_VERB = re.compile(r"\s+((?:[A-ZА-ЯЁІЇЄҐ][\w'’.-]+)(?:\s+[A-ZА-ЯЁІЇЄҐ][\w'’.-]+){0,3})")
 SOURCE_REACH = 2  # the sentence itself and the one before
+AUTHORITY_WORDS = 3  # "Russia's labour ministry"
 
 
 def clause_after(text: str, start: int, end: int) -> str:
@@ -40,9 +42,9 @@ def _attribution(context: DocumentContext, sentence: Sentence) -> str | None:
         if name:
             return name
     for verb in vocab.attribution_verbs.finditer(text, start, end):
-        name = _name_before(text, verb.start, start, vocab.function_words) or _name_following(
-            text, verb.end, end
-        )
+        name = _name_before(
+            text, verb.start, start, vocab.function_words, vocab.authority_words
+        ) or _name_following(text, verb.end, end)
         if name:
             return name
     return None
@@ -63,7 +65,11 @@ def _name_after(text: str, start: int, end: int) -> str | None:
 
 
 def _name_before(
-    text: str, verb_start: int, floor: int, function_words: frozenset[str]
+    text: str,
+    verb_start: int,
+    floor: int,
+    function_words: frozenset[str],
+    authorities: PhraseSet,
 ) -> str | None:
     words = text[floor:verb_start].split()
     while words and words[-1].lower() in {
@@ -85,4 +91,10 @@ def _name_before(
         name.insert(0, words.pop())
     while name and (name[0].lower() in NAME_CONNECTORS or name[0].lower() in function_words):
         name.pop(0)
+    if not name and words and authorities.matches_at(words[-1].lower(), 0) is not None:
+        # "Russia's labour ministry forecasts", "the Nepali government claims"
+        while words and len(name) < AUTHORITY_WORDS and not words[-1].endswith(","):
+            if words[-1].lower() in function_words:
+                break
+            name.insert(0, words.pop())
     return " ".join(name) or None

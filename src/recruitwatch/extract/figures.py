@@ -43,6 +43,7 @@ GAP = re.compile(r"[\s\"“”«»]+")
 OF_THE = re.compile(r"\s+(?:of|из)\s+(?:the|its|their|these|those|them|них|них,)?\s*", re.I)
 # Clause marks that do not sit inside a number ("38,244").
 CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)|\s[–—-]\s")
+LINK_CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)")
 QUALIFIER_WORDS = 6  # "Nepalis fighting in Ukraine for Russia", not the rest of the sentence
 PHRASE_WORDS = 3  # words after one preposition: "on the Russian side"
 # A preposition-like follower that joins clauses rather than qualifying people.
@@ -438,8 +439,13 @@ def _noun_before(
     """ "the number of volunteers rose to 266,000", "Russian casualties ... have reached
     450,080", "estimates their number at 50,000", "отток составил 96 тыс."."""
     text, vocab = context.text, context.vocab
-    clause_start = _clause_start(text, quantity.start, sentence.span.start)
-    floor = max(clause_start, quantity.start - LINK_REACH)
+    # A dash may be the link itself ("Население области — 830 тысяч").
+    marks = list(
+        LINK_CLAUSE_MARK.finditer(
+            text, max(sentence.span.start, quantity.start - LINK_REACH), quantity.start
+        )
+    )
+    floor = marks[-1].end() if marks else max(sentence.span.start, quantity.start - LINK_REACH)
     link = _link_before(context, vocab.figure_links, floor, quantity.start)
     plain_link = _link_before(context, vocab.figure_count_links, floor, quantity.start)
     if link is None and plain_link is None:
