@@ -141,3 +141,15 @@ def test_cli_offers_and_figures_carry_and_filter_the_keys(tmp_path: Path) -> Non
     assert wrong.exit_code != 0
     figures = runner.invoke(app, ["figures", "--db", str(path), "--json"])
     assert json.loads(figures.output)["items"][0]["category"] == "mobilised"
+
+
+def test_show_names_the_keys_beside_each_record(tmp_path: Path) -> None:
+    path = tmp_path / "rw.db"
+    with open_store(path) as store:
+        store.save_extraction(_extraction())
+    shown = CliRunner().invoke(app, ["show", "doc-1", "--db", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "paid to recruit; payer regional RU-TA; target local" in shown.output
+    assert "paid to family; payer federal; level previous" in shown.output
+    assert "target foreign KZ" in shown.output
+    assert "category mobilised" in shown.output

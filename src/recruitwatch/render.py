@@ -328,10 +328,23 @@ def _figure_summary(figure: Figure) -> str:
 
 def _attributes(record: Offer | Figure) -> list[tuple[str, str | None]]:
     if isinstance(record, Offer):
-        named = [("by", record.offered_by), ("for", record.target), ("in", record.region)]
+        named = [
+            ("by", record.offered_by),
+            ("for", record.target),
+            ("in", record.region),
+            # The guide's keys, as codes: "payer regional RU-TA", "target foreign KZ".
+            ("paid to", record.recipient),
+            ("payer", _joined(record.payer_level, record.payer_region)),
+            ("target", _joined(record.target_origin, record.target_country)),
+            ("level", "previous" if record.previous else None),
+        ]
     else:
-        named = [("of", record.subject), ("per", record.source)]
+        named = [("of", record.subject), ("per", record.source), ("category", record.category)]
     return [*named, ("on", record.date.isoformat() if record.date else None)]
+
+
+def _joined(*values: str | None) -> str | None:
+    return " ".join(value for value in values if value) or None
 
 
 def record_lines(record: Offer | Figure) -> list[Text]:
