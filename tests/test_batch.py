@@ -380,3 +380,11 @@ def test_a_batch_step_is_shown_in_documents_with_rate_and_eta() -> None:
     assert line.startswith("1,200/4,800 docs")
     assert "2/8 partitions" in line
     assert "ETA " in line
+
+
+def test_the_local_cluster_listens_on_loopback_only(client: Client) -> None:
+    info = client.scheduler_info()
+    http = client.cluster.scheduler.http_server  # the dashboard's server, in this process
+    assert {sock.getsockname()[0] for sock in http._sockets.values()} == {"127.0.0.1"}
+    assert info["address"].startswith("tcp://127.0.0.1:")
+    assert all(address.startswith("tcp://127.0.0.1:") for address in info["workers"])

@@ -15,10 +15,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _http import Reply, serve
 from recruitwatch import pipeline
 from recruitwatch.errors import BudgetError
 from recruitwatch.extract import extract_document
 from recruitwatch.extract.sentences import MAX_SENTENCE_CHARS, split_sentences
+from recruitwatch.ingest import (
+    Failure,
+    FetchPolicy,
+    ReadOptions,
+    UrlSource,
+    find_sources,
+    iter_documents,
+)
 from recruitwatch.model import Document
 from recruitwatch.store import open_store
 
@@ -102,3 +111,144 @@ def test_numbers_beyond_any_plausible_value_are_refused(digits: int) -> None:
     assert extraction.figures == [] and extraction.offers == []
     kept = extract_document(Document.from_text("300,000 people were mobilised.", id="y"))
     assert [figure.quantity for figure in kept.figures] == [300_000]
+
+
+# --- hostile files: the bad one is listed with its reason, the good ones are stored ----------
+
+SURROGATE = "\\ud800"  # as JSON writes it: a lone high surrogate
+NUL = "\\u0000"
+
+
+def _line(text: str) -> str:
+    return '{"text": "' + text + '"}'
+
+
+def _telegram(messages: list[str]) -> str:
+    return (
+        '{"name": "Channel", "type": "public_channel", "id": 7, "messages": ['
+        + ",".join(messages)
+        + "]}"
+    )
+
+
+def _message(ident: str, text: str) -> str:
+    return (
+        '{"id": '
+        + ident
+        + ', "type": "message", "date": "2024-03-05T10:00:00", "text": "'
+        + (text + '"}')
+    )
+
+
+HOSTILE_FILES = {
+    "surrogate.json": '{"id": "s", "text": "Bonus ' + SURROGATE + ' of 100 roubles."}',
+    "nul.json": '{"id": "n", "text": "Bonus ' + NUL + ' of 100 roubles."}',
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+    "lines.jsonl": "\n".join(
+        [
+            _line("Ufa pays volunteers 300,000 roubles on signing."),
+            _line("A lone " + SURROGATE + " surrogate."),
+            _line("A NUL " + NUL + " character."),
+            "[" * 100_000 + "]" * 100_000,
+            _line("Perm pays volunteers 200,000 roubles on signing."),
+        ]
+    ),
+    "result.json": _telegram(
+        [
+            _message("1", "Kursk pays volunteers 400,000 roubles on signing."),
+            _message('{"nested": 1}', "An id that is an object."),
+            _message("3", "A lone " + SURROGATE + " surrogate."),
+            _message("4", "Tver pays volunteers 250,000 roubles on signing."),
+        ]
+    ),
+    "attributes.html": "<html><body><p "
+    + " ".join(f'a{n}="x"' for n in range(30_000))
+    + ">Volunteers get 100 roubles.</p></body></html>",
+    "tags.html": "<html><body>" + "<b>x</b>" * 150_000 + "</body></html>",
+}
+
+
+def test_hostile_files_fail_alone_and_the_good_ones_are_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    for name, content in HOSTILE_FILES.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    with open_store(tmp_path / "rw.db") as store:
+        report = pipeline.ingest_paths([folder], store)
+        stored = {row.source for row in store.list_documents()}
+        failures = {failure.source: failure.reason for failure in report.failed}
+    assert report.ingested == 5, failures
+    assert str(folder / "good.txt") in stored
+    assert {f"{folder / 'lines.jsonl'}:{n}" for n in (1, 5)} <= stored
+    assert {f"{folder / 'result.json'}#{n}" for n in (1, 4)} <= stored
+    expected = {
+        "surrogate.json": "lone surrogate",
+        "nul.json": "NUL character",
+        "deep.json": "too deeply",
+        "lines.jsonl:2": "lone surrogate",
+        "lines.jsonl:3": "NUL character",
+        "lines.jsonl:4": "too deeply",
+        "result.json#message-2": "'id'",
+        "result.json#3": "lone surrogate",
+        "attributes.html": "attributes",
+        "tags.html": "elements",
+    }
+    for name, reason in expected.items():
+        assert reason in failures[str(folder / name)], (name, failures)
+    assert len(failures) == len(expected)
+
+
+def test_a_json_lines_line_over_the_document_cap_is_that_lines_failure(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    long_text = "Volunteers get 100 roubles. " * 100
+    path.write_text(_line(long_text) + "\n" + _line("Ufa pays 300,000 roubles."), encoding="utf-8")
+    options = ReadOptions(max_bytes=1000)
+    items = list(iter_documents(find_sources([path]), options=options))
+    assert isinstance(items[0], Failure) and "limit of one document" in items[0].reason
+    assert isinstance(items[1], Document)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org:99999/story",
+        "http://" + "a" * 64 + ".example.org/story",  # a label longer than DNS allows
+        "http://volunteers..example.org/story",  # an empty label
+    ],
+)
+def test_a_url_that_cannot_be_fetched_is_its_failure(url: str) -> None:
+    items = list(iter_documents([UrlSource(url)], options=ReadOptions()))
+    assert len(items) == 1 and isinstance(items[0], Failure)
+    assert "not a valid URL" in items[0].reason
+
+
+def test_bad_links_in_a_followed_feed_and_a_bad_redirect_fail_alone() -> None:
+    bad = "http://example.org:99999/story"
+    with serve() as server:
+        good = server.url("/good")
+        entries = "".join(
+            f"<item><title>Story {n}</title><link>{link}</link></item>"
+            for n, link in enumerate([bad, server.url("/moved"), good])
+        )
+        server.routes["/feed.xml"] = Reply(
+            body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{entries}'
+            "</channel></rss>".encode(),
+            headers={"Content-Type": "application/rss+xml"},
+        )
+        server.routes["/moved"] = Reply(302, headers={"Location": bad})
+        server.routes["/good"] = Reply(
+            body=b"<html><head><title>Good</title></head><body><article><p>"
+            + b"The governor promised volunteers 300,000 roubles and a plot of land. " * 5
+            + b"</p></article></body></html>",
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        options = ReadOptions(
+            fetch=FetchPolicy(allow_private=True, timeout=5, retries=0), follow=True
+        )
+        items = list(iter_documents(find_sources([server.url("/feed.xml")]), options=options))
+    failures = [item for item in items if isinstance(item, Failure)]
+    # The entry's bad link, then the redirect's bad target (named as the URL refused).
+    assert [failure.source for failure in failures] == [bad, bad]
+    assert all("not a valid URL" in failure.reason for failure in failures)
+    assert [item.url for item in items if isinstance(item, Document)] == [good]

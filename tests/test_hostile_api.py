@@ -118,3 +118,26 @@ def test_an_infinite_number_in_the_database_leaves_exports_valid(
         assert first["amount"] is None
         assert client.get("/offers").status_code == 200
         assert client.get(f"/documents/{first['document_id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"text": "A bonus \\ud800 of 100 roubles."}',
+        b'{"text": "A bonus \\u0000 of 100 roubles."}',
+        b'{"text": "A bonus of 100 roubles.", "title": "\\udfff"}',
+        b'{"url": "http://example.org:99999/story"}',
+        b'{"url": "http://volunteers..example.org/story"}',
+        b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+)
+def test_hostile_posts_are_4xx_not_500(db: str | Path, body: bytes) -> None:
+    app = create_app(settings(db))  # the default request cap: the deep body is 200 KB
+    with TestClient(app, raise_server_exceptions=False) as roomy:
+        response = roomy.post(
+            "/api/documents",
+            content=body,
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        )
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["ok"] is False

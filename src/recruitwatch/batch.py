@@ -288,7 +288,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             n_workers=workers,
             threads_per_worker=1,  # the extractor is pure Python: threads would share one GIL
             processes=True,
-            dashboard_address=":0",  # any free port: two clusters on one machine never clash
+            # Loopback only, any free port: the scheduler's HTTP server (dashboard, health)
+            # served every interface for the whole run; None would still bind it to all.
+            dashboard_address="127.0.0.1:0",
+            host="127.0.0.1",  # scheduler and workers on loopback: only this machine talks
             silence_logs=logging.ERROR,  # workers' shutdown warnings are not the user's concern
         ) as cluster,
         Client(cluster, set_as_default=False) as client,

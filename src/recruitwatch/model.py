@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
+
+from recruitwatch.errors import InputError
 
 OfferKind = Literal["signing_bonus", "monthly_pay", "compensation", "other_payment"]
 OFFER_KINDS: tuple[OfferKind, ...] = (
@@ -53,6 +56,20 @@ FIGURE_CATEGORIES: tuple[FigureCategory, ...] = (
 )
 
 
+# A NUL or a lone surrogate (JSON's "\ud800" with no pair) is no character of any text: no
+# database stores it and UTF-8 cannot encode the surrogate. Every reader refuses both alike.
+_UNUSABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unusable_character(value: str) -> str | None:
+    """Why `value` cannot be stored as text (names the character and where), or None."""
+    found = _UNUSABLE.search(value)
+    if found is None:
+        return None
+    what = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
+    return f"holds {what} (U+{ord(found.group()):04X} at character {found.start()})"
+
+
 def content_hash(text: str) -> str:
     """SHA-256 of the text after Unicode and whitespace normalisation, so re-saves dedup."""
     normalised = " ".join(unicodedata.normalize("NFC", text).split())
@@ -86,6 +103,15 @@ class Document:
         site_name: str | None = None,
         author: str | None = None,
     ) -> Document:
+        """InputError when the text or a field holds a character no text can (NUL, a lone
+        surrogate)."""
+        for name, value in (("text", text), ("id", id), ("url", url), ("title", title)):
+            problem = unusable_character(value) if value else None
+            if problem is not None:
+                raise InputError(f"the {name} {problem}; it cannot be stored", source=source)
+        for name, value in (("site name", site_name), ("author", author)):
+            if value and unusable_character(value) is not None:
+                raise InputError(f"the {name} {unusable_character(value)}", source=source)
         digest = content_hash(text)
         return cls(
             id=id or digest[:16],

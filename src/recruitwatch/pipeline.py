@@ -23,7 +23,7 @@ from pathlib import Path
 from recruitwatch.errors import RecruitwatchError, StoreError
 from recruitwatch.extract import extract_document
 from recruitwatch.ingest import Failure, Input, ReadOptions, Source, find_sources, iter_documents
-from recruitwatch.model import Document, Extraction
+from recruitwatch.model import Document, Extraction, unusable_character
 from recruitwatch.normalise import Normaliser
 from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS
 from recruitwatch.store import Store
@@ -225,8 +225,17 @@ def _extract(
 
 
 def _record(store: Store, report: IngestReport, failure: Failure) -> None:
+    # A file name that is not UTF-8, or a reason quoting hostile text, may hold characters no
+    # database stores (a lone surrogate, a NUL): written escaped, so the failure is kept.
+    failure = Failure(_storable(failure.source), _storable(failure.reason), failure.stage)
     store.record_failure(failure.source, failure.stage, failure.reason)
     report.failed.append(failure)
+
+
+def _storable(text: str) -> str:
+    if unusable_character(text) is None:
+        return text
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def is_single(source: Input) -> bool:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from recruitwatch.errors import InputError
 from recruitwatch.ingest.corpus_json import (
+    TOO_DEEP,
     document_from_object,
     read_corpus_document,
     read_json_lines,
@@ -278,9 +279,9 @@ def _bytes_documents(
     elif kind == "feed":
         yield from read_feed(data, source=source, base_url=url, follow=follow, skip=skip_link)
     elif kind == "telegram":
-        yield from read_telegram(data, source=source)
+        yield from read_telegram(data, source=source, max_bytes=options.max_bytes)
     elif kind == "jsonl":
-        yield from read_json_lines(data, source=source)
+        yield from read_json_lines(data, source=source, max_bytes=options.max_bytes)
     elif kind == "json":
         yield _json_document(data, source=source, doc_id=doc_id, url=url)
     else:
@@ -294,6 +295,8 @@ def _json_document(data: bytes, *, source: str, doc_id: str, url: str | None) ->
         raw = json.loads(decode_text(data, source=source))
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON: {exc.msg}", source=source) from exc
+    except RecursionError as exc:
+        raise InputError(TOO_DEEP, source=source) from exc
     if not isinstance(raw, dict):
         raise InputError("must hold one JSON object with text", source=source)
     return document_from_object({"id": doc_id, "url": url, **raw}, source=source)

@@ -12,9 +12,10 @@ from typing import Any
 from recruitwatch.errors import InputError
 from recruitwatch.ingest.ids import url_id
 from recruitwatch.ingest.items import Failure
-from recruitwatch.ingest.read import decode_text, read_text
+from recruitwatch.ingest.read import decode_text, read_text, size_text
 from recruitwatch.language import detect_language
-from recruitwatch.model import Document, content_hash
+from recruitwatch.model import Document, content_hash, unusable_character
+from recruitwatch.settings import DEFAULT_MAX_BYTES
 
 
 def read_corpus_document(path: Path, *, max_bytes: int) -> Document:
@@ -26,6 +27,8 @@ def read_corpus_document(path: Path, *, max_bytes: int) -> Document:
         raise InputError(
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", source=source
         ) from exc
+    except RecursionError as exc:
+        raise InputError(TOO_DEEP, source=source) from exc
     if not isinstance(raw, dict):
         raise InputError("must hold one JSON object with id and text", source=source)
     if not _string(raw, "id", source):
@@ -33,17 +36,33 @@ def read_corpus_document(path: Path, *, max_bytes: int) -> Document:
     return document_from_object(raw, source=source)
 
 
-def read_json_lines(data: bytes, *, source: str) -> Iterator[Document | Failure]:
+TOO_DEEP = "nests arrays or objects too deeply to be a document (a hostile or broken file)"
+
+
+def read_json_lines(
+    data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document | Failure]:
     """One document per line `{"url", "title", "published", "text"}` (`id`, `language`
-    optional); a bad line is that line's failure and the next line is read."""
+    optional); a bad line, or one longer than `max_bytes` (one document's cap), is that line's
+    failure and the next line is read."""
     for number, line in enumerate(decode_text(data, source=source).splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"
+        if len(line) > max_bytes:  # characters: each is one byte or more
+            yield Failure(
+                where,
+                f"line is larger than the {size_text(max_bytes)} limit of one document;"
+                " raise RECRUITWATCH_MAX_DOCUMENT_BYTES to read it",
+            )
+            continue
         try:
             raw: Any = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Failure(where, f"is not valid JSON (column {exc.colno}): {exc.msg}")
+            continue
+        except RecursionError:
+            yield Failure(where, TOO_DEEP)
             continue
         if not isinstance(raw, dict):
             yield Failure(where, "must be one JSON object with text")
@@ -59,6 +78,9 @@ def document_from_object(raw: dict[str, Any], *, source: str) -> Document:
     text = _string(raw, "text", source)
     if not text.strip():
         raise InputError("needs a non-empty 'id' and 'text'", source=source)
+    problem = unusable_character(text)
+    if problem is not None:  # before the language detector meets it
+        raise InputError(f"the text {problem}; it cannot be stored", source=source)
     url = _string(raw, "url", source) or None
     published = _string(raw, "published", source)
     try:

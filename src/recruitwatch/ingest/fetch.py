@@ -137,7 +137,10 @@ class Fetcher:
             fetched, location = self._request(url, headers)
             if location is None:
                 return fetched
-            target = urljoin(url, location)
+            try:
+                target = urljoin(url, location)
+            except ValueError as exc:
+                raise InputError(f"redirect to an invalid URL {location!r}", source=url) from exc
             if target in seen:
                 raise InputError(f"redirect loop: {' -> '.join([*seen, target])}", source=seen[0])
             if len(seen) > self.policy.max_redirects:
@@ -197,12 +200,18 @@ class Fetcher:
         return b"".join(chunks)
 
     def _check_url(self, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            explicit_port = parts.port  # ValueError past 65535
+            if parts.hostname:
+                parts.hostname.encode("idna")  # UnicodeError for a host no DNS can hold
+        except (ValueError, UnicodeError) as exc:
+            raise InputError(f"is not a valid URL: {exc}", source=url) from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InputError("only http and https URLs can be fetched", source=url)
         if self.policy.allow_private:
             return
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = explicit_port or (443 if parts.scheme == "https" else 80)
         for address in _resolve(parts.hostname, port, url):
             kind = _private_kind(address)
             if kind:

@@ -14,17 +14,24 @@ from datetime import date, datetime
 from typing import Any
 
 from recruitwatch.errors import InputError
+from recruitwatch.ingest.corpus_json import TOO_DEEP
 from recruitwatch.ingest.items import Failure
 from recruitwatch.language import detect_language
-from recruitwatch.model import Document
+from recruitwatch.model import Document, unusable_character
+from recruitwatch.settings import DEFAULT_MAX_BYTES
 
 
-def read_telegram(data: bytes, *, source: str) -> Iterator[Document | Failure]:
-    """Documents for the messages of one export; InputError when it is not an export."""
+def read_telegram(
+    data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document | Failure]:
+    """Documents for the messages of one export; InputError when it is not an export. A
+    message that cannot be read (or is longer than `max_bytes`) is that message's failure."""
     try:
         export: Any = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"is not valid JSON: {exc}", source=source) from exc
+    except RecursionError as exc:
+        raise InputError(TOO_DEEP, source=source) from exc
     if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
         raise InputError(
             "is not a Telegram export: expected an object with a 'messages' list"
@@ -35,8 +42,11 @@ def read_telegram(data: bytes, *, source: str) -> Iterator[Document | Failure]:
     slug = _channel_slug(export)
     latest: dict[object, Any] = {}
     for index, message in enumerate(export["messages"]):
-        if not isinstance(message, dict) or "id" not in message:
-            yield Failure(f"{source}#message-{index + 1}", "message is not an object with an 'id'")
+        if not isinstance(message, dict) or not _valid_id(message.get("id")):
+            yield Failure(
+                f"{source}#message-{index + 1}",
+                "message is not an object with an 'id' (a number or a string)",
+            )
             continue
         latest.pop(message["id"], None)  # re-inserted at the end: the later copy wins
         latest[message["id"]] = message
@@ -51,24 +61,33 @@ def read_telegram(data: bytes, *, source: str) -> Iterator[Document | Failure]:
             continue
         if not text.strip():
             continue  # a photo, video or sticker without a caption
+        if len(text) > max_bytes:
+            yield Failure(item_source, f"message is longer than the {max_bytes} byte limit")
+            continue
+        problem = unusable_character(text)
+        if problem is not None:  # before the language detector meets it
+            yield Failure(item_source, f"the text {problem}; it cannot be stored")
+            continue
         url = f"https://t.me/{slug}/{message_id}" if slug else None
         try:
-            published = _date(message.get("date"))
+            yield Document.from_text(
+                text,
+                id=f"t.me/{slug}/{message_id}" if slug else item_source,
+                source=item_source,
+                url=url,
+                title=channel,
+                published=_date(message.get("date")),
+                language=detect_language(text),
+                site_name=channel,
+                # Channels that sign posts export the signature as "author".
+                author=message["author"] if isinstance(message.get("author"), str) else None,
+            )
         except InputError as exc:
             yield Failure(item_source, exc.args[0])
-            continue
-        yield Document.from_text(
-            text,
-            id=f"t.me/{slug}/{message_id}" if slug else item_source,
-            source=item_source,
-            url=url,
-            title=channel,
-            published=published,
-            language=detect_language(text),
-            site_name=channel,
-            # Channels that sign posts export the signature as "author".
-            author=message["author"] if isinstance(message.get("author"), str) else None,
-        )
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def flatten(value: Any) -> str:

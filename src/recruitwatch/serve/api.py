@@ -11,10 +11,11 @@ from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request,
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from recruitwatch.errors import InputError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, find_sources, iter_documents
 from recruitwatch.language import detect_language
 from recruitwatch.link import link_store
-from recruitwatch.model import Document
+from recruitwatch.model import Document, unusable_character
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
 from recruitwatch.serve import params
@@ -307,16 +308,24 @@ def _relink(settings: Settings) -> None:
         link_store(store, window_days=settings.claim_window_days)
 
 
-def _posted(body: NewDocument) -> Document:
+def _posted(body: NewDocument) -> Document | Failure:
+    """The posted text as a document, or its failure (a 422) when it holds a character no
+    text can (a NUL, a lone surrogate)."""
     assert body.text is not None
-    return Document.from_text(
-        body.text,
-        id=body.id,
-        source="api",
-        title=body.title,
-        published=body.published,
-        language=body.language or detect_language(body.text),
-    )
+    problem = unusable_character(body.text)
+    if problem is not None:
+        return Failure("api", f"the text {problem}; it cannot be stored")
+    try:
+        return Document.from_text(
+            body.text,
+            id=body.id,
+            source="api",
+            title=body.title,
+            published=body.published,
+            language=body.language or detect_language(body.text),
+        )
+    except InputError as exc:
+        return Failure.from_error(exc, "api")
 
 
 def _noting_hashes(
