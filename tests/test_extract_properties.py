@@ -40,11 +40,11 @@ PIECES = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
 # Any text a document can hold: every character but NUL (refused by Document.from_text).
 DOCUMENT_TEXT = st.text(st.characters(exclude_characters="\x00"), max_size=12)
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(PIECES) | DOCUMENT_TEXT, max_size=30))
 def test_evidence_spans_point_at_the_document_text(pieces: list[str]) -> None:
     text = "Soldiers are recruited for the war. " + "".join(pieces)
