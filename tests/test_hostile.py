@@ -7,6 +7,8 @@ multiple of ten times the time (a quadratic step gives a hundred).
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -252,3 +254,25 @@ def test_bad_links_in_a_followed_feed_and_a_bad_redirect_fail_alone() -> None:
     assert [failure.source for failure in failures] == [bad, bad]
     assert all("not a valid URL" in failure.reason for failure in failures)
     assert [item.url for item in items if isinstance(item, Document)] == [good]
+
+
+def test_a_writer_waits_its_turn_while_another_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recruitwatch.store import sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "_BUSY_TIMEOUT", 0.05)  # SQLite's own wait: nearly none
+    path = tmp_path / "rw.db"
+    with open_store(path):
+        pass
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another writer (the API, a relink) holds the lock
+    releaser = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    try:
+        with open_store(path) as store:
+            store.record_failure("busy.txt", "ingest", "written once the lock is free")
+            assert [row.source for row in store.list_failures()] == ["busy.txt"]
+    finally:
+        releaser.join()
+        holder.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +142,30 @@ def test_hostile_posts_are_4xx_not_500(db: str | Path, body: bytes) -> None:
         )
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["ok"] is False
+
+
+def test_relinks_after_posts_coalesce_to_one_running_and_one_queued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recruitwatch.serve import api
+
+    started = threading.Event()
+    release = threading.Event()
+    calls: list[int] = []
+
+    def slow_link(*_args: object, **_kwargs: object) -> None:
+        calls.append(1)
+        started.set()
+        release.wait(10)
+
+    monkeypatch.setattr(api, "link_store", slow_link)
+    relinks = api.Relinks(settings(tmp_path / "rw.db"))
+    assert relinks.wanted()
+    runner = threading.Thread(target=relinks.run)
+    runner.start()
+    assert started.wait(10)
+    assert not any(relinks.wanted() for _ in range(20)), "twenty POSTs during a relink"
+    release.set()
+    runner.join(10)
+    assert len(calls) == 2, "the running relink and one more for all twenty"
+    assert relinks.wanted(), "idle again"

@@ -3,6 +3,8 @@ write, POST /api/documents, which ingests a text or a URL through the pipeline."
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -41,6 +43,7 @@ from recruitwatch.store.browse import Page, Reader, open_reader
 from recruitwatch.store.derived import CLAIMS, CONFLICTS, claim, claim_conflicts, claim_parts
 from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["api"], responses=PROBLEM_RESPONSES)
 Read = Annotated[Reader, Depends(reader)]
 ExportFormat = Literal["csv", "jsonl", "parquet"]
@@ -211,8 +214,9 @@ def post_document(request: Request, body: NewDocument, tasks: BackgroundTasks) -
             normaliser=Normaliser.from_settings(settings),
             budget_seconds=settings.extract_seconds,
         )
-    if report.ingested:
-        tasks.add_task(_relink, settings)
+    relinks: Relinks = request.app.state.relinks
+    if report.ingested and relinks.wanted():
+        tasks.add_task(relinks.run)
     return _ingest_response(request, report, hashes)
 
 
@@ -302,10 +306,41 @@ def _export(
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-def _relink(settings: Settings) -> None:
-    # Linking reads every document, so it runs after the response, not before it.
-    with open_store(settings.db) as store:
-        link_store(store, window_days=settings.claim_window_days)
+class Relinks:
+    """Relinking after POSTs, at most one running and one queued: linking reads every document,
+    so one per POST would pile up (and fight other writers for the lock). A POST during a
+    relink asks for one more, which then covers every POST made meanwhile."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._running = False
+        self._queued = False
+
+    def wanted(self) -> bool:
+        """True when the caller should start `run`; False when one is running (it will run
+        once more when it ends)."""
+        with self._lock:
+            if self._running:
+                self._queued = True
+                return False
+            self._running = True
+            return True
+
+    def run(self) -> None:
+        # After the response (a background task), never before it.
+        while True:
+            try:
+                with open_store(self._settings.db) as store:
+                    link_store(store, window_days=self._settings.claim_window_days)
+            except Exception:
+                # The documents are stored; a failed relink is redone by the next one.
+                logger.exception("relinking after a POST failed")
+            with self._lock:
+                if not self._queued:
+                    self._running = False
+                    return
+                self._queued = False
 
 
 def _posted(body: NewDocument) -> Document | Failure:

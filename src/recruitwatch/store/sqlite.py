@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,11 @@ from recruitwatch.store.sql import ColumnType, SQLStore
 logger = logging.getLogger(__name__)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-# Seconds a writer waits for another writer's lock before giving up with "database is locked".
+# Seconds SQLite itself waits for another writer's lock before "database is locked".
 _BUSY_TIMEOUT = 10.0
+# Seconds a writer keeps trying to begin, with back-off, past SQLite's own wait: an ingest and
+# the API's writes queue for one another instead of one of them failing.
+_WRITE_PATIENCE = 120.0
 
 
 def open_sqlite(path: Path, *, create: bool = True) -> SQLiteStore:
@@ -85,6 +89,24 @@ def _casefold(value: str | None) -> str | None:
     return value.casefold() if value is not None else None
 
 
+def _begin(connection: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, tried again with doubling pauses while another writer holds the lock
+    (one writer at a time: the others wait their turn), for up to _WRITE_PATIENCE seconds."""
+    deadline = time.monotonic() + _WRITE_PATIENCE
+    pause = 0.05
+    while True:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() + pause > deadline:
+                raise
+            logger.info("database busy; trying again in %.2f s", pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
 class SQLiteStore(SQLStore):
     schema = "sqlite"
     dialect = SQLITE
@@ -109,7 +131,7 @@ class SQLiteStore(SQLStore):
             connection.execute("RELEASE write")
             return
         # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-        connection.execute("BEGIN IMMEDIATE")
+        _begin(connection)
         try:
             yield
         except BaseException:
