@@ -7,6 +7,7 @@ multiple of ten times the time (a quadratic step gives a hundred).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -276,3 +277,17 @@ def test_a_writer_waits_its_turn_while_another_holds_the_lock(
     finally:
         releaser.join()
         holder.close()
+
+
+def test_links_to_nothing_and_named_pipes_are_listed_not_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(folder / "pipe.txt")
+    with open_store(tmp_path / "rw.db") as store:
+        report = pipeline.ingest_paths([folder, folder / "pipe.txt"], store)
+    assert report.ingested == 1
+    reasons = [(Path(failure.source).name, failure.reason) for failure in report.failed]
+    assert [name for name, _ in reasons] == ["dangling.txt", "pipe.txt", "pipe.txt"]
+    assert "link to nothing" in reasons[0][1] and "named pipe" in reasons[1][1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -113,13 +114,35 @@ def _file_sources(path: Path) -> list[Input]:
             relative = file.relative_to(path)
             # Hidden folders (.git, .venv) hold tool files, not documents.
             hidden = any(part.startswith(".") for part in relative.parts)
-            if _in_folder(file) and file.is_file() and not hidden:
+            if hidden or not _in_folder(file) or file.is_dir():
+                continue
+            not_file = _not_a_file(file)
+            if not_file is not None:  # listed, never skipped silently
+                found.append(Failure(str(file), not_file))
+            else:
                 # The path below the folder, so equal names in sibling folders stay apart.
                 found.append(Source(file, relative.with_suffix("").as_posix()))
         return found
-    if path.exists():
-        return [Source(path, path.stem)]
+    if path.exists() or path.is_symlink():
+        not_file = _not_a_file(path)
+        return [Failure(str(path), not_file)] if not_file else [Source(path, path.stem)]
     return [Failure(str(path), "does not exist")]
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a document file (a link to nothing, a named pipe that
+    would block the run, a device or socket), or None for a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "is a symbolic link to nothing (its target does not exist)"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file; reading it could block the run"
+    return "is not a regular file (a device or a socket)"
 
 
 def _in_folder(file: Path) -> bool:
