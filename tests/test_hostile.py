@@ -291,3 +291,51 @@ def test_links_to_nothing_and_named_pipes_are_listed_not_skipped(tmp_path: Path)
     reasons = [(Path(failure.source).name, failure.reason) for failure in report.failed]
     assert [name for name, _ in reasons] == ["dangling.txt", "pipe.txt", "pipe.txt"]
     assert "link to nothing" in reasons[0][1] and "named pipe" in reasons[1][1]
+
+
+def _warc_record(
+    name: str, sentence: str, length: bytes | None = None, extra: bytes = b""
+) -> bytes:
+    page = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><article><p>"
+        + (sentence.encode() * 5)
+        + b"</p></article></body></html>"
+    )
+    declared = str(len(page)).encode() if length is None else length
+    return (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:"
+        + name.encode()
+        + b">\r\nWARC-Target-URI: http://example.org/"
+        + name.encode()
+        + b"\r\n"
+        + extra
+        + b"Content-Type: application/http; msgtype=response\r\nContent-Length: "
+        + declared
+        + b"\r\n\r\n"
+        + page
+        + b"\r\n\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _warc_record("bad", "x", b"-5"),
+        _warc_record("bad", "x", b"many"),
+        _warc_record("bad", "Words of a page that is longer than it says. ", b"10"),
+        _warc_record("bad", "x", b"600"),  # cuts into the next record's header
+        b"garbage between records\r\n\r\n",
+        _warc_record("bad", "x", extra=b"X-Long: " + b"a" * 200_000 + b"\r\n"),
+    ],
+    ids=["negative", "not-a-number", "too-short", "too-long", "garbage", "long-header-line"],
+)
+def test_a_damaged_warc_record_loses_no_good_record_after_it(tmp_path: Path, damage: bytes) -> None:
+    good = _warc_record("first", "The governor promised volunteers 300,000 roubles today. ")
+    after = _warc_record("after", "Perm pays volunteers 200,000 roubles on signing a contract. ")
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(good + damage + after)
+    items = list(iter_documents(find_sources([path])))
+    urls = [item.url for item in items if isinstance(item, Document)]
+    assert urls == ["http://example.org/first", "http://example.org/after"]
+    failures = [item for item in items if isinstance(item, Failure)]
+    assert len(failures) == 1 and failures[0].reason

@@ -9,8 +9,10 @@ leniently and silently; the checks here turn the damage into failures:
 * a record not followed by the blank line the format requires (a Content-Length smaller than
   the record) fails as having a wrong Content-Length, and reading resumes at the next record;
 * a file that ends inside a gzip member fails at that member (warcio drops it silently);
-* a record without a WARC-Type header fails; anything warcio cannot parse at all ends the
-  file with one failure at that offset.
+* a record without a WARC-Type header fails; anything warcio cannot parse (a negative or
+  non-numeric Content-Length, garbage between records, a header line longer than
+  `MAX_HEADER_LINE`) fails at that offset, and reading resumes at the next record header
+  (the next gzip member of a .warc.gz), so one bad record never loses the good ones after it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -29,15 +31,38 @@ from recruitwatch.ingest.items import Failure
 from recruitwatch.model import Document
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# A header line (WARC or HTTP) longer than this is damage or an attack, never a header: warcio
+# would otherwise hold the whole line in memory (600 MB took 2 GB).
+MAX_HEADER_LINE = 64 * 1024
+# Where a record can start again after damage: a line "WARC/1.x", or a gzip member's magic.
+_WARC_START = b"\nWARC/1."
+_GZIP_START = b"\x1f\x8b\x08"
+_SCAN_CHUNK = 1024 * 1024
 
 
 def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Document | Failure]:
-    """Documents for the HTML responses in a WARC stream, with failures for damaged records."""
+    """Documents for the HTML responses in a WARC stream (seekable), with failures for damaged
+    records; after damage, reading resumes at the next record."""
+    start = stream.tell()
+    gzipped = stream.read(2) == b"\x1f\x8b"
+    resume: int | None = start
+    while resume is not None:
+        stream.seek(resume)
+        after = yield from _read_from(stream, source, max_bytes, gzipped)
+        resume = after if after is not None and after > resume else None  # always forward
+
+
+def _read_from(
+    stream: IO[bytes], source: str, max_bytes: int, gzipped: bool
+) -> Generator[Document | Failure, None, int | None]:
+    """Records from the stream's position on; returns where to resume after damage (None at
+    the end of the file)."""
     from warcio.exceptions import ArchiveLoadFailed
 
     records = _iterator(stream)
     pending: Document | Failure | None = None
     pending_record: Any = None
+    pending_offset = stream.tell()
     while True:
         errors_before = records.err_count
         try:
@@ -53,15 +78,21 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Doc
             ValueError,
             AttributeError,
         ) as exc:
+            failed_at = records.offset
             if pending is not None:
                 yield _checked(pending, pending_record, source, records.err_count > errors_before)
             yield Failure(
-                f"{source}@{records.offset}",
-                f"unreadable WARC data, the rest of the file is skipped: {exc}".strip(),
+                f"{source}@{failed_at}",
+                f"unreadable WARC data ({exc}); reading resumes at the next record".strip(),
             )
-            return
+            return _next_record_start(stream, failed_at + 1, gzipped)
         if pending is not None:
-            yield _checked(pending, pending_record, source, records.err_count > errors_before)
+            bad_length = records.err_count > errors_before
+            yield _checked(pending, pending_record, source, bad_length)
+            if bad_length and not gzipped:
+                # A wrong Content-Length may have swallowed the start of the next record:
+                # look for it from just after the bad record's own header.
+                return _next_record_start(stream, pending_offset + 1, gzipped)
         if record is None:
             if records.cut_gzip:
                 yield Failure(
@@ -69,17 +100,62 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Doc
                     "the file ends inside a gzip member (truncated download?);"
                     " the records in it are lost",
                 )
-            return
+            return None
+        pending_offset = records.offset
         pending, pending_record = _read_record(record, source, records.offset, max_bytes)
+
+
+def _next_record_start(stream: IO[bytes], after: int, gzipped: bool) -> int | None:
+    """The offset of the next record header (gzip member) at or after `after`; None if none.
+    One pass over the bytes, a chunk at a time."""
+    marker = _GZIP_START if gzipped else _WARC_START
+    stream.seek(after)
+    position = after  # the offset of `window`'s first byte
+    window = b""
+    while chunk := stream.read(_SCAN_CHUNK):
+        window += chunk
+        found = window.find(marker)
+        if found >= 0:
+            return position + found + (0 if gzipped else 1)  # a WARC line starts after "\n"
+        keep = len(marker) - 1
+        position += len(window) - keep
+        window = window[-keep:]
+    return None
 
 
 def _iterator(stream: IO[bytes]) -> Any:
     from warcio.archiveiterator import ArchiveIterator
 
     class Records(ArchiveIterator):  # type: ignore[misc]
-        """warcio's iterator, noting whether the file ended inside a gzip member."""
+        """warcio's iterator, noting whether the file ended inside a gzip member, and reading
+        header lines no longer than MAX_HEADER_LINE."""
 
         cut_gzip = False
+
+        def __init__(self, fileobj: IO[bytes]) -> None:
+            super().__init__(fileobj)
+            read_line = self.reader.readline
+
+            def bounded_line(length: int | None = None) -> bytes:
+                # warcio's own readline(length) may stop short of `length` mid-line; this
+                # reads on until a newline, the end, or one byte past the bound.
+                limit = MAX_HEADER_LINE + 1 if length is None else min(length, MAX_HEADER_LINE + 1)
+                parts: list[bytes] = []
+                size = 0
+                while size < limit:
+                    part: bytes = read_line(limit - size)
+                    if not part:
+                        break
+                    parts.append(part)
+                    size += len(part)
+                    if part.endswith(b"\n"):
+                        break
+                line = b"".join(parts)
+                if size > MAX_HEADER_LINE and not line.endswith(b"\n"):
+                    raise ValueError(f"a header line is longer than {MAX_HEADER_LINE} bytes")
+                return line
+
+            self.reader.readline = bounded_line
 
         def close(self) -> None:
             # warcio closes the reader at the end of the file; look at it before it goes.
