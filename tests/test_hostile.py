@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from recruitwatch.ingest import (
     find_sources,
     iter_documents,
 )
+from recruitwatch.language import detect_language
 from recruitwatch.model import Document
 from recruitwatch.store import open_store
 
@@ -339,3 +341,20 @@ def test_a_damaged_warc_record_loses_no_good_record_after_it(tmp_path: Path, dam
     assert urls == ["http://example.org/first", "http://example.org/after"]
     failures = [item for item in items if isinstance(item, Failure)]
     assert len(failures) == 1 and failures[0].reason
+
+
+def test_json_lines_are_read_a_line_at_a_time_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(_line("$1 " * 10_000_000) + "\n")  # 30 MB on one line
+        handle.write(_line("Ufa pays volunteers 300,000 roubles on signing.") + "\n")
+    detect_language("Warm the language detector first: its model is not the reader's memory.")
+    tracemalloc.start()
+    try:
+        items = list(iter_documents(find_sources([path]), options=ReadOptions(max_bytes=1 << 20)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(items[0], Failure) and "limit of one document" in items[0].reason
+    assert isinstance(items[1], Document)
+    assert peak < 8 << 20, f"peak {peak >> 20} MB for a 30 MB file read with a 1 MB cap"

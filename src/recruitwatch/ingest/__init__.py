@@ -40,7 +40,13 @@ from recruitwatch.ingest.fetch import Fetched, Fetcher, FetchPolicy
 from recruitwatch.ingest.html import read_html
 from recruitwatch.ingest.ids import url_id
 from recruitwatch.ingest.items import Failure
-from recruitwatch.ingest.read import check_size, decode_text, read_bytes, read_head
+from recruitwatch.ingest.read import (
+    check_size,
+    check_size_on_disk,
+    decode_text,
+    read_bytes,
+    read_head,
+)
 from recruitwatch.ingest.sniff import HEAD_BYTES, Kind, sniff
 from recruitwatch.ingest.telegram import read_telegram
 from recruitwatch.ingest.text import text_document
@@ -260,6 +266,11 @@ def _file_documents(
     if kind == "json":
         yield read_corpus_document(path, max_bytes=cap)
         return
+    if kind == "jsonl":  # streamed a line at a time: the file is never in memory whole
+        check_size_on_disk(path, max_bytes=cap)
+        with path.open("rb") as stream:
+            yield from read_json_lines(stream, source=str(path), max_bytes=options.max_bytes)
+        return
     data = read_bytes(path, max_bytes=cap)
     follow = _follower(web(), options) if options.follow and kind == "feed" else None
     yield from _bytes_documents(
@@ -304,7 +315,8 @@ def _bytes_documents(
     elif kind == "telegram":
         yield from read_telegram(data, source=source, max_bytes=options.max_bytes)
     elif kind == "jsonl":
-        yield from read_json_lines(data, source=source, max_bytes=options.max_bytes)
+        lines = io.BytesIO(data)
+        yield from read_json_lines(lines, source=source, max_bytes=options.max_bytes)
     elif kind == "json":
         yield _json_document(data, source=source, doc_id=doc_id, url=url)
     else:

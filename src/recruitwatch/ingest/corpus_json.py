@@ -7,12 +7,12 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from recruitwatch.errors import InputError
 from recruitwatch.ingest.ids import url_id
 from recruitwatch.ingest.items import Failure
-from recruitwatch.ingest.read import decode_text, read_text, size_text
+from recruitwatch.ingest.read import read_text, size_text
 from recruitwatch.language import detect_language
 from recruitwatch.model import Document, content_hash, unusable_character
 from recruitwatch.settings import DEFAULT_MAX_BYTES
@@ -40,21 +40,30 @@ TOO_DEEP = "nests arrays or objects too deeply to be a document (a hostile or br
 
 
 def read_json_lines(
-    data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+    stream: IO[bytes], *, source: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Document | Failure]:
     """One document per line `{"url", "title", "published", "text"}` (`id`, `language`
-    optional); a bad line, or one longer than `max_bytes` (one document's cap), is that line's
-    failure and the next line is read."""
-    for number, line in enumerate(decode_text(data, source=source).splitlines(), start=1):
-        if not line.strip():
-            continue
+    optional), read a line at a time: memory stays at one line whatever the file's size. A bad
+    line, or one longer than `max_bytes` (one document's cap), is that line's failure and the
+    next line is read."""
+    for number, raw_line in enumerate(_lines(stream, max_bytes), start=1):
         where = f"{source}:{number}"
-        if len(line) > max_bytes:  # characters: each is one byte or more
+        if raw_line is None:
             yield Failure(
                 where,
                 f"line is larger than the {size_text(max_bytes)} limit of one document;"
                 " raise RECRUITWATCH_MAX_DOCUMENT_BYTES to read it",
             )
+            continue
+        if b"\x00" in raw_line:
+            yield Failure(where, "holds NUL bytes (binary data), not a line of JSON")
+            continue
+        try:
+            line = raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Failure(where, f"is not UTF-8 (byte 0x{raw_line[exc.start]:02x})")
+            continue
+        if not line.strip():
             continue
         try:
             raw: Any = json.loads(line)
@@ -71,6 +80,17 @@ def read_json_lines(
             yield document_from_object(raw, source=where)
         except InputError as exc:
             yield Failure.from_error(exc, where)
+
+
+def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """The stream's lines; None for a line longer than `max_bytes`, which is skipped unread."""
+    while line := stream.readline(max_bytes + 1):
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # the rest of it, a block at a time
+                line = stream.readline(1024 * 1024)
+            yield None
+        else:
+            yield line
 
 
 def document_from_object(raw: dict[str, Any], *, source: str) -> Document:

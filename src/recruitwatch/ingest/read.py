@@ -32,15 +32,29 @@ def read_head(path: Path, count: int) -> bytes:
         raise InputError(f"cannot be read: {exc.strerror or exc}", source=source) from exc
 
 
+def check_size_on_disk(path: Path, *, max_bytes: int) -> None:
+    """InputError when the file is larger than `max_bytes` (read from its size, not its bytes)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
+    if size > max_bytes:
+        raise _too_big(max_bytes, str(path))
+
+
 def check_size(data: bytes, *, max_bytes: int, source: str) -> bytes:
     """`data` itself, or InputError when it is longer than `max_bytes`."""
     if len(data) > max_bytes:
-        raise InputError(
-            f"is larger than the {size_text(max_bytes)} limit;"
-            " raise RECRUITWATCH_MAX_DOCUMENT_BYTES to read it",
-            source=source,
-        )
+        raise _too_big(max_bytes, source)
     return data
+
+
+def _too_big(max_bytes: int, source: str) -> InputError:
+    return InputError(
+        f"is larger than the {size_text(max_bytes)} limit;"
+        " raise RECRUITWATCH_MAX_DOCUMENT_BYTES to read it",
+        source=source,
+    )
 
 
 def read_text(path: Path, *, max_bytes: int) -> str:
