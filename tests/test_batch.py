@@ -228,7 +228,8 @@ def test_a_corrupt_shard_fails_its_partition_only(
     assert report.ingest.ingested == 29
     assert report.failed_partitions == []
     failed = {Path(failure.source).name for failure in report.ingest.failed}
-    assert failed == {"crawl.warc.gz@0", "shard-9.jsonl"}
+    # JSON Lines are read a line at a time: the binary line is the failure.
+    assert failed == {"crawl.warc.gz@0", "shard-9.jsonl:1"}
     with open_store(tmp_path / "rw.db") as store:
         assert len(store.list_failures()) == 2
 

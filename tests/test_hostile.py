@@ -42,19 +42,22 @@ GOOD = "Volunteers in Kazan are promised a bonus of 500,000 roubles for signing 
 LINEAR_RATIO = 40
 
 
-def _seconds(work: Callable[[], object]) -> float:
+def _seconds(work: Callable[[], object], times: int = 1) -> float:
+    """Seconds for one call of `work`: the least of three timings of `times` calls each."""
     best = float("inf")
     for _ in range(3):  # the least of three, in CPU time: other processes do not count
         started = time.process_time()
-        work()
-        best = min(best, time.process_time() - started)
+        for _ in range(times):
+            work()
+        best = min(best, (time.process_time() - started) / times)
     return max(best, 1e-4)
 
 
 def _grows_linearly(make: Callable[[int], str], read: Callable[[str], object]) -> None:
     small, large = make(10_000), make(100_000)
     read(small)  # warm: vocabularies load once
-    ratio = _seconds(lambda: read(large)) / _seconds(lambda: read(small))
+    # The small input is timed over ten calls, so both timings are of about the same length.
+    ratio = _seconds(lambda: read(large)) / _seconds(lambda: read(small), times=10)
     assert ratio < LINEAR_RATIO, f"10x the input took {ratio:.0f}x the time"
 
 
