@@ -1,39 +1,57 @@
 """Credit lines: where a text says its story came from ("Source: Insider", "according to a
-report by ANBLE", "как сообщает ТАСС"). Read from the document text, English and Russian."""
+report by ANBLE", "как сообщает ТАСС", "BBC мәліметінше"). The words are the `credits`
+sections of the language files, read for every language: quotes and headlines mix them."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from recruitwatch.lang import available_languages, load_raw, script_letters
 from recruitwatch.model import Attribution, Cluster, ClusterMember
 
-# A name: a «quoted» one, or one to five capitalised words (with "of", "for" between), e.g.
-# "The Moscow Times", "Institute for the Study of War". Bounded repetition: linear time.
-_WORD = r"[A-ZА-ЯЁ][\w&'’-]{0,30}(?:\.[\w&'’-]{1,30}){0,3}"  # "Sibir.Realii", not "ANBLE."
-_NAME = (
-    r"(«[^»\n]{1,60}»|\"[^\"\n]{1,60}\""
-    rf"|(?:[Tt]he[ \t]+)?{_WORD}(?:[ \t]+(?:(?:of|for|the|and)[ \t]+){{0,2}}{_WORD}){{0,4}})"
-)
-_PATTERNS = re.compile(
-    rf"""
-      (?im:^[ \t*_>\#-]*(?:sources?|источник|via)[ \t]*:[ \t]*){_NAME}
-    | (?i:\baccording\s+to\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:report|article|story|investigation|
-          publication)s?\s+(?:by|from|in|of)\s+){_NAME}
-    | (?i:\b(?:as\s+|first\s+)?reported\s+by\s+){_NAME}
-    | (?i:\bcited\s+by\s+){_NAME}
-    | (?i:(?<!\w)как\s+(?:сообщает|сообщил[аио]?|пишет|писал[аио]?|передает|передаёт|
-          рассказал[аио]?|выяснил[аио]?)\s+){_NAME}
-    | (?i:(?<!\w)по\s+(?:данным|информации|сообщению)\s+){_NAME}
-    | (?i:(?<!\w)со\s+ссылкой\s+на\s+){_NAME}
-    """.replace("{_NAME}", _NAME),
-    re.VERBOSE,
-)
+
+def _words(phrases: list[str]) -> str:
+    """Phrases as alternatives, longest first; spaces match any run of spaces."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in ordered)
+
+
+@cache
+def _patterns() -> re.Pattern[str]:
+    sections = [load_raw(code)["credits"] for code in available_languages()]
+
+    def gathered(key: str) -> str:
+        return _words([phrase for section in sections for phrase in section[key]])
+
+    capitals = "".join(
+        sorted(c for script in ("Latin", "Cyrillic") for c in script_letters(script) if c.isupper())
+    )
+    # A name: a «quoted» one, or one to five capitalised words (with "of", "for" between), e.g.
+    # "The Moscow Times", "Institute for the Study of War". Bounded repetition: linear time.
+    word = rf"[{re.escape(capitals)}][\w&'’-]{{0,30}}(?:\.[\w&'’-]{{1,30}}){{0,3}}"
+    name = (
+        r"(«[^»\n]{1,60}»|\"[^\"\n]{1,60}\""
+        rf"|(?:[Tt]he[ \t]+)?{word}(?:[ \t]+(?:(?:of|for|the|and)[ \t]+){{0,2}}{word}){{0,4}})"
+    )
+    alternatives = [
+        rf"(?im:^[ \t*_>\#-]*(?:{gathered('labels')})[ \t]*:[ \t]*){name}",
+        rf"(?i:(?<!\w)(?:{gathered('openers')})\s+){name}",
+    ]
+    if gathered("report_openers"):
+        alternatives.append(
+            rf"(?i:(?<!\w)(?:{gathered('report_openers')})\s+(?:an?\s+|the\s+)?(?:\w+\s+)?"
+            rf"(?:{gathered('report_words')})\s+(?:{gathered('report_links')})\s+){name}"
+        )
+    if gathered("closers"):
+        alternatives.append(rf"(?<!\w){name}(?i:\s+(?:{gathered('closers')})(?!\w))")
+    return re.compile("|".join(alternatives))
 
 
 def find_attributions(doc_id: str, text: str) -> list[Attribution]:
     """Every credit line in the text, in order; `text[start:end]` is the name as written."""
     found = []
-    for match in _PATTERNS.finditer(text):
+    for match in _patterns().finditer(text):
         index = next(i for i, group in enumerate(match.groups(), start=1) if group is not None)
         start, end = match.span(index)
         # Quote marks around a name are not part of it.

@@ -9,10 +9,12 @@ the document's own date.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from recruitwatch.model import DatePrecision, Evidence, RecordDate
 
@@ -25,85 +27,141 @@ EARLIEST = date(1992, 1, 1)
 # Offers announced for next year are real ("from January the bonus rises"); further is a misread.
 MAX_DAYS_AHEAD = 366
 
-_EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_RU_MONTHS_GENITIVE = (
-    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
-)
-# "в июле": the prepositional case, which dateparser's Russian data does not list.
-_RU_MONTHS_PREPOSITIONAL = {
-    "январе": "январь",
-    "феврале": "февраль",
-    "марте": "март",
-    "апреле": "апрель",
-    "мае": "май",
-    "июне": "июнь",
-    "июле": "июль",
-    "августе": "август",
-    "сентябре": "сентябрь",
-    "октябре": "октябрь",
-    "ноябре": "ноябрь",
-    "декабре": "декабрь",
-}
-_RU_PREPOSITIONAL = "|".join(_RU_MONTHS_PREPOSITIONAL)
 _YEAR = r"(?:19|20)\d\d"
 _NUMBER_WORDS = r"\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# Meteorological seasons: first month and English name, by the season keys of lang/*.yaml.
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
-# Each alternative is anchored on words and has no nested repetition: linear on any text.
-# Month names are case-sensitive in English, so the verb "may" is never a month.
-_PHRASES = re.compile(
-    rf"""
-    (?P<season>
-        (?i:\b(?:last|this|next|past)\s+(?:spring|summer|fall|autumn|winter)\b)
-      | (?i:\b(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?{_YEAR}\b)
-      | (?i:\b(?:in|during)\s+the\s+(?:spring|summer|fall|autumn|winter)(?:\s+of\s+{_YEAR})?\b
-            (?!\s+of\s+\D))
-      | (?i:(?:\b(?:прошлой|прошлым|этой|этим|следующей|следующим)\s+)?
-            (?<!\w)(?:весной|летом|осенью|зимой)(?!\w)(?:\s+{_YEAR}(?:\s+года)?)?)
-    )
-  | (?P<date>
-        \b\d{{1,2}}\s+(?:{_EN_MONTHS})(?:,?\s+{_YEAR})?\b
-      | \b(?:{_EN_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+{_YEAR})?\b
-      | \b(?:(?i:early|mid|late)[-\s]+)?(?:{_EN_MONTHS})(?:\s+(?:of\s+)?{_YEAR})?\b
-      | (?i:\b(?:last|this|next|past)\s+(?:week|month|year)\b)
-      | (?i:\b(?:earlier|later)\s+this\s+(?:week|month|year)\b)
-      | (?i:\b(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?|years?)\s+ago\b)
-      | (?i:\byesterday\b)
-      | (?i:\b(?:in|since|from|by|until|during|early|mid|late)[-\s]+{_YEAR}\b)
-      | (?i:(?<!\w)\d{{1,2}}\s+(?:{_RU_MONTHS_GENITIVE})(?:\s+{_YEAR}(?:\s+года)?)?(?!\w))
-      | (?i:(?<!\w)в\s+(?:{_RU_PREPOSITIONAL})(?:\s+{_YEAR}(?:\s+года)?)?(?!\w))
-      | (?i:(?<!\w)(?:в|на)\s+(?:прошлом|этом|текущем|прошлой|этой)\s+
-            (?:месяце|году|неделе)(?!\w))
-      | (?i:(?<!\w)(?:в|с)\s+{_YEAR}\s+(?:году|года)(?!\w))
-      | (?i:(?<!\w)вчера(?!\w))
-    )
-    """,
-    re.VERBOSE,
-)
 
-# Words that place a phrase but that dateparser does not take ("in July", "early 2023").
-_LEADING = re.compile(
-    r"^(?:(?:in|since|from|by|until|during|on|of|early|mid|late|this|last|next|в|с|на)[-\s]+)+",
-    re.IGNORECASE,
-)
-_ANCHORED = re.compile(rf"^(?:\d|{_EN_MONTHS}|{_RU_PREPOSITIONAL})", re.IGNORECASE)
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """The `dates` sections of every language file, merged: quotes and headlines mix languages."""
+
+    months: dict[str, int]  # any form, lower-cased -> month number
+    seasons: dict[str, str]  # any season word, lower-cased -> season key
+    last: tuple[str, ...]
+    next: tuple[str, ...]
+    phrases: re.Pattern[str]
+    leading: re.Pattern[str]
+    anchored: re.Pattern[str]
+    year_only: re.Pattern[str]
+    year_words: re.Pattern[str]  # "года", "року", "жылы" after a year
+
+
+def _alternation(words: list[str]) -> str:
+    """The words as one regex, factored on shared prefixes ("ию(?:ня|ле|ль)..."): the regex
+    engine then tries one branch per letter instead of every word at every position."""
+    trie: dict[str, Any] = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Longest first: a word that goes on is tried before the word that ends here.
+    return f"(?:{body})?" if ends else body
+
+
+@cache
+def date_words() -> DateWords:
+    from recruitwatch.lang import available_languages, load_raw
+
+    months: dict[str, int] = {}
+    seasons: dict[str, str] = {}
+    last: list[str] = []
+    following: list[str] = []
+    this: list[str] = []
+    year_words: list[str] = []
+    prepositions: list[str] = []
+    exact_months: list[str] = []  # matched with their capital ("May", never "may")
+    any_case_months: list[str] = []
+    # A language with no prepositions marks the month by its ending ("шілдеде", in July):
+    # those inflected forms stand alone; the bare name ("қазан") may be a city or a pot.
+    bare_months: list[str] = []
+    for code in available_languages():
+        section = load_raw(code)["dates"]
+        for number, forms in enumerate(section["months"], start=1):
+            months.update({form.lower(): number for form in forms})
+            (exact_months if section["case_sensitive_months"] else any_case_months).extend(forms)
+            if not section["prepositions"]:
+                bare_months.extend(forms[1:])
+        for season, words in section["seasons"].items():
+            seasons.update({word.lower(): season for word in words})
+        last += section["last"]
+        following += section["next"]
+        this += section["this"]
+        year_words += section["year_words"]
+        prepositions += section["prepositions"]
+    exact, any_case = _alternation(exact_months), _alternation(any_case_months)
+    modifier = _alternation(last + following + this)
+    season = _alternation(list(seasons))
+    year_word = rf"(?:\s+(?:{_alternation(year_words)}))?" if year_words else ""
+    year = rf"{_YEAR}{year_word}"
+    preposition = _alternation(prepositions)
+    bare = (
+        rf"| (?i:(?<!\w)(?:{_YEAR}{year_word}\s+)?(?:{_alternation(bare_months)})(?!\w))"
+        if bare_months
+        else ""
+    )
+    # Each alternative is anchored on words and has no nested repetition: linear on any text.
+    # Every phrase starts a word: the first check turns every other position away at once.
+    phrases = re.compile(
+        rf"""
+        (?<!\w)(?=\w)
+        (?:
+        (?P<season>
+            (?i:(?<!\w)(?:(?:{modifier})\s+)?(?:{season})(?:\s+(?:of\s+)?{year})?(?!\w))
+          | (?i:\b(?:in|during)\s+the\s+(?:spring|summer|fall|autumn|winter)(?:\s+of\s+{_YEAR})?\b
+                (?!\s+of\s+\D))
+        )
+      | (?P<date>
+            \b\d{{1,2}}\s+(?:{exact})(?:,?\s+{_YEAR})?\b
+          | \b(?:{exact})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+{_YEAR})?\b
+          | \b(?:(?i:early|mid|late)[-\s]+)?(?:{exact})(?:\s+(?:of\s+)?{_YEAR})?\b
+          | (?i:(?<!\w)\d{{1,2}}\s+(?:{any_case})(?:\s+{year})?(?!\w))
+          | (?i:(?<!\w)(?:{preposition})\s+(?:{any_case})(?:\s+{year})?(?!\w))
+          {bare}
+          | (?i:\b(?:last|this|next|past)\s+(?:week|month|year)\b)
+          | (?i:\b(?:earlier|later)\s+this\s+(?:week|month|year)\b)
+          | (?i:\b(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?|years?)\s+ago\b)
+          | (?i:\byesterday\b)
+          | (?i:\b(?:in|since|from|by|until|during|early|mid|late)[-\s]+{_YEAR}\b)
+          | (?i:(?<!\w)(?:в|на)\s+(?:прошлом|этом|текущем|прошлой|этой)\s+
+                (?:месяце|году|неделе)(?!\w))
+          | (?i:(?<!\w)(?:в|с)\s+{_YEAR}\s+(?:году|года)(?!\w))
+          | (?i:(?<!\w)(?:у|в|з)\s+{_YEAR}\s+(?:році|року)(?!\w))
+          | (?i:(?<!\w)(?:вчера|вчора)(?!\w))
+        )
+        )
+        """,
+        re.VERBOSE,
+    )
+    return DateWords(
+        months=months,
+        seasons=seasons,
+        last=tuple(word.lower() for word in last),
+        next=tuple(word.lower() for word in following),
+        phrases=phrases,
+        # Words that place a phrase but that dateparser does not take ("in July", "early 2023").
+        leading=re.compile(
+            rf"^(?:(?:{preposition}|early|mid|last|next|this)[-\s]+)+", re.IGNORECASE
+        ),
+        anchored=re.compile(rf"^(?:\d|{exact}|{any_case})", re.IGNORECASE),
+        year_only=re.compile(rf"^({_YEAR}){year_word}$", re.IGNORECASE),
+        year_words=re.compile(rf"(?<=\d)\s+(?:{_alternation(year_words)})(?!\w)", re.IGNORECASE),
+    )
+
+
 _EARLIER_LATER = re.compile(r"^(?:earlier|later)\s+", re.IGNORECASE)
-_YEAR_ONLY = re.compile(rf"^({_YEAR})(?:\s+(?:году|года))?$", re.IGNORECASE)
-
-# Meteorological seasons: (first month, English name).
-_SEASONS: dict[str, tuple[int, str]] = {
-    "spring": (3, "spring"),
-    "весной": (3, "spring"),
-    "summer": (6, "summer"),
-    "летом": (6, "summer"),
-    "fall": (9, "autumn"),
-    "autumn": (9, "autumn"),
-    "осенью": (9, "autumn"),
-    "winter": (12, "winter"),
-    "зимой": (12, "winter"),
-}
-_SEASON_WORD = re.compile("|".join(_SEASONS), re.IGNORECASE)
-_LAST = re.compile(r"last|past|прошл", re.IGNORECASE)
-_NEXT = re.compile(r"next|следующ", re.IGNORECASE)
+_MONTH_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +176,7 @@ def find_phrases(sentence: str) -> list[DatePhrase]:
     """The date phrases in a sentence, in order; offsets are into the sentence."""
     return [
         DatePhrase(m.group(), m.start(), m.end(), m.group("season") is not None)
-        for m in _PHRASES.finditer(sentence)
+        for m in date_words().phrases.finditer(sentence)
     ]
 
 
@@ -165,7 +223,7 @@ def label(record_date: RecordDate) -> str:
     if value is None:
         return ""
     if record_date.precision == "season":
-        name = next(name for month, name in _SEASONS.values() if month == value.month)
+        name = next(name for name, month in SEASON_MONTHS.items() if month == value.month)
         if name == "winter":
             return f"winter {value.year}/{(value.year + 1) % 100:02d}"
         return f"{name} {value.year}"
@@ -187,16 +245,19 @@ def _implausible(value: date, *, latest: date) -> str | None:
 
 
 def _date(text: str, base: date, language: str) -> tuple[date, DatePrecision] | None:
+    words = date_words()
     cleaned = _EARLIER_LATER.sub("", text.strip())
-    stripped = _LEADING.sub("", cleaned)
+    stripped = words.leading.sub("", cleaned)
     # Place-words go only before a day, month or year: "this month" must keep its "this".
-    if _ANCHORED.match(stripped):
+    if words.anchored.match(stripped):
         cleaned = stripped
-    for prepositional, nominative in _RU_MONTHS_PREPOSITIONAL.items():
-        cleaned = re.sub(rf"(?i)(?<!\w){prepositional}(?!\w)", nominative, cleaned)
-    year = _YEAR_ONLY.match(cleaned)
+    # Any language's month form as its English name, which dateparser reads whatever the
+    # document's language ("у липні 2024" -> "July 2024").
+    cleaned = _MONTH_WORD.sub(lambda word: _english_month(word.group(), words.months), cleaned)
+    year = words.year_only.match(cleaned)
     if year:
         return date(int(year.group(1)), 1, 1), "year"
+    cleaned = words.year_words.sub("", cleaned)  # "2024 року" -> "2024"
     data = _parse(cleaned, base, language)
     if data is None or data.date_obj is None:
         return None
@@ -228,11 +289,20 @@ def _parse(text: str, base: date, language: str) -> DateData | None:
     return parser.get_date_data(text)
 
 
+def _english_month(word: str, months: dict[str, int]) -> str:
+    number = months.get(word.lower())
+    return word if number is None else calendar.month_name[number]
+
+
 def _season(text: str, base: date) -> tuple[date, DatePrecision] | None:
-    word = _SEASON_WORD.search(text)
-    if word is None:
+    words = date_words()
+    found = [
+        words.seasons[w.lower()] for w in _MONTH_WORD.findall(text) if w.lower() in words.seasons
+    ]
+    if not found:
         return None
-    first_month, _ = _SEASONS[word.group().lower()]
+    first_month = SEASON_MONTHS[found[0]]
+    lowered = [w.lower() for w in _MONTH_WORD.findall(text)]
     year = re.search(_YEAR, text)
     if year:
         # Winter 2022 is the one that starts in December 2022.
@@ -241,11 +311,11 @@ def _season(text: str, base: date) -> tuple[date, DatePrecision] | None:
     start = date(base.year, first_month, 1)
     if first_month == 12 and base.month <= 2:
         start = date(base.year - 1, 12, 1)
-    if _LAST.search(text):
+    if any(w in words.last for w in lowered):
         # "Last fall": the latest one that has already ended by `base`.
         while _season_end(start) >= base:
             start = date(start.year - 1, first_month, 1)
-    elif _NEXT.search(text):
+    elif any(w in words.next for w in lowered):
         while start <= base:
             start = date(start.year + 1, first_month, 1)
     return start, "season"
