@@ -48,6 +48,7 @@ from recruitwatch.errors import CorpusError
 from recruitwatch.extract import extract_document
 from recruitwatch.model import (
     FIGURE_CATEGORIES,
+    OFFER_GUIDE_KEYS,
     OFFER_KINDS,
     PAYER_LEVELS,
     RECIPIENTS,
@@ -60,14 +61,7 @@ Extractor = Callable[[Document], Extraction]
 
 TOLERANCE = 0.005  # relative to the gold value; amounts in the news are rounded, conversions not
 ATTRIBUTES: tuple[str, ...] = ("target", "offered_by", "region")  # free text, by containment
-OFFER_KEYS: tuple[str, ...] = (
-    "recipient",
-    "payer_level",
-    "payer_region",
-    "target_origin",
-    "target_country",
-    "previous",
-)
+OFFER_KEYS = OFFER_GUIDE_KEYS
 FIGURE_KEYS: tuple[str, ...] = ("category",)
 ALL_ATTRIBUTES: tuple[str, ...] = ATTRIBUTES + OFFER_KEYS + FIGURE_KEYS
 # Closed vocabularies a gold value must come from; the ISO codes are checked for shape only.

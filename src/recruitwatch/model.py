@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from recruitwatch.errors import InputError
 
@@ -22,18 +22,8 @@ FigureUnit = Literal["people", "percent", "other"]
 
 # Version 2 of the annotation guide (../shared/corpus/ANNOTATION.md): closed vocabularies.
 Recipient = Literal["recruit", "family", "recruiter"]
-RECIPIENTS: tuple[Recipient, ...] = ("recruit", "family", "recruiter")
 PayerLevel = Literal["federal", "regional", "municipal", "combined", "pmc", "foreign"]
-PAYER_LEVELS: tuple[PayerLevel, ...] = (
-    "federal",
-    "regional",
-    "municipal",
-    "combined",
-    "pmc",
-    "foreign",
-)
 TargetOrigin = Literal["local", "other_region", "foreign", "any"]
-TARGET_ORIGINS: tuple[TargetOrigin, ...] = ("local", "other_region", "foreign", "any")
 FigureCategory = Literal[
     "mobilised",
     "recruited",
@@ -44,15 +34,18 @@ FigureCategory = Literal[
     "population",
     "other",
 ]
-FIGURE_CATEGORIES: tuple[FigureCategory, ...] = (
-    "mobilised",
-    "recruited",
-    "casualties",
-    "fled",
-    "labour_shortage",
-    "prisoners",
-    "population",
-    "other",
+RECIPIENTS: tuple[Recipient, ...] = get_args(Recipient)
+PAYER_LEVELS: tuple[PayerLevel, ...] = get_args(PayerLevel)
+TARGET_ORIGINS: tuple[TargetOrigin, ...] = get_args(TargetOrigin)
+FIGURE_CATEGORIES: tuple[FigureCategory, ...] = get_args(FigureCategory)
+# The guide's normalised keys on an offer, beside its free text as written.
+OFFER_GUIDE_KEYS: tuple[str, ...] = (
+    "recipient",
+    "payer_level",
+    "payer_region",
+    "target_origin",
+    "target_country",
+    "previous",
 )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, cast
 
 from recruitwatch.model import (
+    OFFER_GUIDE_KEYS,
     Document,
     Evidence,
     Figure,
@@ -52,12 +53,7 @@ OFFER_COLUMNS = (
     "region",
     "date",
     "confidence",
-    "recipient",
-    "payer_level",
-    "payer_region",
-    "target_origin",
-    "target_country",
-    "previous",
+    *OFFER_GUIDE_KEYS,
     *_EVIDENCE_COLUMNS,
 )
 FIGURE_COLUMNS = (
