@@ -63,3 +63,9 @@ def test_numbers_take_only_case_endings() -> None:
     assert "адамдардың" in kazakh.inflections("адам")
     # "үшін" (for) and "бірге" (together) are words, not "three" and "one".
     assert "үшін" not in kazakh.number_forms("үш")
+
+
+def test_a_range_whose_lower_bound_takes_the_ablative() -> None:
+    text = ARMY + "Келісімшарт жасасқандарға айлық жалақы 300 000-нан 400 000 теңгеге дейін."
+    offers = extract(text).offers
+    assert [(o.amount, o.amount_max, o.currency) for o in offers] == [(300_000, 400_000, "KZT")]

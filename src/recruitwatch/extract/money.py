@@ -297,10 +297,16 @@ def _join_ranges(
             continue
         gap_start = lower.end if lower is not None else quantity.end
         gap_end = upper.start
-        if not _gap_is(text, gap_start, gap_end, vocab.range_joiners):
+        # "30 000-нан 40 000 теңгеге дейін": the lower bound's own ending says "from".
+        suffixed = (
+            lower is None
+            and not text[gap_start:gap_end].strip()
+            and vocab.range_openers.search(text, quantity.start, quantity.end) is not None
+        )
+        if not (suffixed or _gap_is(text, gap_start, gap_end, vocab.range_joiners)):
             continue
         dash = text[gap_start:gap_end].strip() in {"-", "–", "—"}
-        opener = vocab.range_openers.search(text, max(floor, quantity.start - 12), quantity.start)
+        opener = vocab.range_openers.search(text, max(floor, quantity.start - 12), quantity.end)
         if not (dash or opener or lower is not None):
             continue
         low_value = quantity.value
