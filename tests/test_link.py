@@ -180,10 +180,10 @@ def test_credit_line_patterns_stay_linear_on_hostile_text() -> None:
         "как сообщает " + "«" * 20_000,
         ("Word " * 5 + "of the ") * 5_000,
     ]
-    started = time.perf_counter()
+    started = time.process_time()
     for text in hostile:
         find_attributions("x", text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_a_translation_joins_its_original_by_the_numbers_it_states() -> None:

@@ -386,7 +386,7 @@ def test_date_patterns_stay_linear_on_hostile_text() -> None:
         "January " * 20_000,
         "в " * 30_000 + "июле",
     ]
-    started = time.perf_counter()
+    started = time.process_time()
     for text in hostile:
         find_phrases(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
