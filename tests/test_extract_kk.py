@@ -69,3 +69,9 @@ def test_a_range_whose_lower_bound_takes_the_ablative() -> None:
     text = ARMY + "Келісімшарт жасасқандарға айлық жалақы 300 000-нан 400 000 теңгеге дейін."
     offers = extract(text).offers
     assert [(o.amount, o.amount_max, o.currency) for o in offers] == [(300_000, 400_000, "KZT")]
+
+
+def test_a_region_named_in_kazakh_with_its_ending_pays() -> None:
+    text = ARMY + "Татарстанда келісімшарт жасасқандарға біржолғы төлем 2 млн рубль."
+    (offer,) = extract(text).offers
+    assert offer.offered_by == "Tatarstan"
