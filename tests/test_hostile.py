@@ -8,6 +8,7 @@ multiple of ten times the time (a quadratic step gives a hundred).
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import threading
 import time
@@ -26,6 +27,7 @@ from recruitwatch.extract import extract_document
 from recruitwatch.extract.sentences import MAX_SENTENCE_CHARS, split_sentences
 from recruitwatch.ingest import (
     Failure,
+    Fetcher,
     FetchPolicy,
     ReadOptions,
     UrlSource,
@@ -361,3 +363,31 @@ def test_json_lines_are_read_a_line_at_a_time_in_bounded_memory(tmp_path: Path) 
     assert isinstance(items[0], Failure) and "limit of one document" in items[0].reason
     assert isinstance(items[1], Document)
     assert peak < 8 << 20, f"peak {peak >> 20} MB for a 30 MB file read with a 1 MB cap"
+
+
+def test_the_fetch_connects_to_the_address_it_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recruitwatch.ingest import fetch
+
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def rebinding(host: str, *args: object, **kwargs: object) -> object:
+        # The first answer passes the check; any later one would send the request elsewhere.
+        if host != "news.example":
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        answers.append(host)
+        if len(answers) > 1:
+            raise socket.gaierror(socket.EAI_NONAME, "rebound: resolved a second time")
+        return real("127.0.0.1", *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(fetch, "_private_kind", lambda _address: None)  # loopback as public
+    with serve() as server:
+        server.routes["/page"] = Reply(body=b"checked", headers={"Content-Type": "text/plain"})
+        url = server.url("/page").replace("127.0.0.1", "news.example")
+        with Fetcher(FetchPolicy(retries=0, timeout=5)) as fetcher:
+            fetched = fetcher.get(url)
+        host_header = server.hits[0][1].get("Host")
+    assert fetched.content == b"checked" and fetched.url == url
+    assert answers == ["news.example"], "resolved once, for the check"
+    assert host_header == url.split("/")[2], "the server still sees the name"

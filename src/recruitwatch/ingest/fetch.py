@@ -5,8 +5,9 @@ public addresses (unless `allow_private`), the chain must not loop or run past `
 The body is streamed and abandoned past `max_bytes` (a Content-Length over the cap is refused
 before reading). Timeouts, connection errors, 429 and 5xx are retried with doubling back-off;
 other 4xx are final. Conditional requests (ETag / Last-Modified) let a poller skip unchanged
-sources. Known gap: the address is checked, then httpx resolves the host again to connect, so a
-DNS server that answers differently the second time (DNS rebinding) is not caught.
+sources. The request connects to the address that was checked (the URL's host replaced by it,
+the name kept in the Host header and for TLS), so a DNS server that answers differently the
+second time (DNS rebinding) cannot send the request elsewhere.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import socket
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from recruitwatch import __version__
 from recruitwatch.errors import InputError
@@ -133,8 +134,8 @@ class Fetcher:
     def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
         seen = [url]
         while True:
-            self._check_url(url)
-            fetched, location = self._request(url, headers)
+            address = self._check_url(url)
+            fetched, location = self._request(url, headers, address)
             if location is None:
                 return fetched
             try:
@@ -151,11 +152,20 @@ class Fetcher:
             seen.append(target)
             url = target
 
-    def _request(self, url: str, headers: dict[str, str]) -> tuple[Fetched, str | None]:
+    def _request(
+        self, url: str, headers: dict[str, str], address: _Address | None
+    ) -> tuple[Fetched, str | None]:
         import httpx
 
+        target = url
+        extensions: dict[str, Any] = {}
+        if address is not None:
+            target, host, extensions = _pinned(url, address)
+            headers = {**headers, "Host": host}
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with self._client.stream(
+                "GET", target, headers=headers, extensions=extensions
+            ) as response:
                 if response.is_redirect and "location" in response.headers:
                     return _empty(url, response), response.headers["location"]
                 if response.status_code in _RETRY_STATUSES:
@@ -199,7 +209,9 @@ class Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _check_url(self, url: str) -> None:
+    def _check_url(self, url: str) -> _Address | None:
+        """The checked address to connect to (None with allow_private: any is allowed), or
+        InputError when the URL is malformed, not http(s), or resolves to a private address."""
         try:
             parts = urlsplit(url)
             explicit_port = parts.port  # ValueError past 65535
@@ -210,9 +222,10 @@ class Fetcher:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InputError("only http and https URLs can be fetched", source=url)
         if self.policy.allow_private:
-            return
+            return None
         port = explicit_port or (443 if parts.scheme == "https" else 80)
-        for address in _resolve(parts.hostname, port, url):
+        addresses = _resolve(parts.hostname, port, url)
+        for address in addresses:
             kind = _private_kind(address)
             if kind:
                 raise InputError(
@@ -220,9 +233,27 @@ class Fetcher:
                     " (pass --allow-private to fetch it anyway)",
                     source=url,
                 )
+        if not addresses:
+            raise _TransientError(f"cannot resolve {parts.hostname}: no address")
+        return addresses[0]
 
 
-def _resolve(host: str, port: int, url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _pinned(url: str, address: _Address) -> tuple[str, str, dict[str, Any]]:
+    """`url` with its host replaced by `address`, the Host header it needs, and the TLS name
+    (httpcore's `sni_hostname`), so the certificate is still checked against the name."""
+    parts = urlsplit(url)
+    hostname = (parts.hostname or "").encode("idna").decode("ascii")
+    port = f":{parts.port}" if parts.port else ""
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    pinned = urlunsplit(parts._replace(netloc=literal + port))
+    extensions: dict[str, Any] = {"sni_hostname": hostname} if parts.scheme == "https" else {}
+    return pinned, hostname + port, extensions
+
+
+def _resolve(host: str, port: int, url: str) -> list[_Address]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
