@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recruitwatch.extract import extract_document
+from recruitwatch.ingest import samples_dir
 from recruitwatch.model import Document, Offer
 
 ARMY = {
@@ -314,3 +315,81 @@ def test_a_current_level_equal_to_another_payment_stays(language: str, text: str
 )
 def test_an_earlier_event_is_not_a_replaced_level(language: str, text: str) -> None:
     assert [o.previous for o in offers(text, language)] == [False]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "en",
+            "The new bonus is 400,000 roubles. It is double the 195,000 one-time payment "
+            "promised in 2022.",
+            [(400_000, "RUB", False), (195_000, "RUB", False)],
+        ),
+        (
+            "ru",
+            "Единовременная выплата составит 3 млн рублей. Зарплата — 240 тысяч.",
+            [(3_000_000, "RUB", False), (240_000, "RUB", False)],
+        ),
+    ],
+)
+def test_a_bare_amount_takes_the_documents_currency(
+    language: str, text: str, expected: list[tuple[float, str, bool]]
+) -> None:
+    assert [(o.amount, o.currency, o.previous) for o in offers(text, language)] == expected
+
+
+def test_a_bare_number_that_counts_people_stays_bare() -> None:
+    text = "The one-time payment is 400,000 roubles. It drew 15,000 volunteers last year."
+    assert [o.amount for o in offers(text, "en")] == [400_000]
+
+
+def test_a_bare_amount_before_one_with_the_same_magnitude() -> None:
+    text = "The region decided to pay a one-off 3.1 million, then cut it to 1.9 million rubles."
+    assert [(o.amount, o.currency) for o in offers(text, "en")] == [
+        (3_100_000, "RUB"),
+        (1_900_000, "RUB"),
+    ]
+
+
+def test_no_death_benefit_in_the_demo_texts_is_a_signing_bonus() -> None:
+    """The bundled samples: an amount whose sentence names a death, or a family in a passage
+    about deaths, is never shown as a signing bonus."""
+    death = ("killed", "died", "death", "погиб", "гибел", "fallen")
+    for path in sorted(samples_dir().iterdir()):
+        text = path.read_text(encoding="utf-8")
+        language = "ru" if path.stem.endswith("-ru") else "kk" if "-kk" in path.stem else "en"
+        document = Document.from_text(text, id=path.stem, language=language)
+        for offer in extract_document(document).offers:
+            sentence = offer.evidence.text.lower()
+            if any(word in sentence for word in death):
+                assert offer.kind == "compensation", (path.name, offer.evidence.text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "The office explains the payments due to families of soldiers killed at the front.\n"
+            "- A one-off federal payment of 5 million rubles, shared by the spouse and children.",
+        ),
+        (
+            "ru",
+            "Семьям погибших военнослужащих положены следующие выплаты.\n"
+            "- единовременная выплата 5 млн рублей, которую делят супруга, дети и родители.",
+        ),
+    ],
+)
+def test_a_one_off_to_the_family_in_a_passage_on_deaths_is_compensation(
+    language: str, text: str
+) -> None:
+    assert [(o.kind, o.amount) for o in offers(text, language)] == [("compensation", 5_000_000)]
+
+
+def test_fallen_to_is_a_change_not_a_death() -> None:
+    text = (
+        "The one-time payment is 400,000 roubles. The number of inmates in Russia has fallen "
+        "to about 420,000."
+    )
+    assert [(o.kind, o.amount) for o in offers(text, "en")] == [("signing_bonus", 400_000)]

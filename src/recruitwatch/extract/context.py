@@ -13,7 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from recruitwatch.extract.money import Money, Quantity, find_money, find_quantities
+from recruitwatch.extract.money import (
+    Money,
+    Quantity,
+    carry_document_currency,
+    find_money,
+    find_quantities,
+)
 from recruitwatch.extract.sentences import Span, split_sentences
 from recruitwatch.extract.vocabulary import Vocabulary
 from recruitwatch.lang import PhraseMatch, PhraseSet
@@ -160,6 +166,10 @@ def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -
             (match.start(), match.end()) for match in BRACKETED.finditer(text, span.start, span.end)
         ]
         sentences.append(Sentence(span, quantities, money, brackets))
+    carried = carry_document_currency(text, [(s.quantities, s.money) for s in sentences], vocab)
+    for sentence, extra in zip(sentences, carried, strict=True):
+        if extra:
+            sentence.money = sorted(sentence.money + extra, key=lambda money: money.start)
     payers, places = _payer_mentions(text, vocab)
     targets = list(vocab.targets.finditer(text))
     return DocumentContext(

@@ -7,10 +7,11 @@ No library reads this grammar: quantulum3 takes "($5,200)" for minus 5,200 and k
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from recruitwatch.extract.vocabulary import Vocabulary
-from recruitwatch.lang import PhraseSet
+from recruitwatch.lang import KIND_ORDER, PhraseSet
 
 OPEN_BRACKET = re.compile(r"\s*[(\[]\s*")
 CLOSE_BRACKET = re.compile(r"[^()\[\]]{0,60}?[)\]]")
@@ -456,23 +457,101 @@ def _carried(
 ) -> list[Money]:
     """ "Samara pays 800k rubles, while Penza pays 300k": a bare amount with a magnitude word
     after an amount in the same sentence is in that amount's currency, unless it counts
-    people ("300 thousand reservists")."""
+    people ("300 thousand reservists"). Before an amount, one with the same magnitude word
+    is ("decided to pay 3.1 million and cut it to 1.9 million rubles")."""
     extra: list[Money] = []
     for quantity in quantities:
         if quantity.magnitude is None or quantity.percent:
             continue
         if any(start <= quantity.start < stop for money in found for start, stop in money.covered):
             continue
+        if vocab.figure_nouns.search(text, quantity.end, quantity.end + 40):
+            continue
         earlier = [money for money in found if money.end <= quantity.start]
-        if not earlier or vocab.figure_nouns.search(text, quantity.end, quantity.end + 40):
+        later = [
+            money
+            for money in found
+            if money.start >= quantity.end
+            and any(
+                money.start <= other.start < money.end and other.magnitude == quantity.magnitude
+                for other in quantities
+            )
+        ]
+        source = earlier[-1] if earlier else later[0] if later else None
+        if source is None:
             continue
         extra.append(
             Money(
                 quantity.start,
                 quantity.end,
                 quantity.value,
-                earlier[-1].currency,
+                source.currency,
                 covered=[(quantity.start, quantity.end)],
             )
         )
     return extra
+
+
+DOCUMENT_CURRENCY_SHARE = 0.8  # of a document's amounts, for its currency to go without saying
+
+
+def carry_document_currency(
+    text: str, sentences: list[tuple[list[Quantity], list[Money]]], vocab: Vocabulary
+) -> list[list[Money]]:
+    """Bare amounts in the currency the document speaks in: "the 195,000 one-time payment".
+    Only an amount a payment word governs (a strong kind cue right before or after it) and
+    that counts no people; only where nearly all of the document's amounts are in one
+    currency. Returns the extra amounts per sentence."""
+    currencies = Counter(money.currency for _, found in sentences for money in found)
+    total = sum(currencies.values())
+    if not total:
+        return [[] for _ in sentences]
+    currency, count = currencies.most_common(1)[0]
+    if count < DOCUMENT_CURRENCY_SHARE * total:
+        return [[] for _ in sentences]
+    extra: list[list[Money]] = []
+    for quantities, found in sentences:
+        covered = [span for money in found for span in money.covered]
+        added: list[Money] = []
+        for quantity in quantities:
+            if quantity.percent or (quantity.magnitude is None and quantity.value < 1000):
+                continue
+            if quantity.magnitude is None and _looks_like_a_year(text, quantity):
+                continue
+            if any(start <= quantity.start < stop for start, stop in covered):
+                continue
+            if _counts_people(text, quantity, vocab):
+                continue
+            if not _governed_by_payment(text, quantity, vocab):
+                continue
+            span = (quantity.start, quantity.end)
+            added.append(Money(*span, quantity.value, currency, covered=[span]))
+        extra.append(added)
+    return extra
+
+
+NEAR_CUE = 25  # characters between a bare amount and the payment word governing it
+
+
+def _counts_people(text: str, quantity: Quantity, vocab: Vocabulary) -> bool:
+    """ "15,000 volunteers", "800 thousand new recruits": a people-noun at most one word on;
+    "the number of inmates has fallen to 420,000": one shortly before."""
+    if vocab.figure_nouns.search(text, max(0, quantity.start - 40), quantity.start):
+        return True
+    noun = vocab.figure_nouns.search(text, quantity.end, quantity.end + 40)
+    if noun is None:
+        return False
+    gap = text[quantity.end : noun.start]
+    return all(char.isalnum() or char in " -\u00a0" for char in gap) and len(gap.split()) <= 1
+
+
+def _looks_like_a_year(text: str, quantity: Quantity) -> bool:
+    digits = text[quantity.start : quantity.end]
+    return digits.isdigit() and 1900 <= quantity.value <= 2100
+
+
+def _governed_by_payment(text: str, quantity: Quantity, vocab: Vocabulary) -> bool:
+    """A strong kind cue right before or after the amount ("the 195,000 one-time payment")."""
+    before = vocab.kind_cues.matches(text, max(0, quantity.start - NEAR_CUE), quantity.start)
+    after = vocab.kind_cues.matches(text, quantity.end, quantity.end + NEAR_CUE)
+    return any(cue.index < len(KIND_ORDER) for cue in before + after)

@@ -15,6 +15,7 @@ NEAR_AFTER = 20  # "a $5,200 sign-on bonus": the cue right after the amount
 FAMILY_BEFORE = 80  # "Для семей контрактников ... выплату в размере 100 тысяч рублей"
 FAMILY_AFTER = 25  # "300 тысяч рублей семьям мобилизованных"
 STRONG = len(KIND_ORDER)  # kind cues past this entry index are the weak ones
+FAMILY_KINDS = frozenset({"signing_bonus", "other_payment"})  # may be a death payout
 NOT_OFFER_WINDOW = 120
 PAYER_AFTER = 45  # "$2,500 from the region of Ryazan"
 LOOKBACK_SENTENCES = 2
@@ -115,6 +116,15 @@ def _family_kind(
     if kind != "signing_bonus":
         return kind
     return "other_payment" if _for_family(context, sentence, index) else kind
+
+
+def _death_story_for_family(context: DocumentContext, sentence_index: int) -> bool:
+    """A payment to the family in a passage about death payouts is one of them: the sentence
+    names the family and a sentence just before names a death or injury."""
+    span = context.sentences[sentence_index].span
+    return context.family_words.any_within(span.start, span.end) and (
+        _context_kind(context, sentence_index) == "compensation"
+    )
 
 
 def _for_family(context: DocumentContext, sentence: Sentence, index: int) -> bool:
@@ -379,6 +389,8 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
                     continue
                 kind = _local_kind(context, sentence, index)
                 local = kind is not None
+                if kind in FAMILY_KINDS and _death_story_for_family(context, sentence_index):
+                    kind = "compensation"  # "a one-off 5 million, shared by spouse and children"
                 if kind is None and previous is not None:
                     kind = previous.kind
                 header_before = sentence_index > 0 and _is_header(
