@@ -427,27 +427,51 @@ def batch(
 @_reports_errors
 def export(
     parquet: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--parquet",
             metavar="FOLDER",
             help="Folder to write documents/, offers/, figures/, claims/ into.",
             file_okay=False,
         ),
-    ],
+    ] = None,
+    datapackage: Annotated[
+        Path | None,
+        typer.Option(
+            "--datapackage",
+            metavar="FOLDER",
+            help="Folder to write a Frictionless Data Package into (datapackage.json and CSVs).",
+            file_okay=False,
+        ),
+    ] = None,
     db: DbOption = DB_DEFAULT,
 ) -> None:
-    """Write the whole database as Parquet partitioned by month, for pandas, polars or DuckDB.
+    """Write the whole database as Parquet partitioned by month (for pandas, polars or DuckDB),
+    or as a Frictionless Data Package (an open dataset: CSVs described by datapackage.json).
 
-    Each table is a folder of month=YYYY-MM/ subfolders (Hive style); exporting again replaces
-    the months written before.
+    Parquet: each table is a folder of month=YYYY-MM/ subfolders (Hive style); exporting again
+    replaces the months written before. Data package: documents.csv (without the texts),
+    offers.csv, figures.csv (each row with its document's URL, outlet, title and date) and
+    claims.csv, each with a Table Schema.
 
     Example: recruitwatch export --parquet out/ --db news.db
-    """
-    from recruitwatch.store.parquet import export_parquet
 
-    counts = export_parquet(db, parquet)
-    typer.echo(", ".join(f"{table}: {rows}" for table, rows in counts.items()) + f" in {parquet}")
+    Example: recruitwatch export --datapackage dataset/ --db news.db
+    """
+    if (parquet is None) == (datapackage is None):
+        raise typer.BadParameter("give one of --parquet FOLDER and --datapackage FOLDER")
+    if parquet is not None:
+        from recruitwatch.store.parquet import export_parquet
+
+        counts = export_parquet(db, parquet)
+        where = parquet
+    else:
+        assert datapackage is not None  # one of the two, checked above
+        from recruitwatch.serve.datapackage import write_datapackage
+
+        counts = write_datapackage(db, datapackage)
+        where = datapackage
+    typer.echo(", ".join(f"{table}: {rows}" for table, rows in counts.items()) + f" in {where}")
 
 
 @app.command("link", cls=_PlainHelp)

@@ -141,14 +141,24 @@ def parquet_bytes(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> 
     return sink.getvalue()
 
 
-def _arrow_type(pa: Any, name: str) -> Any:
+def column_kind(name: str) -> Literal["boolean", "integer", "number", "string"]:
+    """The kind of value an export column holds (Table Schema's names)."""
     if name in _BOOLEAN_COLUMNS:
-        return pa.bool_()
+        return "boolean"
     if name in _INTEGER_COLUMNS:
-        return pa.int64()
+        return "integer"
     if name in _NUMBER_COLUMNS:
-        return pa.float64()
-    return pa.string()
+        return "number"
+    return "string"
+
+
+def _arrow_type(pa: Any, name: str) -> Any:
+    return {
+        "boolean": pa.bool_,
+        "integer": pa.int64,
+        "number": pa.float64,
+        "string": pa.string,
+    }[column_kind(name)]()
 
 
 def _drain(buffer: io.StringIO) -> str:
