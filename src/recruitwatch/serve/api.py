@@ -71,17 +71,21 @@ def list_offers(
     "/offers.{fmt}",
     response_class=Response,
     responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
-    dependencies=[*_OPEN, Depends(params.only(params.OFFER_PARAMS - {"limit", "cursor"}))],
+    dependencies=[
+        *_OPEN,
+        Depends(params.only(params.OFFER_PARAMS - {"limit", "cursor"}, {"excel"})),
+    ],
 )
 def export_offers(
     fmt: ExportFormat,
     db: Read,
     filters: Annotated[OfferFilters, Depends(params.offer_filters)],
     page: Annotated[params.PageParams, Depends(params.offer_page)],
+    excel: params.Excel = False,
 ) -> Response:
     """Every offer matching the filters (all pages) as CSV, JSON Lines or Parquet."""
     rows = db.iter_offers(filters, sort=page.sort)
-    return _export(fmt, rows, OFFER_COLUMNS, "offers")
+    return _export(fmt, rows, OFFER_COLUMNS, "offers", excel=excel)
 
 
 @router.get(
@@ -115,16 +119,21 @@ def list_figures(
     "/figures.{fmt}",
     response_class=Response,
     responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
-    dependencies=[*_OPEN, Depends(params.only(params.FIGURE_PARAMS - {"limit", "cursor"}))],
+    dependencies=[
+        *_OPEN,
+        Depends(params.only(params.FIGURE_PARAMS - {"limit", "cursor"}, {"excel"})),
+    ],
 )
 def export_figures(
     fmt: ExportFormat,
     db: Read,
     filters: Annotated[FigureFilters, Depends(params.figure_filters)],
     page: Annotated[params.PageParams, Depends(params.figure_page)],
+    excel: params.Excel = False,
 ) -> Response:
     """Every figure matching the filters (all pages) as CSV, JSON Lines or Parquet."""
-    return _export(fmt, db.iter_figures(filters, sort=page.sort), FIGURE_COLUMNS, "figures")
+    rows = db.iter_figures(filters, sort=page.sort)
+    return _export(fmt, rows, FIGURE_COLUMNS, "figures", excel=excel)
 
 
 @router.get(
@@ -297,12 +306,19 @@ def _table(db: Reader, table: str, page: params.PageParams, what: str) -> dict[s
 
 
 def _export(
-    fmt: ExportFormat, rows: Iterator[dict[str, Any]], columns: tuple[str, ...], name: str
+    fmt: ExportFormat,
+    rows: Iterator[dict[str, Any]],
+    columns: tuple[str, ...],
+    name: str,
+    *,
+    excel: bool = False,
 ) -> Response:
+    if excel and fmt != "csv":
+        raise HTTPException(400, f"excel applies to CSV only: ask for {name}.csv?excel=true")
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "parquet":
         return Response(parquet_bytes(rows, columns), media_type=MEDIA_TYPES[fmt], headers=headers)
-    chunks = csv_chunks(rows, columns) if fmt == "csv" else jsonl_chunks(rows)
+    chunks = csv_chunks(rows, columns, bom=excel) if fmt == "csv" else jsonl_chunks(rows)
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 

@@ -105,8 +105,14 @@ def _spreadsheet_cell(value: Any) -> Any:
     return value
 
 
-def csv_chunks(items: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
+def csv_chunks(
+    items: Iterable[dict[str, Any]], columns: tuple[str, ...], *, bom: bool = False
+) -> Iterator[str]:
+    """CSV text a thousand rows at a time; with `bom`, led by a byte-order mark, without which
+    Excel reads UTF-8 as the local code page and garbles Cyrillic."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for number, item in enumerate(items, start=1):

@@ -58,6 +58,10 @@ Search = Annotated[
     Query(max_length=_MAX_TEXT, description="Words in the document text (all, as prefixes)."),
 ]
 Document = Annotated[str | None, Query(max_length=_MAX_TEXT, description="A document id.")]
+Excel = Annotated[
+    bool,
+    Query(description="CSV only: start with a UTF-8 byte-order mark, so Excel reads Cyrillic."),
+]
 Usd = Annotated[float | None, Query(ge=0, allow_inf_nan=False)]
 # A record id: SQLite integers are 64-bit, and a larger number must be a 4xx, not an overflow.
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Record id.")]

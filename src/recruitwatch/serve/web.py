@@ -84,6 +84,7 @@ def offers_page(
             "series": series,
             "charts": offer_charts(db, filters, series),
             "export": urlencode({**filters.query_params(), "sort": page.sort}),
+            "feed": urlencode(filters.query_params()),
         },
     )
 
