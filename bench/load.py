@@ -183,17 +183,21 @@ def main() -> None:
             for thread in readers:
                 thread.join()
             elapsed = time.perf_counter() - started
+            with sqlite3.connect(db) as connection:
+                stored_files = connection.execute(
+                    "SELECT count(*) FROM documents WHERE source LIKE ?", (f"{files}%",)
+                ).fetchone()[0]
+                stored_posts = connection.execute(
+                    "SELECT count(*) FROM documents WHERE source = 'api'"
+                ).fetchone()[0]
+                failures = connection.execute("SELECT count(*) FROM failures").fetchone()[0]
         finally:
-            server.terminate()
-            _, server_log = server.communicate(timeout=30)
-        with sqlite3.connect(db) as connection:
-            stored_files = connection.execute(
-                "SELECT count(*) FROM documents WHERE source LIKE ?", (f"{files}%",)
-            ).fetchone()[0]
-            stored_posts = connection.execute(
-                "SELECT count(*) FROM documents WHERE source = 'api'"
-            ).fetchone()[0]
-            failures = connection.execute("SELECT count(*) FROM failures").fetchone()[0]
+            server.terminate()  # a relink still running may hold the shutdown: then kill
+            try:
+                _, server_log = server.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                _, server_log = server.communicate()
     five_hundreds = sum(n for key, n in tally.statuses.items() if key.split()[1].startswith("5"))
     dropped = sum(n for key, n in tally.statuses.items() if "dropped" in key)
     print(f"elapsed {elapsed:.0f} s (timeout {args.timeout:g} s)")
