@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from recruitwatch.link import find_clusters, link_documents, rewrite_pairs
-from recruitwatch.link.rewrites import profile, shared_number_pairs, verify
+from recruitwatch.link.rewrites import profile, shared_number_pairs, story_numbers, verify
 from recruitwatch.model import Document, Statement
 
 ORIGIN = """The governor of Omsk region has raised the one-off payment for men who sign a contract
@@ -64,10 +64,11 @@ def test_two_copies_of_a_light_paraphrase_are_one_cluster_and_the_report_stays_o
 
 def test_shared_numbers_propose_pairs_the_word_index_misses() -> None:
     texts = [ORIGIN, LIGHT, "An unrelated text about 700,000 tonnes of grain and 12 ships."]
+    numbers = [story_numbers(text) for text in texts]
     published = [date(2024, 5, 10)] * 3
-    assert shared_number_pairs(texts, published) == {(0, 1)}
+    assert shared_number_pairs(numbers, published) == {(0, 1)}
     # a year apart, the same numbers are a recap, not a rewrite
-    assert shared_number_pairs(texts[:2], [date(2024, 5, 10), date(2025, 5, 10)]) == set()
+    assert shared_number_pairs(numbers[:2], [date(2024, 5, 10), date(2025, 5, 10)]) == set()
     pairs, _ = rewrite_pairs([_doc("a", ORIGIN), _doc("b", LIGHT)])
     assert [(pair.first, pair.second) for pair in pairs] == [(0, 1)]
 

@@ -20,7 +20,14 @@ from recruitwatch.link.attribution import (
 )
 from recruitwatch.link.claims import build_claims, find_conflicts
 from recruitwatch.link.dedup import CANDIDATE_THRESHOLD, Pair, group, similar_pairs
-from recruitwatch.link.rewrites import profile, shared_number_pairs, verify
+from recruitwatch.link.rewrites import (
+    COPY_JACCARD,
+    profile,
+    share_story_numbers,
+    shared_number_pairs,
+    story_numbers,
+    verify,
+)
 from recruitwatch.link.translations import translation_pairs
 from recruitwatch.model import Attribution, Cluster, ClusterMember, Document, Links, Statement
 from recruitwatch.settings import DEFAULT_CLAIM_WINDOW_DAYS
@@ -34,10 +41,17 @@ def rewrite_pairs(
     exact word-triple Jaccard; and each text's MinHash signature."""
     texts = [doc.text for doc in documents]
     proposed, signatures = similar_pairs(texts, threshold=threshold)
+    numbers = [story_numbers(text) for text in texts]
+    copies = {(pair.first, pair.second) for pair in proposed if pair.similarity >= COPY_JACCARD}
     candidates = {(pair.first, pair.second) for pair in proposed}
-    candidates |= shared_number_pairs(texts, [doc.published for doc in documents])
+    candidates |= shared_number_pairs(numbers, [doc.published for doc in documents])
     pairs = []
     for first, second in sorted(candidates):
+        # Only likely copies, or texts sharing a story's numbers, are worth reading in full.
+        if (first, second) not in copies and not share_story_numbers(
+            numbers[first], numbers[second]
+        ):
+            continue
         verdict = verify(profile(texts[first]), profile(texts[second]))
         if verdict.same_origin:
             pairs.append(Pair(first, second, verdict.jaccard))

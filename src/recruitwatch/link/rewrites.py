@@ -60,6 +60,7 @@ class Profile:
     triples: frozenset[str]
     stems: frozenset[str]
     numbers: frozenset[str]
+    story_numbers: frozenset[str]
     names: frozenset[str]
 
 
@@ -95,6 +96,7 @@ def profile(text: str) -> Profile:
         triples=frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2)),
         stems=frozenset().union(*sentences),
         numbers=frozenset(_number_key(raw) for raw in _NUMBER.findall(text)),
+        story_numbers=story_numbers(text),
         names=frozenset(stem(name) for name in _NAME.findall(text)),
     )
 
@@ -134,6 +136,12 @@ def _paraphrases(copy: Profile, origin: Profile) -> bool:
     )
 
 
+def share_story_numbers(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Both texts state uncommon numbers and share two (one, when a text has only one)."""
+    shared = len(first & second)
+    return shared > 0 and shared >= min(2, len(first), len(second))
+
+
 def verify(first: Profile, second: Profile) -> Verdict:
     """Whether two texts tell one report: a copy, or a rewrite adding no facts of its own."""
     jaccard = _jaccard(first.triples, second.triples)
@@ -143,12 +151,11 @@ def verify(first: Profile, second: Profile) -> Verdict:
         _new_share(first.numbers, second.numbers), _new_share(second.numbers, first.numbers)
     )
     new_names = min(_new_share(first.names, second.names), _new_share(second.names, first.names))
-    same = new_numbers <= MAX_DIFFERENT_NUMBERS and (
-        jaccard >= COPY_JACCARD
-        or alignment >= MIN_ALIGNMENT
-        or _paraphrases(first, second)
-        or _paraphrases(second, first)
+    # Reworded texts must share the facts that mark a story, not only its stock phrases.
+    reworded = share_story_numbers(first.story_numbers, second.story_numbers) and (
+        alignment >= MIN_ALIGNMENT or _paraphrases(first, second) or _paraphrases(second, first)
     )
+    same = new_numbers <= MAX_DIFFERENT_NUMBERS and (jaccard >= COPY_JACCARD or reworded)
     return Verdict(same, jaccard, alignment, new_numbers, new_names)
 
 
@@ -180,13 +187,13 @@ def story_numbers(text: str) -> frozenset[str]:
 
 
 def shared_number_pairs(
-    texts: Sequence[str], published: Sequence[date | None]
+    numbers: Sequence[frozenset[str]], published: Sequence[date | None]
 ) -> set[tuple[int, int]]:
-    """Pairs of texts (by index, first < second) that share uncommon numbers and were published
-    within weeks of each other (or are undated)."""
+    """Pairs of texts (by index, first < second) that share uncommon numbers (`story_numbers`
+    of each) and were published within weeks of each other (or are undated)."""
     holders: dict[str, list[int]] = defaultdict(list)
-    for index, text in enumerate(texts):
-        for number in story_numbers(text):
+    for index, held in enumerate(numbers):
+        for number in held:
             holders[number].append(index)
     shared: Counter[tuple[int, int]] = Counter()
     for indices in holders.values():
