@@ -131,3 +131,23 @@ def test_excel_applies_to_csv_only(client: TestClient) -> None:
 def test_the_pages_offer_the_excel_download(client: TestClient) -> None:
     assert "excel=true" in client.get("/offers").text
     assert "excel=true" in client.get("/figures").text
+
+
+def test_the_claims_feed_holds_claims_two_independent_sources_make(client: TestClient) -> None:
+    response = client.get("/feeds/claims.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith(_ATOM)
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    confirmed = client.get("/api/claims?min_sources=2&limit=500").json()
+    assert confirmed["count"] > 0  # the Kazakh bonus and its rewrite
+    assert len(parsed.entries) == confirmed["count"]
+    assert all("independent sources" in entry.title for entry in parsed.entries)
+    link = parsed.entries[0].link.removeprefix("http://testserver")
+    assert re.fullmatch(r"/claims/\d+", link) and client.get(link).status_code == 200
+    assert "min_sources 2" in parsed.feed.title
+    single = feedparser.parse(client.get("/feeds/claims.atom?min_sources=1").content)
+    assert len(single.entries) >= len(parsed.entries)
+    assert client.get("/feeds/claims.atom?sort=-last").status_code == 400
+    page = client.get("/claims").text
+    assert 'type="application/atom+xml" title="Claims with two or more' in page.split("</head>")[0]
+    assert 'href="/feeds/claims.atom" type="application/atom+xml"' in page

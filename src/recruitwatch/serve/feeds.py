@@ -8,6 +8,7 @@ escapes every stored value; the root carries the Atom namespace as its default.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -20,16 +21,20 @@ from recruitwatch.serve import params
 from recruitwatch.serve.deps import read_access, reader
 from recruitwatch.serve.web import document_url, number, web_url
 from recruitwatch.store.browse import Reader
-from recruitwatch.store.filters import OfferFilters
+from recruitwatch.store.derived import CLAIMS
+from recruitwatch.store.filters import ClaimFilters, OfferFilters
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 # Enough for a reader polling daily; older entries stay in the API and the exports.
 FEED_ENTRIES = 100
+# A claims feed without min_sources holds claims confirmed by this many independent sources.
+CONFIRMED_SOURCES = 2
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 Read = Annotated[Reader, Depends(reader)]
 _FILTERS = params.OFFER_PARAMS - {"sort", "limit", "cursor"}
+_CLAIM_FILTERS = params.CLAIM_PARAMS - {"sort", "limit", "cursor"}
 
 
 @router.get("/offers.atom", dependencies=[Depends(read_access), Depends(params.only(_FILTERS))])
@@ -53,6 +58,62 @@ def offers_feed(
     return Response(_xml(feed), media_type=MEDIA_TYPE)
 
 
+@router.get(
+    "/claims.atom", dependencies=[Depends(read_access), Depends(params.only(_CLAIM_FILTERS))]
+)
+def claims_feed(
+    request: Request,
+    db: Read,
+    filters: Annotated[ClaimFilters, Depends(params.claim_filters)],
+) -> Response:
+    """The claims with the latest statements among those matching the filters and made by at
+    least two independent sources (or `min_sources`), as Atom."""
+    if filters.min_sources is None:
+        filters = replace(filters, min_sources=CONFIRMED_SOURCES)
+    claims = (
+        db.claims(filters, sort="-last", limit=FEED_ENTRIES).items if CLAIMS in db.tables() else []
+    )
+    base = str(request.base_url).rstrip("/")
+    query = urlencode(filters.query_params())
+    feed = _feed(
+        feed_id=f"{base}/feeds/claims.atom?{query}",
+        title=f"recruitwatch claims ({_described(filters)})",
+        page=f"{base}/claims?{query}",
+        entries=[_claim_entry(base, claim) for claim in claims],
+    )
+    return Response(_xml(feed), media_type=MEDIA_TYPE)
+
+
+def _claim_entry(base: str, claim: dict[str, Any]) -> ElementTree.Element:
+    page = f"{base}/claims/{claim['id']}"
+    entry = ElementTree.Element("entry")
+    # Claims are renumbered by every relink: the id is what the claim states.
+    stated = "/".join(
+        quote(str(claim[key] or ""), safe="") for key in ("record", "kind", "unit", "value", "who")
+    )
+    _text(entry, "id", f"tag:recruitwatch,2024:claim/{stated}/{claim['first'] or ''}")
+    kind = str(claim["kind"]).replace("_", " ").capitalize()
+    who = claim["who"] or "not named"
+    _text(
+        entry,
+        "title",
+        f"{kind}: {number(claim['value'])} {claim['unit']} · {who}"
+        f" · {claim['independent_sources']} independent sources",
+    )
+    _text(entry, "updated", _day(claim["last"] or claim["first"]))
+    if claim["first"]:
+        _text(entry, "published", _day(claim["first"]))
+    ElementTree.SubElement(entry, "link", rel="alternate", href=page)
+    about = f" about {claim['about']}" if claim["about"] else ""
+    _text(
+        entry,
+        "summary",
+        f"Stated{about} by {claim['sources']} documents ({claim['independent_sources']}"
+        f" independent), from {claim['first'] or '?'} to {claim['last'] or '?'}.",
+    )
+    return entry
+
+
 def _documents(db: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
@@ -65,7 +126,7 @@ def _documents(db: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
     return {row["id"]: dict(row) for row in rows}
 
 
-def _described(filters: OfferFilters) -> str:
+def _described(filters: OfferFilters | ClaimFilters) -> str:
     return ", ".join(f"{name} {value}" for name, value in filters.query_params().items())
 
 
