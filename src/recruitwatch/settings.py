@@ -34,6 +34,13 @@ def default_rates_file(env: Mapping[str, str]) -> Path:
     return Path(data_home) / "recruitwatch" / "cbr_rates.csv.gz"
 
 
+def scorer_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """RECRUITWATCH_SCORER (on unless 0/off/false/no). Read alone, as extraction asks per
+    document and the whole of `Settings.from_env` costs more than extracting a short text."""
+    value = (os.environ if env is None else env).get(f"{ENV_PREFIX}SCORER", "on")
+    return value.strip().lower() not in ("0", "off", "false", "no")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # An SQLite file, or a postgresql:// URL (kept a string: Path would fold its `//`).
@@ -49,6 +56,8 @@ class Settings:
     # `serve`: reads need the token too (the data is open by default, like the sources it cites).
     private: bool = False
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    # The learned scorer adds the amounts and numbers the rules miss; off gives the rules alone.
+    scorer: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -72,4 +81,5 @@ class Settings:
             token=env.get(f"{ENV_PREFIX}TOKEN") or None,
             private=env.get(f"{ENV_PREFIX}PRIVATE", "").lower() in ("1", "true", "yes"),
             max_request_bytes=int(max_request) if max_request else DEFAULT_MAX_REQUEST_BYTES,
+            scorer=scorer_enabled(env),
         )

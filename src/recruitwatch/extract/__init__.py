@@ -15,16 +15,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from recruitwatch.errors import BudgetError
-from recruitwatch.extract.context import analyse
-from recruitwatch.extract.figures import read_figures
-from recruitwatch.extract.offers import read_offers
+from recruitwatch.extract.context import DocumentContext, analyse
+from recruitwatch.extract.scorer import default_scorer, read_records
 from recruitwatch.extract.sentences import Span, split_sentences
 from recruitwatch.extract.targets import describe_targets
 from recruitwatch.extract.vocabulary import vocabulary
 from recruitwatch.lang import SCRIPTS, available_languages, script_pattern
 from recruitwatch.language import detect_language
 from recruitwatch.model import Document, Extraction, Figure, Offer
-from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS
+from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS, scorer_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -37,26 +36,21 @@ MAX_QUANTITY = 1e10
 
 
 def extract_document(
-    document: Document, *, budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS
+    document: Document,
+    *,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
+    scorer: bool | None = None,
 ) -> Extraction:
     """Every offer and figure in the document, each with its evidence span. Sentences in
     another script than the document's language are read with their own language's grammar.
+    `scorer` turns the learned scorer on or off; by default RECRUITWATCH_SCORER decides (on).
 
     BudgetError when the work takes longer than `budget_seconds` (None: no limit); the
     budget is checked between sentences, so it is overrun by at most one sentence's work."""
-    if document.language not in available_languages() or not document.text.strip():
+    by_language = _spans_by_language(document)
+    if not by_language:
         return Extraction(document=document)
-    text = document.text
-    vocab = vocabulary(document.language)
-    spans = split_sentences(text, vocab.abbreviations)
-    other_scripts = [script_pattern(s) for s in SCRIPTS if s not in vocab.scripts]
-    if not any(other.search(text) for other in other_scripts):  # no sentence to re-read
-        by_language = {document.language: spans}
-    else:
-        by_language = {}
-        for span in spans:
-            language = _sentence_language(text, span, document.language)
-            by_language.setdefault(language, []).append(span)
+    learned = default_scorer() if (scorer_enabled() if scorer is None else scorer) else None
     offers: list[Offer] = []
     figures: list[Figure] = []
     vocabularies = {language: vocabulary(language) for language in by_language}
@@ -64,10 +58,11 @@ def extract_document(
     # is paid once per process, not by the first document.
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     for language, spans in by_language.items():
-        context = analyse(text, vocabularies[language], _on_time(spans, deadline, document))
-        offers += describe_targets(context, read_offers(context, document.id))
-        _check_time(deadline, document)
-        figures += read_figures(context, document.id)
+        spans_on_time = _on_time(spans, deadline, document)
+        context = analyse(document.text, vocabularies[language], spans_on_time)
+        found_offers, found_figures = read_records(context, document.id, learned)
+        offers += describe_targets(context, found_offers)
+        figures += found_figures
         _check_time(deadline, document)
     offers = [offer for offer in offers if _plausible_offer(offer)]
     figures = [figure for figure in figures if _plausible_figure(figure)]
@@ -78,6 +73,30 @@ def extract_document(
         offers=sorted((replace(o, date=dated) for o in offers), key=_position),
         figures=sorted((replace(f, date=dated) for f in figures), key=_position),
     )
+
+
+def document_contexts(document: Document) -> list[DocumentContext]:
+    """One analysis per language the document's sentences are written in (no time budget)."""
+    return [
+        analyse(document.text, vocabulary(language), spans)
+        for language, spans in _spans_by_language(document).items()
+    ]
+
+
+def _spans_by_language(document: Document) -> dict[str, list[Span]]:
+    if document.language not in available_languages() or not document.text.strip():
+        return {}
+    text = document.text
+    vocab = vocabulary(document.language)
+    spans = split_sentences(text, vocab.abbreviations)
+    other_scripts = [script_pattern(s) for s in SCRIPTS if s not in vocab.scripts]
+    if not any(other.search(text) for other in other_scripts):  # no sentence to re-read
+        return {document.language: spans}
+    by_language: dict[str, list[Span]] = {}
+    for span in spans:
+        language = _sentence_language(text, span, document.language)
+        by_language.setdefault(language, []).append(span)
+    return by_language
 
 
 def _on_time(spans: Iterable[Span], deadline: float | None, document: Document) -> Iterator[Span]:
@@ -140,4 +159,4 @@ def _sentence_language(text: str, span: Span, document_language: str) -> str:
     return detected if detected in available_languages() else document_language
 
 
-__all__ = ["extract_document"]
+__all__ = ["document_contexts", "extract_document"]

@@ -21,6 +21,7 @@ The category comes from the strongest cue in the number's clause (lang.CATEGORY_
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -74,14 +75,22 @@ class Reading:
     rule: str
 
 
-def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
-    """Manpower figures; only in documents about military service or labour shortage."""
-    if not (context.military or context.vocab.percent_cues.search(context.text)):
+def read_figures(
+    context: DocumentContext, doc_id: str, verdicts: Mapping[int, bool] | None = None
+) -> list[Figure]:
+    """Manpower figures; only in documents about military service or labour shortage.
+    `verdicts` (a number's start -> keep it or not, from the learned scorer) overrule the
+    rules' tests for those numbers."""
+    verdicts = verdicts or {}
+    if (
+        not (context.military or context.vocab.percent_cues.search(context.text))
+        and True not in verdicts.values()
+    ):
         return []
     figures: list[Figure] = []
     seen: set[tuple[float, float | None, str]] = set()
     for index, sentence in enumerate(context.sentences):
-        readings = _readings(context, sentence)
+        readings = _readings(context, sentence, verdicts)
         source = figure_source(context, index) if readings else None
         for candidate, reading in readings:
             key = (candidate.quantity.value, candidate.maximum, reading.unit)
@@ -108,7 +117,9 @@ def read_figures(context: DocumentContext, doc_id: str) -> list[Figure]:
     ]
 
 
-def _readings(context: DocumentContext, sentence: Sentence) -> list[tuple[Candidate, Reading]]:
+def _readings(
+    context: DocumentContext, sentence: Sentence, verdicts: Mapping[int, bool]
+) -> list[tuple[Candidate, Reading]]:
     candidates = _candidates(context, sentence)
     readings = [_read(context, sentence, candidate) for candidate in candidates]
     # "from 600,000 to 1 million people": a bound with no noun of its own counts what the
@@ -121,11 +132,26 @@ def _readings(context: DocumentContext, sentence: Sentence) -> list[tuple[Candid
                 readings[index] = Reading(
                     "people", following.subject, current.end, following.category, "range"
                 )
+    for index, candidate in enumerate(candidates):
+        verdict = verdicts.get(candidate.quantity.start)
+        if verdict is False:
+            readings[index] = None
+        elif verdict and readings[index] is None:
+            readings[index] = _plain_reading(context, sentence, candidate.quantity)
     return [
         (candidate, reading)
         for candidate, reading in zip(candidates, readings, strict=True)
         if reading is not None
     ]
+
+
+def _plain_reading(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> Reading:
+    """A number the scorer keeps though no construction reads it: the words after it, up to
+    the clause end, as what it counts."""
+    unit: FigureUnit = "percent" if quantity.percent else "people"
+    subject = _clause_after(context.text, quantity.end, sentence.span.end)
+    subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
+    return Reading(unit, subject, quantity.end, None, "plain")
 
 
 # --- candidates and ranges -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from recruitwatch.extract.context import DocumentContext, Mention, Sentence, evidence
@@ -356,8 +357,18 @@ def _target(
     return label
 
 
-def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
-    if not context.military:
+def read_offers(
+    context: DocumentContext,
+    doc_id: str,
+    verdicts: Mapping[int, bool] | None = None,
+    kinds: Mapping[int, OfferKind] | None = None,
+) -> list[Offer]:
+    """The offers of the document. From the learned scorer, by an amount's start: `verdicts`
+    (keep it or not) overrule the rules' relevance tests, `kinds` stand in where no kind cue
+    is near the amount. Payer and target are read the same way for every amount kept."""
+    verdicts = verdicts or {}
+    kinds = kinds or {}
+    if not context.military and True not in verdicts.values():
         return []
     readings: list[Reading] = []
     by_money: dict[int, Reading] = {}
@@ -370,10 +381,9 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
             r for r in readings[-1:] if sentence_index - r.sentence_index <= LOOKBACK_SENTENCES
         ]
         last = recent[0] if recent else None
-        if sentence.money and not _relevant(
+        relevant = bool(sentence.money) and _relevant(
             context, sentence_index, list_goes_on, last is not None
-        ):
-            continue
+        )
         refers_back = last is not None and _refers_back(context, sentence)
         # An amount that follows another ("raised from X to Y": X follows Y) is read after it.
         order = sorted(
@@ -381,14 +391,18 @@ def read_offers(context: DocumentContext, doc_id: str) -> list[Offer]:
         )
         for index in order:
             money = sentence.money[index]
+            verdict = verdicts.get(money.start)
+            if verdict is False or (verdict is None and not relevant):
+                continue
             if money.follows is not None and id(money.follows) in by_money:
                 base = by_money[id(money.follows)]
                 reading = replace(base, money=money)
             else:
-                if not _is_offer(context, sentence, index):
+                if verdict is None and not _is_offer(context, sentence, index):
                     continue
                 kind = _local_kind(context, sentence, index)
                 local = kind is not None
+                kind = kind or kinds.get(money.start)  # the scorer's, where no cue is near
                 if kind in FAMILY_KINDS and _death_story_for_family(context, sentence_index):
                     kind = "compensation"  # "a one-off 5 million, shared by spouse and children"
                 if kind is None and previous is not None:
