@@ -149,7 +149,7 @@ def _plain_reading(context: DocumentContext, sentence: Sentence, quantity: Quant
     """A number the scorer keeps though no construction reads it: the words after it, up to
     the clause end, as what it counts."""
     unit: FigureUnit = "percent" if quantity.percent else "people"
-    subject = _clause_after(context.text, quantity.end, sentence.span.end)
+    subject = clause_after(context.text, quantity.end, sentence.span.end)
     subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
     return Reading(unit, subject, quantity.end, None, "plain")
 
