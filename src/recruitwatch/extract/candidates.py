@@ -3,7 +3,8 @@
 The candidates come from the grammar's own readers (`find_quantities`, `find_money` via the
 document context), so a candidate's value, currency and span are the ones the rules see:
 each money amount is an offer candidate, each number no amount covers a figure candidate.
-Nothing is dropped here; deciding is the scorer's and the rules' job.
+Nothing is dropped here (but in a sentence of more numbers than any prose has); deciding is
+the scorer's and the rules' job.
 """
 
 from __future__ import annotations
@@ -28,10 +29,17 @@ class Candidate:
         return self.money is not None
 
 
+MAX_PER_SENTENCE = 60  # more numbers than this in one sentence is a table or a digit run
+
+
 def find_candidates(context: DocumentContext) -> list[Candidate]:
-    """Amounts and free numbers of every sentence, in document order."""
+    """Amounts and free numbers of every sentence, in document order. A sentence with more
+    than MAX_PER_SENTENCE numbers is left to the rules: it is no prose a window of words
+    could judge, and scoring it would make a hostile input cost more than reading it."""
     found: list[Candidate] = []
     for index, sentence in enumerate(context.sentences):
+        if len(sentence.quantities) > MAX_PER_SENTENCE:
+            continue
         covered = [span for money in sentence.money for span in money.covered]
         for money in sentence.money:
             found.append(Candidate(index, money.start, money.end, money.amount, money=money))

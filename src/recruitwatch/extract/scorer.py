@@ -148,7 +148,7 @@ class Featurizer:
         kind = "money" if candidate.money is not None else "count"
         if candidate.quantity is not None and candidate.quantity.percent:
             kind = "percent"
-        magnitude = int(math.log10(candidate.value)) if candidate.value >= 1 else -1
+        magnitude = _order_of_magnitude(candidate.value)
         names += [f"type:{kind}", f"mag:{kind}:{magnitude}"]
         names += [f"in:{token}" for token in inside]
         if candidate.money is not None:
@@ -180,6 +180,13 @@ class Featurizer:
         for token in right:
             hashed.update(self._token_features("R", token))
         return hashed
+
+
+def _order_of_magnitude(value: float) -> int:
+    """Digits before the point less one, 0.5 -> -1; beyond 10**15 (a run of digits) one bucket."""
+    if not math.isfinite(value) or value >= 1e16:
+        return 16
+    return int(math.log10(value)) if value >= 1 else -1
 
 
 def _hash(feature: str, mask: int) -> int:
