@@ -21,7 +21,7 @@ from recruitwatch.extract.scorer import (
     scorer_from_dict,
 )
 from recruitwatch.model import Document
-from recruitwatch.settings import Settings
+from recruitwatch.settings import DEFAULT_SCORER, Settings
 
 ARMY = "Russia is recruiting soldiers for its war in Ukraine. "
 
@@ -110,11 +110,12 @@ def test_the_scorer_finds_an_offer_the_rules_miss(text: str, amount: float) -> N
     assert document.text[offer.evidence.start : offer.evidence.end] == offer.evidence.text
 
 
-def test_the_scorer_can_be_turned_off_by_the_environment(
+def test_the_environment_turns_the_scorer_on_and_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert Settings.from_env({}).scorer is True
+    assert Settings.from_env({}).scorer is DEFAULT_SCORER
     assert Settings.from_env({"RECRUITWATCH_SCORER": "off"}).scorer is False
+    assert Settings.from_env({"RECRUITWATCH_SCORER": "on"}).scorer is True
     document = Document.from_text(MISSED[0][0], id="t")
     monkeypatch.setenv("RECRUITWATCH_SCORER", "off")
     assert extract_document(document).offers == []

@@ -43,7 +43,7 @@ def extract_document(
 ) -> Extraction:
     """Every offer and figure in the document, each with its evidence span. Sentences in
     another script than the document's language are read with their own language's grammar.
-    `scorer` turns the learned scorer on or off; by default RECRUITWATCH_SCORER decides (on).
+    `scorer` turns the learned scorer on or off; by default RECRUITWATCH_SCORER decides (off).
 
     BudgetError when the work takes longer than `budget_seconds` (None: no limit); the
     budget is checked between sentences, so it is overrun by at most one sentence's work."""
