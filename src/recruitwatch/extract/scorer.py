@@ -231,7 +231,8 @@ def read_records(
         is_money = candidate.money is not None
         head = scorer.offer if is_money else scorer.figure
         said = candidate.start in (rules.offers if is_money else rules.figures)
-        if said and head.drop is None and not (is_money and kind_scope == "all"):
+        rekind = is_money and kind_scope == "all"
+        if (said and head.drop is None and not rekind) or (not said and head.add > 1.0):
             continue  # nothing the model could change
         features = featurizer.features(candidate, rules)
         probability = head.probability(features)
