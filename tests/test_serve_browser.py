@@ -235,3 +235,40 @@ def test_every_page_renders_from_local_files_only(visit: Visit, base_url: str) -
 def _shot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+@pytest.mark.parametrize("path", ["/offers", "/figures"])
+def test_the_lists_fit_a_phone_and_their_tables_scroll_inside(
+    browser: Any, base_url: str, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    visit = Visit(context.new_page(), base_url)
+    page = visit.go(path)
+    visit.shot(f"{path.strip('/')}-390")
+    # The page itself never scrolls sideways; only the table's box may.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for field in page.locator("form.filters select, form.filters input:not([type=hidden])").all():
+        box = field.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.locator(".table-scroll").evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    context.close()
+
+
+def test_offers_filter_by_recipient_and_figures_by_category(visit: Visit, base_url: str) -> None:
+    page = visit.go("/offers")
+    page.select_option("select[name=recipient]", "recruit")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"recipient=recruit"))
+    assert "payer_region=" not in page.url  # the empty fields were dropped
+    expected = api(base_url, "/api/offers?recipient=recruit&limit=1000")
+    assert page.locator("table#offers tbody tr[data-id]").count() == len(expected)
+    assert set(page.locator("table#offers td.recipient").all_inner_texts()) <= {"recruit"}
+
+    page = visit.go("/figures")
+    every = api(base_url, "/api/figures?limit=1000")
+    category = next(f["category"] for f in every if f["category"])
+    page.select_option("select[name=category]", category)
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(f"category={category}"))
+    expected = api(base_url, f"/api/figures?category={category}&limit=1000")
+    assert page.locator("table#figures tbody tr[data-id]").count() == len(expected) > 0

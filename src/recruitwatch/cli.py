@@ -44,6 +44,7 @@ from recruitwatch.link import link_store
 from recruitwatch.model import (
     Extraction,
     Figure,
+    FigureCategory,
     FigureUnit,
     Offer,
     OfferKind,
@@ -544,6 +545,9 @@ def offers(
 def figures(
     db: DbOption = DB_DEFAULT,
     unit: Annotated[FigureUnit | None, typer.Option(help="What the figure counts.")] = None,
+    category: Annotated[
+        FigureCategory | None, typer.Option(help="What the figure is about.")
+    ] = None,
     subject: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Text in the subject (any case).")
     ] = None,
@@ -555,11 +559,13 @@ def figures(
     """List stored manpower figures, filtered.
 
     Example: recruitwatch figures --unit people --subject reservists --json
+
+    Example: recruitwatch figures --category fled --csv
     """
     output = _format(json_, csv_)
     with open_store(db, create=False) as store:
         noted = store.query_noted_figures(
-            unit=unit, subject=subject, since=_day(since), until=_day(until)
+            unit=unit, subject=subject, since=_day(since), until=_day(until), category=category
         )
     if output == "json":
         _echo_json(render.noted_figures_envelope(noted))

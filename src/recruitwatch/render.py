@@ -284,12 +284,13 @@ def _converted(value: float | None, high: float | None) -> str:
 
 
 def figures_table(records: Sequence[Figure]) -> Table:
-    headers = ("doc", "quantity", "unit", "subject", "source", "date")
+    headers = ("doc", "quantity", "unit", "category", "subject", "source", "date")
     rows = (
         (
             f.evidence.doc_id,
             _number(f.quantity, f.quantity_max),
             f.unit,
+            (f.category or "").replace("_", " "),
             f.subject or "",
             f.source or "",
             f.date.isoformat() if f.date else "",

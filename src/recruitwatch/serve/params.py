@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import HTTPException, Path, Query, Request
 from pydantic import BeforeValidator
 
-from recruitwatch.model import OfferKind, PayerLevel, Recipient
+from recruitwatch.model import FigureCategory, OfferKind, PayerLevel, Recipient
 from recruitwatch.store.browse import (
     CLAIM_SORTS,
     DEFAULT_LIMIT,
@@ -159,6 +159,9 @@ def figure_filters(
     unit: Annotated[
         str | None, Query(pattern="^(people|percent|other)$", description="What is counted.")
     ] = None,
+    category: Annotated[
+        FigureCategory | None, Query(description="What the figure is about: mobilised, fled...")
+    ] = None,
     subject: Text = None,
     source: Text = None,
     language: Language = None,
@@ -169,6 +172,7 @@ def figure_filters(
 ) -> FigureFilters:
     return FigureFilters(
         unit=unit,
+        category=category,
         subject=subject,
         source=source,
         language=language,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from recruitwatch.model import OFFER_KINDS
+from recruitwatch.model import FIGURE_CATEGORIES, OFFER_KINDS, PAYER_LEVELS, RECIPIENTS
 from recruitwatch.serve import params
 from recruitwatch.serve.charts import Chart, scatter
 from recruitwatch.serve.deps import COOKIE, read_access, reader, token_matches
@@ -47,6 +47,9 @@ def add_filters(env: jinja2.Environment) -> None:
     env.filters["doc_url"] = document_url
     env.filters["web_url"] = web_url
     env.globals["OFFER_KINDS"] = OFFER_KINDS
+    env.globals["PAYER_LEVELS"] = PAYER_LEVELS
+    env.globals["RECIPIENTS"] = RECIPIENTS
+    env.globals["FIGURE_CATEGORIES"] = FIGURE_CATEGORIES
     env.globals["with_query"] = with_query
 
 

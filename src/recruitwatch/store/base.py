@@ -151,8 +151,10 @@ class Store(Protocol):
         subject: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        category: str | None = None,
     ) -> list[Figure]:
-        """Figures matching every given filter; `subject` is a case-insensitive substring."""
+        """Figures matching every given filter; `subject` is a case-insensitive substring,
+        `category` (the guide's key) an exact value."""
         ...
 
     def get_document(self, doc_id: str) -> Extraction | None:
@@ -183,6 +185,7 @@ class Store(Protocol):
         subject: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        category: str | None = None,
     ) -> list[tuple[Figure, FigureNotes | None]]:
         """As `query_figures`, each figure with its notes (None if stored before normalise)."""
         ...

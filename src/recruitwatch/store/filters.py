@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from recruitwatch.errors import QueryError
-from recruitwatch.model import OFFER_KINDS, PAYER_LEVELS, RECIPIENTS
+from recruitwatch.model import FIGURE_CATEGORIES, OFFER_KINDS, PAYER_LEVELS, RECIPIENTS
 from recruitwatch.store.dialects import Dialect
 
 # The offer's date, else its document's; the USD and RUB amounts (official rate, else stated).
@@ -57,7 +57,11 @@ class OfferFilters:
 
 @dataclass(frozen=True, slots=True)
 class FigureFilters:
+    """Every field is optional; subject and source match a case-insensitive substring, the
+    guide's category an exact value."""
+
     unit: str | None = None
+    category: str | None = None
     subject: str | None = None
     source: str | None = None
     language: str | None = None
@@ -177,8 +181,10 @@ def figure_where(filters: FigureFilters, dialect: Dialect) -> Where:
         raise QueryError(f"unit: unknown unit {filters.unit!r}; one of {', '.join(FIGURE_UNITS)}")
     _check_dates(filters.since, filters.until)
     _check_language(filters.language)
+    check_figure_category(filters.category)
     where = Where(dialect)
     where.equal("figures.unit", filters.unit)
+    where.equal("figures.category", filters.category)
     where.contains("figures.subject", filters.subject)
     where.contains("figures.source", filters.source)
     where.equal("figures.language", filters.language)
@@ -245,6 +251,13 @@ def check_offer_keys(
     if target_country is not None and not _COUNTRY_CODE.match(target_country):
         raise QueryError(
             f"target_country: {target_country!r} is not an ISO 3166-1 code like KZ or CU"
+        )
+
+
+def check_figure_category(category: str | None) -> None:
+    if category is not None and category not in FIGURE_CATEGORIES:
+        raise QueryError(
+            f"category: unknown category {category!r}; one of {', '.join(FIGURE_CATEGORIES)}"
         )
 
 

@@ -66,6 +66,16 @@ _VERSION_2_KEYS: tuple[str, ...] = (
     " 'other'))",
 )
 
+# The guide's keys the lists filter on by exact value (store/filters.py). Plain one-column
+# indexes read alike on both backends.
+_KEY_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX offers_payer_level ON offers (payer_level)",
+    "CREATE INDEX offers_payer_region ON offers (payer_region)",
+    "CREATE INDEX offers_target_country ON offers (target_country)",
+    "CREATE INDEX offers_recipient ON offers (recipient)",
+    "CREATE INDEX figures_category ON figures (category)",
+)
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -457,6 +467,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX conflict_claims_claim ON conflict_claims (claim_id)",
         ),
     ),
+    Migration(
+        version=12,
+        name="indexes on the guide's keys: payer level and region, target country, recipient,"
+        " figure category",
+        statements=_KEY_INDEXES,
+    ),
 )
 
 
@@ -738,4 +754,5 @@ POSTGRES: dict[int, tuple[str, ...]] = {
         """,
         "CREATE INDEX conflict_claims_claim ON conflict_claims (claim_id)",
     ),
+    12: _KEY_INDEXES,
 }

@@ -35,7 +35,7 @@ from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
 from recruitwatch.store.dbapi import Connection
 from recruitwatch.store.dialects import Dialect
-from recruitwatch.store.filters import check_offer_keys
+from recruitwatch.store.filters import check_figure_category, check_offer_keys
 from recruitwatch.store.schema import MAX_FAILURE_REASON, MAX_FAILURE_SOURCE, MIGRATIONS
 
 logger = logging.getLogger(__name__)
@@ -404,8 +404,9 @@ class SQLStore(ABC):
         subject: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        category: str | None = None,
     ) -> list[Figure]:
-        found = self._figure_rows(unit, subject, since, until)
+        found = self._figure_rows(unit, subject, since, until, category)
         return [rows.figure_from_row(row) for row in found]
 
     def query_noted_figures(
@@ -415,16 +416,24 @@ class SQLStore(ABC):
         subject: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        category: str | None = None,
     ) -> list[tuple[Figure, FigureNotes | None]]:
-        found = self._figure_rows(unit, subject, since, until)
+        found = self._figure_rows(unit, subject, since, until, category)
         noted = self._read(notes.figure_notes, [row["id"] for row in found])
         return [(rows.figure_from_row(row), noted.get(row["id"])) for row in found]
 
     def _figure_rows(
-        self, unit: str | None, subject: str | None, since: date | None, until: date | None
+        self,
+        unit: str | None,
+        subject: str | None,
+        since: date | None,
+        until: date | None,
+        category: str | None,
     ) -> list[Any]:
+        check_figure_category(category)
         filters = _Filters("figures", self.dialect)
         filters.equal("unit", unit)
+        filters.equal("category", category)
         filters.contains("subject", subject)
         filters.dates(since, until)
         sql = (
