@@ -18,6 +18,8 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
+from recruitwatch.model import OFFER_GUIDE_KEYS
+
 Format = Literal["csv", "jsonl", "parquet"]
 MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -45,12 +47,7 @@ OFFER_COLUMNS = (
     "offered_by",
     "target",
     "region",
-    "recipient",
-    "payer_level",
-    "payer_region",
-    "target_origin",
-    "target_country",
-    "previous",
+    *OFFER_GUIDE_KEYS,
     "date",
     "record_date",
     "confidence",
