@@ -11,9 +11,9 @@ three measures, each computed both ways, since which text is the copy is not kno
 * new numbers: the share of a text's numbers the other does not state;
 * new names: the same for capitalised words inside sentences (people, places, outlets).
 
-Candidates come from two LSH indexes (word triples, and content-word stems for paraphrases)
-and from shared stated values; every candidate is verified here, so an index only has to
-propose. Pure functions over texts; no store.
+Candidates come from the word-triple LSH index (`dedup`) and from shared uncommon numbers
+(`shared_number_pairs`); every candidate is verified here, so the index only has to propose.
+Pure functions over texts; no store.
 """
 
 from __future__ import annotations
