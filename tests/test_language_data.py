@@ -43,3 +43,31 @@ def test_credit_lines_in_ukrainian_and_kazakh() -> None:
     found = find_attributions("x", text)
     assert [a.name for a in found] == ["Медіазона", "Генштабу ЗСУ", "BBC"]
     assert all(text[a.start : a.end] == a.name for a in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "name"),
+    [
+        ("Last month 500 men signed contracts.", "en", "February 2025"),
+        ("Three weeks ago 500 men signed contracts.", "en", "week of 2025-02-03"),
+        ("Earlier this year 500 men signed contracts.", "en", "2025"),
+        ("В прошлом месяце 500 человек подписали контракт.", "ru", "February 2025"),
+        ("Неделю назад 500 человек подписали контракт.", "ru", "week of 2025-02-17"),
+        ("Вчера 500 человек подписали контракт.", "ru", "2025-02-28"),
+        ("Минулого місяця 500 людей підписали контракт.", "uk", "February 2025"),
+        ("У минулому році 500 людей підписали контракт.", "uk", "2024"),
+        ("Торік 500 людей підписали контракт.", "uk", "2024"),
+        ("3 дні тому 500 людей підписали контракт.", "uk", "2025-02-26"),
+        ("Өткен айда 500 адам келісімшартқа қол қойды.", "kk", "February 2025"),
+        ("Былтыр 500 адам келісімшартқа қол қойды.", "kk", "2024"),
+        ("Кеше 500 адам келісімшартқа қол қойды.", "kk", "2025-02-28"),
+        ("2023 жылы 500 адам келісімшартқа қол қойды.", "kk", "2023"),
+    ],
+)
+def test_relative_dates_in_every_language(sentence: str, language: str, name: str) -> None:
+    assert label(_date_of(sentence, "500", language)) == name
+
+
+def test_a_preposition_before_an_amount_is_no_year() -> None:
+    found = _date_of("До 2000 рублей получили 500 человек.", "500", "ru")
+    assert found.phrase is None

@@ -20,9 +20,10 @@ from recruitwatch.lang import alphabet, available_languages, load_raw, script_le
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
-# The languages recruitment news and ads come in; restricting the model to them avoids
-# short Russian texts being read as Bulgarian or Macedonian.
-CANDIDATES = ("en", "ru", "uk", "kk", "uz", "ky", "tg", "be", "hy", "ka", "az", "de", "fr", "es")
+# Besides every language with a file, the neighbours a short post may be mistaken for or
+# written in; restricting the model to these avoids short Russian texts being read as
+# Bulgarian or Macedonian.
+NEIGHBOURS = ("uz", "ky", "tg", "be", "hy", "ka", "az", "de", "fr", "es")
 DEFAULT_LANGUAGE = "en"
 MIN_LETTERS = 12  # below this the model guesses; the caller's default is as good
 # Letters outside a language's alphabet it may carry: a quoted name, a stray loanword.
@@ -35,7 +36,11 @@ def _identifier() -> LanguageIdentifier:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(CANDIDATES))
+    # A language the model does not know is found by its letters alone (_by_letters).
+    known = set(identifier.nb_classes)
+    identifier.set_languages(
+        sorted(code for code in {*NEIGHBOURS, *available_languages()} if code in known)
+    )
     return identifier
 
 

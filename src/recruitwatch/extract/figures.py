@@ -41,16 +41,11 @@ POPULATION_REACH = 40
 CLAUSE_REACH = 250  # bounds every look around a number, so long sentences stay linear
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 GAP = re.compile(r"[\s\"“”«»]+")
-OF_THE = re.compile(r"\s+(?:of|из)\s+(?:the|its|their|these|those|them|них|них,)?\s*", re.I)
 # Clause marks that do not sit inside a number ("38,244").
 CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)|\s[–—-]\s")
 LINK_CLAUSE_MARK = re.compile(r"[;:()!?]|,(?!\d)")
 QUALIFIER_WORDS = 6  # "Nepalis fighting in Ukraine for Russia", not the rest of the sentence
 PHRASE_WORDS = 3  # words after one preposition: "on the Russian side"
-# A preposition-like follower that joins clauses rather than qualifying people.
-JOINING_WORDS = frozenset(
-    {"and", "or", "but", "while", "so", "и", "или", "а", "но", "і", "та"}
-)  # sentences back a credit carries over
 DASHES = frozenset({"-", "–", "—"})
 SOFT_SPACE = " \u00a0\t\n"
 # What happened to the people counted outweighs what the noun calls them: "Nepali recruits
@@ -149,9 +144,16 @@ def _plain_reading(context: DocumentContext, sentence: Sentence, quantity: Quant
     """A number the scorer keeps though no construction reads it: the words after it, up to
     the clause end, as what it counts."""
     unit: FigureUnit = "percent" if quantity.percent else "people"
-    subject = clause_after(context.text, quantity.end, sentence.span.end)
-    subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
+    subject = _without_partitive(
+        context, clause_after(context.text, quantity.end, sentence.span.end)
+    )
     return Reading(unit, subject, quantity.end, None, "plain")
+
+
+def _without_partitive(context: DocumentContext, subject: str) -> str:
+    """ "of the men" -> "men": what is counted, without the words saying it is part of it."""
+    partitive = context.vocab.partitives.matches_at(subject, 0)
+    return (subject[partitive.end :] if partitive else subject).strip()
 
 
 # --- candidates and ranges -------------------------------------------------------------------
@@ -267,8 +269,7 @@ def _read_percent(
         and vocab.figure_nouns.search(text, start, end) is None
     ):
         return None
-    subject = clause_after(text, quantity.end, sentence.span.end)
-    subject = re.sub(r"^(?:of|из)\s+", "", subject).strip()
+    subject = _without_partitive(context, clause_after(text, quantity.end, sentence.span.end))
     subject = subject or _clause_before(text, quantity.start, sentence.span.start)
     return Reading("percent", subject, quantity.end, None, "percent")
 
@@ -287,9 +288,9 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
     """The people-noun a number counts, if one follows within a couple of modifier words."""
     text, vocab, end = context.text, context.vocab, sentence.span.end
     cursor = quantity.end
-    of_the = OF_THE.match(text, cursor, end)  # "Eleven of the men"
-    if of_the:
-        cursor = of_the.end()
+    partitive = vocab.partitives.matches_at(text, cursor, end)  # "Eleven of the men"
+    if partitive is not None:
+        cursor = partitive.end
     for step in range(NOUN_GAP_WORDS + 1):
         gap = GAP.match(text, cursor, end)
         if gap is None and step:
@@ -297,8 +298,7 @@ def _noun_after(context: DocumentContext, sentence: Sentence, quantity: Quantity
         cursor = gap.end() if gap else cursor
         noun = vocab.figure_nouns.matches_at(text, cursor, end)
         if noun is not None:
-            phrase = text[quantity.end : noun.end].strip()
-            phrase = OF_THE.sub("", " " + phrase).strip() if of_the else phrase
+            phrase = text[partitive.end if partitive else quantity.end : noun.end].strip()
             phrase += _qualifier(context, noun.end, end)
             category = vocab.figure_noun_categories[noun.index]
             return Reading("people", phrase or noun.label, noun.end, category, "noun")
@@ -351,7 +351,7 @@ def _prepositional_phrases(context: DocumentContext, start: int, stop: int) -> i
         if word is None or word.end() > stop:
             break
         lowered = word.group().lower()
-        if lowered not in vocab.figure_followers or lowered in JOINING_WORDS:
+        if lowered not in vocab.figure_followers:
             break
         cursor, taken = word.end(), 0
         while taken < PHRASE_WORDS:

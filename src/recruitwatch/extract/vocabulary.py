@@ -73,7 +73,7 @@ def _region_phrases(entry: dict[str, list[str]], word_forms: Morphology) -> list
 
 def _weak_cues(raw: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """Cues that name a kind only when no other cue does ("allowance", "bonus")."""
-    weak = raw.get("weak_kind_cues", {})
+    weak = raw["weak_kind_cues"]
     return [(kind, list(weak[kind])) for kind in KIND_ORDER if weak.get(kind)]
 
 
@@ -133,6 +133,7 @@ class Vocabulary:
     figure_cues: PhraseSet  # verbs and context words, labels are categories
     figure_auxiliaries: PhraseSet
     figure_followers: frozenset[str]
+    partitives: PhraseSet  # "of the" in "Eleven of the men"
     figure_links: PhraseSet
     figure_count_links: PhraseSet
     figure_count_words: PhraseSet
@@ -144,6 +145,9 @@ class Vocabulary:
     attribution_openers: PhraseSet
     attribution_verbs: PhraseSet
     pronouns: PhraseSet
+    name_connectors: frozenset[str]  # "of", "for" between the capitalised words of a name
+    articles: frozenset[str]  # dropped before a name
+    attribution_adverbs: frozenset[str]  # between a name and its verb ("X has said")
 
 
 @cache
@@ -226,11 +230,11 @@ def vocabulary(language: str) -> Vocabulary:
         range_openers=PhraseSet.single(raw["range_openers"]),
         range_joiners=PhraseSet.single(raw["range_joiners"]),
         previous_level_links=PhraseSet.single(raw["previous_level_links"]),
-        change_words=PhraseSet.single(forms(raw.get("change_words", []))),
-        reach_words=PhraseSet.single(raw.get("reach_words", [])),
-        previous_level_cues=PhraseSet.single(raw.get("previous_level_cues", [])),
-        level_verbs=PhraseSet.single(raw.get("level_verbs", [])),
-        back_references=PhraseSet.single(raw.get("back_references", [])),
+        change_words=PhraseSet.single(forms(raw["change_words"])),
+        reach_words=PhraseSet.single(raw["reach_words"]),
+        previous_level_cues=PhraseSet.single(raw["previous_level_cues"]),
+        level_verbs=PhraseSet.single(raw["level_verbs"]),
+        back_references=PhraseSet.single(raw["back_references"]),
         # Strong cues first, then the weak ones: a cue's entry index is its rank.
         kind_cues=PhraseSet(
             [(kind, forms(raw["kind_cues"][kind])) for kind in KIND_ORDER]
@@ -292,6 +296,7 @@ def vocabulary(language: str) -> Vocabulary:
         ),
         figure_auxiliaries=PhraseSet.single(raw["figure_auxiliaries"]),
         figure_followers=frozenset(word.lower() for word in raw["figure_followers"]),
+        partitives=PhraseSet.single(raw["partitives"]),
         figure_links=PhraseSet.single(raw["figure_links"]),
         figure_count_links=PhraseSet.single(raw["figure_count_links"]),
         figure_count_words=PhraseSet.single(forms(raw["figure_count_words"])),
@@ -303,4 +308,7 @@ def vocabulary(language: str) -> Vocabulary:
         attribution_openers=PhraseSet.single(openers),
         attribution_verbs=PhraseSet.single(attribution["verbs"]),
         pronouns=PhraseSet.single(attribution["pronouns"]),
+        name_connectors=frozenset(word.lower() for word in attribution["name_connectors"]),
+        articles=frozenset(word.lower() for word in attribution["articles"]),
+        attribution_adverbs=frozenset(word.lower() for word in attribution["adverbs"]),
     )

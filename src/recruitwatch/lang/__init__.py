@@ -50,10 +50,7 @@ LIST_KEYS = (
     "figure_count_words",
     "list_joiners",
     "percent_words",
-)
-# Lists a language file may leave out while its grammar for them is being written; an
-# absent one matches nothing.
-OPTIONAL_LIST_KEYS = (
+    "partitives",
     "change_words",
     "reach_words",
     "previous_level_cues",
@@ -104,8 +101,20 @@ CATEGORY_ORDER = (
     "recruited",
 )
 SEASONS = ("spring", "summer", "autumn", "winter")
+DATE_UNITS = ("day", "week", "month", "year")  # the periods a relative date phrase counts
+# Single words naming a date against the publication date ("yesterday", Kazakh "былтыр").
+NAMED_DAYS = ("yesterday", "today", "last_year", "this_year")
 CREDIT_KEYS = ("labels", "openers", "report_openers", "report_words", "report_links", "closers")
-ATTRIBUTION_KEYS = ("openers", "survey_words", "survey_links", "verbs", "pronouns")
+ATTRIBUTION_KEYS = (
+    "openers",
+    "survey_words",
+    "survey_links",
+    "verbs",
+    "pronouns",
+    "name_connectors",
+    "articles",
+    "adverbs",
+)
 # Who pays, as the annotation guide names it (model.PAYER_LEVELS); cue words exist for these.
 PAYER_LEVELS = ("federal", "regional", "municipal", "combined", "pmc", "foreign")
 LEVEL_CUES = ("federal", "regional", "municipal", "combined")
@@ -186,9 +195,6 @@ def validate(data: Mapping[str, Any], name: str) -> None:
     for key in LIST_KEYS:
         if not _is_phrase_list(data.get(key)):
             raise fail(f"'{key}' must be a list of non-empty strings")
-    for key in OPTIONAL_LIST_KEYS:
-        if key in data and not (data[key] == [] or _is_phrase_list(data[key])):
-            raise fail(f"'{key}' must be a list of non-empty strings")
     for key in MAPPING_KEYS:
         if not isinstance(data.get(key), dict):
             raise fail(f"'{key}' must be a mapping")
@@ -210,7 +216,7 @@ def validate(data: Mapping[str, Any], name: str) -> None:
         for category, cues in data[table].items():
             if category not in CATEGORY_ORDER or not _is_phrase_list(cues):
                 raise fail(f"{table}.{category}: a category of {CATEGORY_ORDER} with a list")
-    weak = data.get("weak_kind_cues", {})
+    weak = data.get("weak_kind_cues")
     if not isinstance(weak, dict) or not set(weak) <= set(KIND_ORDER):
         raise fail(f"'weak_kind_cues' must map some of the kinds {', '.join(KIND_ORDER)}")
     for kind, cues in weak.items():
@@ -250,8 +256,18 @@ def _validate_dates(dates: Mapping[str, Any], fail: Callable[[str], LanguageData
     seasons = dates.get("seasons")
     if not (isinstance(seasons, dict) and set(seasons) == set(SEASONS)):
         raise fail(f"dates.seasons must have exactly {', '.join(SEASONS)}")
-    for key in ("last", "next", "this", "year_words", "prepositions", *SEASONS):
-        words = seasons[key] if key in SEASONS else dates.get(key)
+    for key, table in (("units", DATE_UNITS), ("named_days", NAMED_DAYS)):
+        if not (isinstance(dates.get(key), dict) and set(dates[key]) == set(table)):
+            raise fail(f"dates.{key} must have exactly {', '.join(table)}")
+    lists = {
+        key: dates.get(key)
+        for key in ("last", "next", "this", "year_words", "prepositions", "ago", "vague")
+    }
+    lists |= {key: dates.get(key) for key in ("year_links", "ordinals")}
+    lists |= {key: seasons[key] for key in SEASONS}
+    lists |= {f"units.{key}": dates["units"][key] for key in DATE_UNITS}
+    lists |= {f"named_days.{key}": dates["named_days"][key] for key in NAMED_DAYS}
+    for key, words in lists.items():
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise fail(f"dates.{key} must be a list of words")
 

@@ -20,6 +20,7 @@ def _words(phrases: list[str]) -> str:
 @cache
 def _patterns() -> re.Pattern[str]:
     sections = [load_raw(code)["credits"] for code in available_languages()]
+    names = [load_raw(code)["attribution"] for code in available_languages()]
 
     def gathered(key: str) -> str:
         return _words([phrase for section in sections for phrase in section[key]])
@@ -27,12 +28,17 @@ def _patterns() -> re.Pattern[str]:
     capitals = "".join(
         sorted(c for script in ("Latin", "Cyrillic") for c in script_letters(script) if c.isupper())
     )
+    articles = _words([word for section in names for word in section["articles"]])
+    connectors = _words([word for section in names for word in section["name_connectors"]])
     # A name: a «quoted» one, or one to five capitalised words (with "of", "for" between), e.g.
     # "The Moscow Times", "Institute for the Study of War". Bounded repetition: linear time.
     word = rf"[{re.escape(capitals)}][\w&'’-]{{0,30}}(?:\.[\w&'’-]{{1,30}}){{0,3}}"
+    # An article is part of a name ("The Moscow Times"), capitalised or not.
+    article = rf"(?:(?i:{articles})[ \t]+)?" if articles else ""
+    connector = rf"(?:(?:{connectors})[ \t]+){{0,2}}" if connectors else ""
     name = (
         r"(«[^»\n]{1,60}»|\"[^\"\n]{1,60}\""
-        rf"|(?:[Tt]he[ \t]+)?{word}(?:[ \t]+(?:(?:of|for|the|and)[ \t]+){{0,2}}{word}){{0,4}})"
+        rf"|{article}{word}(?:[ \t]+{connector}{word}){{0,4}})"
     )
     alternatives = [
         rf"(?im:^[ \t*_>\#-]*(?:{gathered('labels')})[ \t]*:[ \t]*){name}",
@@ -65,9 +71,18 @@ def find_attributions(doc_id: str, text: str) -> list[Attribution]:
     return found
 
 
+@cache
+def _articles() -> frozenset[str]:
+    return frozenset(
+        word.casefold()
+        for code in available_languages()
+        for word in load_raw(code)["attribution"]["articles"]
+    )
+
+
 def normalise_name(name: str) -> str:
     words = re.findall(r"\w+", name.casefold())
-    return " ".join(word for word in words if word != "the")
+    return " ".join(word for word in words if word not in _articles())
 
 
 def same_source(first: str, second: str) -> bool:

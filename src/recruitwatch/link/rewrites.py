@@ -49,7 +49,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Digits with their separators: "600,000", "1.9", "195 000"; read as one number each.
 _NUMBER = re.compile(r"\d[\d\s.,]*\d|\d")
-_NAME = re.compile(r"(?<=[\w,;:] )[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
+# A word inside a sentence that may be a name; kept when its first letter is a capital.
+_NAME = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w’'-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ def profile(text: str) -> Profile:
         stems=frozenset().union(*sentences),
         numbers=frozenset(_number_key(raw) for raw in _NUMBER.findall(text)),
         story_numbers=story_numbers(text),
-        names=frozenset(stem(name) for name in _NAME.findall(text)),
+        names=frozenset(stem(name) for name in _NAME.findall(text) if name[0].isupper()),
     )
 
 

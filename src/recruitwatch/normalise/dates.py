@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from recruitwatch.model import DatePrecision, Evidence, RecordDate
 
@@ -28,9 +28,9 @@ EARLIEST = date(1992, 1, 1)
 MAX_DAYS_AHEAD = 366
 
 _YEAR = r"(?:19|20)\d\d"
-_NUMBER_WORDS = r"\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 # Meteorological seasons: first month and English name, by the season keys of lang/*.yaml.
 SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+MAX_COUNT = 99  # "3 days ago": a count word beyond this is no relative date
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,12 @@ class DateWords:
     seasons: dict[str, str]  # any season word, lower-cased -> season key
     last: tuple[str, ...]
     next: tuple[str, ...]
+    units: dict[str, str]  # a form of a period, lower-cased -> "day", "week", "month", "year"
+    counts: dict[str, int]  # a number word, lower-cased -> its value
+    named_days: dict[str, str]  # "вчора", "былтыр" -> "yesterday", "last_year"
     phrases: re.Pattern[str]
     leading: re.Pattern[str]
+    vague: re.Pattern[str]
     anchored: re.Pattern[str]
     year_only: re.Pattern[str]
     year_words: re.Pattern[str]  # "года", "року", "жылы" after a year
@@ -50,24 +54,40 @@ class DateWords:
 
 def _alternation(words: list[str]) -> str:
     """The words as one regex, factored on shared prefixes ("ию(?:ня|ле|ль)..."): the regex
-    engine then tries one branch per letter instead of every word at every position."""
+    engine then tries one branch per letter instead of every word at every position. Spaces
+    in a phrase match any run of spaces."""
     trie: dict[str, Any] = {}
     for word in set(words):
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _trie_pattern(trie)
+    return _trie_pattern(trie) or "(?!)"
 
 
 def _trie_pattern(node: dict[str, Any]) -> str:
     ends = "" in node
-    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in node.items()
+        if char
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     # Longest first: a word that goes on is tried before the word that ends here.
     return f"(?:{body})?" if ends else body
+
+
+def _year_phrase(section: dict[str, Any]) -> str | None:
+    """ "in 2021", "в 2021 году", "2021 жылы": a year placed by a preposition, by a year word
+    (where the language has them, the preposition alone might govern an amount: "до 2000
+    рублей"), or, in a language without prepositions, by the year word alone."""
+    prepositions, year_words = section["prepositions"], section["year_words"]
+    year_word = rf"\s+(?:{_alternation(year_words)})" if year_words else ""
+    if prepositions:
+        return rf"(?:{_alternation(prepositions)})[-\s]+{_YEAR}{year_word}"
+    return rf"{_YEAR}{year_word}" if year_words else None
 
 
 @cache
@@ -76,36 +96,58 @@ def date_words() -> DateWords:
 
     months: dict[str, int] = {}
     seasons: dict[str, str] = {}
-    last: list[str] = []
-    following: list[str] = []
-    this: list[str] = []
-    year_words: list[str] = []
-    prepositions: list[str] = []
+    units: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    named_days: dict[str, str] = {}
+    words: dict[str, list[str]] = {
+        key: []
+        for key in (
+            "last", "next", "this", "year_words", "prepositions", "ago", "vague",
+            "year_links", "ordinals",
+        )
+    }  # fmt: skip
     exact_months: list[str] = []  # matched with their capital ("May", never "may")
     any_case_months: list[str] = []
     # A language with no prepositions marks the month by its ending ("шілдеде", in July):
     # those inflected forms stand alone; the bare name ("қазан") may be a city or a pot.
     bare_months: list[str] = []
+    year_phrases: list[str] = []
     for code in available_languages():
-        section = load_raw(code)["dates"]
+        raw = load_raw(code)
+        section = raw["dates"]
         for number, forms in enumerate(section["months"], start=1):
             months.update({form.lower(): number for form in forms})
             (exact_months if section["case_sensitive_months"] else any_case_months).extend(forms)
             if not section["prepositions"]:
                 bare_months.extend(forms[1:])
-        for season, words in section["seasons"].items():
-            seasons.update({word.lower(): season for word in words})
-        last += section["last"]
-        following += section["next"]
-        this += section["this"]
-        year_words += section["year_words"]
-        prepositions += section["prepositions"]
+        for season, names in section["seasons"].items():
+            seasons.update({name.lower(): season for name in names})
+        for unit, forms in section["units"].items():
+            units.update({form.lower(): unit for form in forms})
+        for name, forms in section["named_days"].items():
+            named_days.update({form.lower(): name for form in forms})
+        counts.update(
+            {
+                word.lower(): int(value)
+                for word, value in raw["number_words"].items()
+                if value == int(value) and 0 < value <= MAX_COUNT
+            }
+        )
+        for key, found in words.items():
+            found += section[key]
+        year_phrase = _year_phrase(section)
+        if year_phrase:
+            year_phrases.append(year_phrase)
     exact, any_case = _alternation(exact_months), _alternation(any_case_months)
-    modifier = _alternation(last + following + this)
+    modifier = _alternation(words["last"] + words["next"] + words["this"])
     season = _alternation(list(seasons))
-    year_word = rf"(?:\s+(?:{_alternation(year_words)}))?" if year_words else ""
+    year_word = rf"(?:\s+(?:{_alternation(words['year_words'])}))?" if words["year_words"] else ""
     year = rf"{_YEAR}{year_word}"
-    preposition = _alternation(prepositions)
+    year_link = rf"(?:\s+(?:{_alternation(words['year_links'])}))?"
+    preposition = _alternation(words["prepositions"])
+    ordinal = _alternation(words["ordinals"])
+    unit = _alternation(list(units))
+    count = rf"(?:\d{{1,2}}|{_alternation(list(counts))})"
     bare = (
         rf"| (?i:(?<!\w)(?:{_YEAR}{year_word}\s+)?(?:{_alternation(bare_months)})(?!\w))"
         if bare_months
@@ -118,27 +160,22 @@ def date_words() -> DateWords:
         (?<!\w)(?=\w)
         (?:
         (?P<season>
-            (?i:(?<!\w)(?:(?:{modifier})\s+)?(?:{season})(?:\s+(?:of\s+)?{year})?(?!\w))
-          | (?i:\b(?:in|during)\s+the\s+(?:spring|summer|fall|autumn|winter)(?:\s+of\s+{_YEAR})?\b
-                (?!\s+of\s+\D))
+            (?i:(?<!\w)(?:(?:{modifier})\s+)?(?:{season})(?:{year_link}\s+{year})?(?!\w))
+        )
+      | (?P<relative>
+            (?i:(?<!\w)(?:(?:{preposition})\s+)?(?:(?:{_alternation(words["vague"])})\s+)?
+                (?:{modifier})\s+(?:{unit})(?!\w))
+          | (?i:(?<!\w)(?:{count}\s+)?(?:{unit})\s+(?:{_alternation(words["ago"])})(?!\w))
+          | (?i:(?<!\w)(?:{_alternation(list(named_days))})(?!\w))
         )
       | (?P<date>
             \b\d{{1,2}}\s+(?:{exact})(?:,?\s+{_YEAR})?\b
-          | \b(?:{exact})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s+{_YEAR})?\b
-          | \b(?:(?i:early|mid|late)[-\s]+)?(?:{exact})(?:\s+(?:of\s+)?{_YEAR})?\b
+          | \b(?:(?i:{preposition})[-\s]+)?(?:{exact})
+                (?:\s+\d{{1,2}}(?:{ordinal})?(?:,\s+{_YEAR})?|{year_link}\s+{_YEAR})?\b
           | (?i:(?<!\w)\d{{1,2}}\s+(?:{any_case})(?:\s+{year})?(?!\w))
           | (?i:(?<!\w)(?:{preposition})\s+(?:{any_case})(?:\s+{year})?(?!\w))
           {bare}
-          | (?i:\b(?:last|this|next|past)\s+(?:week|month|year)\b)
-          | (?i:\b(?:earlier|later)\s+this\s+(?:week|month|year)\b)
-          | (?i:\b(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?|years?)\s+ago\b)
-          | (?i:\byesterday\b)
-          | (?i:\b(?:in|since|from|by|until|during|early|mid|late)[-\s]+{_YEAR}\b)
-          | (?i:(?<!\w)(?:в|на)\s+(?:прошлом|этом|текущем|прошлой|этой)\s+
-                (?:месяце|году|неделе)(?!\w))
-          | (?i:(?<!\w)(?:в|с)\s+{_YEAR}\s+(?:году|года)(?!\w))
-          | (?i:(?<!\w)(?:у|в|з)\s+{_YEAR}\s+(?:році|року)(?!\w))
-          | (?i:(?<!\w)(?:вчера|вчора)(?!\w))
+          | (?i:(?<!\w)(?:{"|".join(year_phrases) or "(?!)"})(?!\w))
         )
         )
         """,
@@ -147,21 +184,24 @@ def date_words() -> DateWords:
     return DateWords(
         months=months,
         seasons=seasons,
-        last=tuple(word.lower() for word in last),
-        next=tuple(word.lower() for word in following),
+        last=tuple(word.lower() for word in words["last"]),
+        next=tuple(word.lower() for word in words["next"]),
+        units=units,
+        counts=counts,
+        named_days=named_days,
         phrases=phrases,
         # Words that place a phrase but that dateparser does not take ("in July", "early 2023").
-        leading=re.compile(
-            rf"^(?:(?:{preposition}|early|mid|last|next|this)[-\s]+)+", re.IGNORECASE
-        ),
+        leading=re.compile(rf"^(?:(?:{preposition}|{modifier})[-\s]+)+", re.IGNORECASE),
+        vague=re.compile(rf"^(?:{_alternation(words['vague'])})\s+", re.IGNORECASE),
         anchored=re.compile(rf"^(?:\d|{exact}|{any_case})", re.IGNORECASE),
         year_only=re.compile(rf"^({_YEAR}){year_word}$", re.IGNORECASE),
-        year_words=re.compile(rf"(?<=\d)\s+(?:{_alternation(year_words)})(?!\w)", re.IGNORECASE),
+        year_words=re.compile(
+            rf"(?<=\d)\s+(?:{_alternation(words['year_words'])})(?!\w)", re.IGNORECASE
+        ),
     )
 
 
-_EARLIER_LATER = re.compile(r"^(?:earlier|later)\s+", re.IGNORECASE)
-_MONTH_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +209,13 @@ class DatePhrase:
     text: str
     start: int
     end: int
-    is_season: bool
+    kind: Literal["season", "relative", "date"]
 
 
 def find_phrases(sentence: str) -> list[DatePhrase]:
     """The date phrases in a sentence, in order; offsets are into the sentence."""
     return [
-        DatePhrase(m.group(), m.start(), m.end(), m.group("season") is not None)
+        DatePhrase(m.group(), m.start(), m.end(), _kind(m))
         for m in date_words().phrases.finditer(sentence)
     ]
 
@@ -203,9 +243,12 @@ def resolve(evidence: Evidence, published: RecordDate, language: str) -> RecordD
     value_start = evidence.value_start - evidence.start
     value_end = evidence.value_end - evidence.start
     phrase = min(phrases, key=lambda p: max(p.start - value_end, value_start - p.end, 0))
-    resolved = (
-        _season(phrase.text, base) if phrase.is_season else _date(phrase.text, base, language)
-    )
+    if phrase.kind == "season":
+        resolved = _season(phrase.text, base)
+    elif phrase.kind == "relative":
+        resolved = _relative(phrase.text, base)
+    else:
+        resolved = _date(phrase.text, base, language)
     if resolved is None:
         return published
     value, precision = resolved
@@ -246,14 +289,14 @@ def _implausible(value: date, *, latest: date) -> str | None:
 
 def _date(text: str, base: date, language: str) -> tuple[date, DatePrecision] | None:
     words = date_words()
-    cleaned = _EARLIER_LATER.sub("", text.strip())
+    cleaned = text.strip()
     stripped = words.leading.sub("", cleaned)
     # Place-words go only before a day, month or year: "this month" must keep its "this".
     if words.anchored.match(stripped):
         cleaned = stripped
     # Any language's month form as its English name, which dateparser reads whatever the
     # document's language ("у липні 2024" -> "July 2024").
-    cleaned = _MONTH_WORD.sub(lambda word: _english_month(word.group(), words.months), cleaned)
+    cleaned = _WORD.sub(lambda word: _english_month(word.group(), words.months), cleaned)
     year = words.year_only.match(cleaned)
     if year:
         return date(int(year.group(1)), 1, 1), "year"
@@ -271,12 +314,60 @@ def _date(text: str, base: date, language: str) -> tuple[date, DatePrecision] | 
     return found, "day"
 
 
+def _kind(match: re.Match[str]) -> Literal["season", "relative", "date"]:
+    if match.group("season") is not None:
+        return "season"
+    return "relative" if match.group("relative") is not None else "date"
+
+
+def _relative(text: str, base: date) -> tuple[date, DatePrecision] | None:
+    """ "last month", "в прошлом месяце", "3 дні тому", "кеше", "былтыр", against `base`."""
+    words = date_words()
+    tokens = [token.lower() for token in _WORD.findall(words.vague.sub("", text.strip()))]
+    named = next((words.named_days[t] for t in tokens if t in words.named_days), None)
+    if named == "yesterday":
+        return base - timedelta(days=1), "day"
+    if named == "today":
+        return base, "day"
+    if named is not None:
+        return date(base.year - (named == "last_year"), 1, 1), "year"
+    unit = next((words.units[t] for t in reversed(tokens) if t in words.units), None)
+    if unit is None:
+        return None
+    if any(t in words.last for t in tokens):
+        steps = -1
+    elif any(t in words.next for t in tokens):
+        steps = 1
+    elif len(tokens) > 1 and tokens[-1] not in words.units:  # "3 days ago", "неделю назад"
+        count = tokens[0]
+        steps = -(int(count) if count.isdigit() else words.counts.get(count, 1))
+    else:
+        steps = 0
+    return _shift(base, unit, steps)
+
+
+def _shift(base: date, unit: str, steps: int) -> tuple[date, DatePrecision]:
+    """The period `steps` units of `unit` from the one holding `base`, at that precision."""
+    if unit == "day":
+        return base + timedelta(days=steps), "day"
+    if unit == "week":
+        monday = base - timedelta(days=base.weekday())
+        return monday + timedelta(weeks=steps), "week"
+    if unit == "month":
+        months = base.year * 12 + base.month - 1 + steps
+        return date(months // 12, months % 12 + 1, 1), "month"
+    return date(base.year + steps, 1, 1), "year"
+
+
 def _parse(text: str, base: date, language: str) -> DateData | None:
     # Imported here: dateparser loads its language data on import (about half a second).
     from dateparser.date import DateDataParser
 
-    # The document's language first; English and Russian too, since quotes and headlines mix.
-    languages = list(dict.fromkeys([language, "en", "ru"]))
+    from recruitwatch.lang import available_languages
+
+    # The document's language first, then every language with a file: quotes and headlines
+    # mix them. Month names arrive in English already (see _date).
+    languages = list(dict.fromkeys([language, *available_languages()]))
     parser = DateDataParser(
         languages=languages,
         settings={
@@ -296,13 +387,11 @@ def _english_month(word: str, months: dict[str, int]) -> str:
 
 def _season(text: str, base: date) -> tuple[date, DatePrecision] | None:
     words = date_words()
-    found = [
-        words.seasons[w.lower()] for w in _MONTH_WORD.findall(text) if w.lower() in words.seasons
-    ]
+    found = [words.seasons[w.lower()] for w in _WORD.findall(text) if w.lower() in words.seasons]
     if not found:
         return None
     first_month = SEASON_MONTHS[found[0]]
-    lowered = [w.lower() for w in _MONTH_WORD.findall(text)]
+    lowered = [w.lower() for w in _WORD.findall(text)]
     year = re.search(_YEAR, text)
     if year:
         # Winter 2022 is the one that starts in December 2022.
