@@ -8,6 +8,7 @@ catastrophic backtracking.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -361,23 +362,26 @@ def phrase_regex(phrase: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    starts: list[int]
-    ends: list[int]
+    """A text's tokens. Offsets and positions are machine-integer arrays and each distinct
+    word is one string object: a megabyte of punctuation is a million tokens, and lists of
+    Python ints and tuples for them took hundreds of megabytes."""
+
+    starts: array[int]
+    ends: array[int]
     exact: list[str]
     folded: list[str]
-    # word -> its positions, so a phrase set finds its first words without a full pass
     # Lower-cased word -> its positions, and distinct words by first letters (for
     # phrases ending in a wildcard): a phrase set finds its first words without a pass.
-    positions: dict[str, list[int]]
+    positions: dict[str, array[int]]
     initials: dict[str, list[str]]
 
 
-def _positions(words: list[str]) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
+def _positions(words: list[str]) -> dict[str, array[int]]:
+    found: dict[str, array[int]] = {}
     for position, word in enumerate(words):
         bucket = found.get(word)
         if bucket is None:
-            found[word] = [position]
+            found[word] = array("q", (position,))
         else:
             bucket.append(position)
     return found
@@ -392,25 +396,28 @@ def _initials(words: Iterable[str]) -> dict[str, list[str]]:
 
 def _tokenize(text: str, *, indexed: bool = False) -> Tokens:
     exact_text = text.translate(FOLDS)
-    spans = [match.span() for match in TOKEN.finditer(exact_text)]
-    exact = [exact_text[start:end] for start, end in spans]
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+    exact: list[str] = []
+    distinct: dict[str, str] = {}  # one string object per distinct word, however often it occurs
+    for match in TOKEN.finditer(exact_text):
+        start, end = match.span()
+        starts.append(start)
+        ends.append(end)
+        word = exact_text[start:end]
+        exact.append(distinct.setdefault(word, word))
     cyrillic, latin = script_pattern("Cyrillic"), script_pattern("Latin")
-    mixed_scripts = bool(cyrillic.search(exact_text) and latin.search(exact_text))
-    if mixed_scripts:
-        exact = [_unmix(token) for token in exact]
-    folded_text = exact_text.lower()
-    if len(folded_text) == len(exact_text) and not mixed_scripts:
-        folded = [folded_text[start:end] for start, end in spans]
-    else:  # a few letters grow when lowered ("İ"), or words were unmixed: fold each token
-        folded = [token.lower() for token in exact]
-    return Tokens(
-        [start for start, _ in spans],
-        [end for _, end in spans],
-        exact,
-        folded,
-        positions := _positions(folded) if indexed else {},
-        _initials(positions) if indexed else {},
-    )
+    if cyrillic.search(exact_text) and latin.search(exact_text):
+        unmixed = {word: _unmix(word) for word in distinct}
+        exact = [unmixed[word] for word in exact]
+    # A whole word lowered at once reads as the text lowered at once ("İ" grows, final sigma).
+    lowered = {word: word.lower() for word in set(exact)}
+    if any(word != lower for word, lower in lowered.items()):
+        folded = [lowered[word] for word in exact]
+    else:  # nothing to lower (punctuation, digits, lower-case text): the same list serves
+        folded = exact
+    positions = _positions(folded) if indexed else {}
+    return Tokens(starts, ends, exact, folded, positions, _initials(positions))
 
 
 def _unmix(token: str) -> str:
