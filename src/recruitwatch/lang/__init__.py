@@ -591,7 +591,7 @@ class PhraseSet:
             resume = final + 1
 
     def _heads_in(
-        self, positions: dict[str, list[int]], initials: dict[str, list[str]]
+        self, positions: dict[str, array[int]], initials: dict[str, list[str]]
     ) -> list[str]:
         """The document's words that can start one of the phrases."""
         heads = list(self._folded_heads & positions.keys())
