@@ -834,6 +834,47 @@ def claims(
 
 @app.command(cls=_PlainHelp)
 @_reports_errors
+def changes(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Only changes on or after this day."
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="Only this region's changes (ISO 3166-2: RU-SAM, UA-43) and the federal ones.",
+        ),
+    ] = None,
+    db: DbOption = DB_DEFAULT,
+    json_: JsonOption = False,
+) -> None:
+    """List every raise and cut of a signing payment level, newest first, with its two
+    sources: the last statement of the old level and the first of the new one.
+
+    Example: recruitwatch changes --since 2025-01-01 --region RU-SAM --json
+    """
+    from recruitwatch.levels import changes as find_changes
+    from recruitwatch.store.browse import open_reader
+    from recruitwatch.store.levels import level_statements
+
+    with open_store(db, create=False):
+        pass  # a mistyped --db is refused, not read as an empty database
+    reader = open_reader(db)
+    try:
+        found = find_changes(level_statements(reader, region), since=_day(since))
+    finally:
+        reader.close()
+    if json_:
+        _echo_json(render.items_envelope([render.change_json(change) for change in found]))
+    else:
+        _print_table(render.changes_table(found))
+
+
+@app.command(cls=_PlainHelp)
+@_reports_errors
 def conflicts(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
     """List conflicts: claims about the same payer and kind in one month with different amounts.
 

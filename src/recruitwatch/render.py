@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recruitwatch.ingest.items import Failure
+from recruitwatch.levels import Change, LevelStatement
 from recruitwatch.model import (
     Attribution,
     Check,
@@ -535,4 +536,55 @@ def check_json(
         **extraction_json(extraction),
         "attributions": [{"name": a.name, "text": a.text, "start": a.start} for a in credits],
         "clusters": [cluster_json(cluster) for cluster in clusters],
+    }
+
+
+# --- the tracker's changes -------------------------------------------------------------------
+
+
+def changes_table(changes: Sequence[Change]) -> Table:
+    headers = ("date", "region", "part", "change", "was (source)", "now (source)")
+    rows = (
+        (
+            c.day.isoformat(),
+            c.region,
+            c.part,
+            c.describe(),
+            f"{c.old_source.document_id} ({c.old_source.day.isoformat()})",
+            f"{c.new_source.document_id} ({c.new_source.day.isoformat()})",
+        )
+        for c in changes
+    )
+    return _table(f"changes: {len(changes)}", headers, rows)
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """A raise or cut: what, when, and its two statements (the old level's last, the new
+    level's first)."""
+    return {
+        "region": change.region,
+        "part": change.part,
+        "direction": change.direction,
+        "day": change.day.isoformat(),
+        "from": {"amount": change.before.amount, "currency": change.before.currency},
+        "to": {"amount": change.after.amount, "currency": change.after.currency},
+        "description": change.describe(),
+        "sources": [
+            level_statement_json(change.old_source),
+            level_statement_json(change.new_source),
+        ],
+    }
+
+
+def level_statement_json(statement: LevelStatement) -> dict[str, Any]:
+    return {
+        "document_id": statement.document_id,
+        "record": statement.record,
+        "day": statement.day.isoformat(),
+        "amount": statement.amount,
+        "currency": statement.currency,
+        "previous": statement.previous,
+        "evidence": statement.evidence,
+        "url": statement.url,
+        "outlet": statement.outlet,
     }

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recruitwatch import __version__
 from recruitwatch.errors import QueryError, RecruitwatchError, StoreError
-from recruitwatch.serve import api, feeds, web
+from recruitwatch.serve import api, feeds, regions, web
 from recruitwatch.serve.deps import write_refusal
 from recruitwatch.serve.responses import problem, problem_body, status_phrase
 from recruitwatch.settings import Settings
@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
     app.include_router(api.router)
     app.include_router(web.router)
+    app.include_router(regions.router)
     app.include_router(feeds.router)
     _add_error_handlers(app)
     app.add_middleware(_Guard)

@@ -1,8 +1,11 @@
 """Charts as server-drawn SVG: positions are computed here, the template only writes them out.
 
-A chart plots one mark per offer (each a link to its evidence) while the filters leave few
+A scatter plots one mark per offer (each a link to its evidence) while the filters leave few
 enough to read; beyond that it plots one mark per month and series, at the month's mean, and
-says so. Colours are CSS classes (`s0`...`s7`), so the page needs no inline style.
+says so. A step chart draws levels over time: a flat segment per level, a dotted riser where
+one level gives way to the next, a mark per statement. Every chart titles its axes, and its
+date ticks are spaced so their labels never overlap. Colours are CSS classes (`s0`...`s7`), so
+the page needs no inline style.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from datetime import date, timedelta
 from recruitwatch.store.series import OTHER, ChartRow
 
 WIDTH = 560
-HEIGHT = 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 58, 12, 12, 28
+HEIGHT = 280
+# Room for the tick labels and the axis titles: the y title turned on its side at the left, the
+# x title under the date labels.
+_LEFT, _RIGHT, _TOP, _BOTTOM = 72, 14, 12, 44
+# A tick label's width in pixels: 10 px text is at most about 6.5 px a character, plus a gap.
+_CHAR_WIDTH, _LABEL_GAP = 6.5, 12
 # Seven colours and a grey "other": more series than that cannot be told apart by colour.
 _PALETTE_SIZE = 7
 
@@ -30,6 +37,20 @@ class Mark:
     series: int  # palette index; _PALETTE_SIZE is "other"
     label: str
     href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of line: `riser` joins one level to the next, `dashed` is a level known only
+    as a replaced one (so where it began is unknown)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    series: int
+    riser: bool = False
+    dashed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +69,9 @@ class Chart:
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
     legend: list[tuple[int, str]] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    x_title: str = "date"
+    y_title: str = ""
     left: int = _LEFT
     right: int = WIDTH - _RIGHT
     top: int = _TOP
@@ -97,8 +121,8 @@ def scatter(
         for row, value in points
     ]
     caption = (
-        f"{plotted} of {total} dated offers, as {period}ly means per series (one mark each);"
-        " filter further to see each offer"
+        f"{plotted} of {total} dated offers, as {period}ly means per series (one mark each,"
+        " larger for more offers); filter further to see each offer"
         if period
         else f"{plotted} of {total} dated offers have an amount in {currency}; one mark each"
     )
@@ -109,12 +133,17 @@ def scatter(
         title=title,
         caption=caption,
         marks=marks,
-        x_ticks=[Tick(x((day - first).days), label) for day, label in _date_ticks(first, last)],
+        x_ticks=[
+            Tick(x((day - first).days), label)
+            for day, label in _date_ticks(first, last, chart.right - chart.left)
+        ],
         y_ticks=[
             Tick(y(step * index), _compact(step * index))
             for index in range(round(top_value / step) + 1)
         ],
         legend=legend,
+        x_title=f"{period} of the offer" if period else "date of the offer",
+        y_title=f"mean amount, {currency}" if period else f"amount, {currency}",
     )
 
 
@@ -161,10 +190,15 @@ def _compact(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _date_ticks(first: date, last: date) -> list[tuple[date, str]]:
-    """Month starts (every 1, 3 or 12 months, by span) inside [first, last]."""
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 6 else 3 if months <= 36 else 12
+def _date_ticks(first: date, last: date, width: float) -> list[tuple[date, str]]:
+    """Month starts inside [first, last], every 1, 2, 3, 6, 12, 24 or 60 months: the smallest
+    step whose labels fit side by side in `width` pixels. Monthly labels read "2024-03",
+    yearly ones "2024"."""
+    months = max(1, (last.year - first.year) * 12 + last.month - first.month)
+    for step in (1, 2, 3, 6, 12, 24, 60):
+        label_width = (4 if step >= 12 else 7) * _CHAR_WIDTH + _LABEL_GAP
+        if (months // step + 1) * label_width <= width:
+            break
     ticks: list[tuple[date, str]] = []
     year, month = first.year, first.month
     while True:
@@ -174,5 +208,160 @@ def _date_ticks(first: date, last: date) -> list[tuple[date, str]]:
         day = date(year, month, 1)
         if day > last:
             return ticks
-        if (month - 1) % step == 0:
-            ticks.append((day, str(year) if step == 12 else day.strftime("%Y-%m")))
+        if (year * 12 + month - 1) % step == 0:
+            ticks.append((day, str(year) if step >= 12 else day.strftime("%Y-%m")))
+
+
+# --- levels over time ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StepPoint:
+    """A statement on a step chart: where it was said, linked to its evidence."""
+
+    day: date
+    value: float
+    label: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepLevel:
+    """One level held from `start` to `end`; `dashed` when known only as a replaced level."""
+
+    start: date
+    end: date
+    value: float
+    points: Sequence[StepPoint]
+    dashed: bool = False
+
+
+def steps(
+    title: str,
+    series: Sequence[tuple[int, str, Sequence[StepLevel]]],
+    *,
+    y_title: str,
+    caption: str,
+) -> Chart:
+    """Levels over time, one line per series (palette index, name, its levels in order)."""
+    levels = [level for _, _, found in series for level in found]
+    if not levels:
+        return Chart(title=title, caption=caption or "no levels recorded")
+    first = min(level.start for level in levels)
+    last = max(level.end for level in levels)
+    margin = timedelta(days=max(14, (last - first).days // 25))
+    first, last = first - margin, last + margin
+    largest = max(level.value for level in levels)
+    step = _nice_step(largest)
+    top_value = step * math.ceil(largest / step)
+    chart = Chart(title=title, caption=caption)
+    x = _scale(0, (last - first).days, chart.left, chart.right)
+    y = _scale(0, top_value, chart.bottom, chart.top)
+    segments: list[Segment] = []
+    marks: list[Mark] = []
+    for index, _, found in series:
+        for position, level in enumerate(found):
+            segments.append(
+                Segment(
+                    x((level.start - first).days),
+                    y(level.value),
+                    x((level.end - first).days),
+                    y(level.value),
+                    index,
+                    dashed=level.dashed,
+                )
+            )
+            if position + 1 < len(found):
+                following = found[position + 1]
+                riser_x = x((following.start - first).days)
+                segments.append(
+                    Segment(riser_x, y(level.value), riser_x, y(following.value), index, True)
+                )
+            marks.extend(
+                Mark(
+                    x=x((point.day - first).days),
+                    y=y(point.value),
+                    r=4.0,
+                    series=index,
+                    label=point.label,
+                    href=point.href,
+                )
+                for point in level.points
+            )
+    return Chart(
+        title=title,
+        caption=caption,
+        marks=marks,
+        segments=segments,
+        x_ticks=[
+            Tick(x((day - first).days), label)
+            for day, label in _date_ticks(first, last, chart.right - chart.left)
+        ],
+        y_ticks=[
+            Tick(y(step * index), _compact(step * index))
+            for index in range(round(top_value / step) + 1)
+        ],
+        legend=[(index, name) for index, name, found in series if found],
+        x_title="date of the statement",
+        y_title=y_title,
+    )
+
+
+# --- quantities spanning orders of magnitude -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    day: date
+    value: float
+    series: int  # palette index
+    label: str
+    href: str | None
+
+
+def log_scatter(
+    title: str,
+    points: Sequence[Point],
+    *,
+    legend: Sequence[tuple[int, str]],
+    y_title: str,
+    caption: str,
+) -> Chart:
+    """A mark per point on a logarithmic value axis (counts of people range from hundreds to
+    millions), ticks at the powers of ten."""
+    shown = [point for point in points if point.value > 0 and math.isfinite(point.value)]
+    if not shown:
+        return Chart(title=title, caption=caption)
+    first = min(point.day for point in shown)
+    last = max(point.day for point in shown)
+    margin = timedelta(days=max(14, (last - first).days // 25))
+    first, last = first - margin, last + margin
+    low = math.floor(math.log10(min(point.value for point in shown)))
+    high = max(low + 1, math.ceil(math.log10(max(point.value for point in shown))))
+    chart = Chart(title=title, caption=caption)
+    x = _scale(0, (last - first).days, chart.left, chart.right)
+    y = _scale(low, high, chart.bottom, chart.top)
+    used = {point.series for point in shown}
+    return Chart(
+        title=title,
+        caption=caption,
+        marks=[
+            Mark(
+                x=x((point.day - first).days),
+                y=y(math.log10(point.value)),
+                r=4.0,
+                series=point.series,
+                label=point.label,
+                href=point.href,
+            )
+            for point in shown
+        ],
+        x_ticks=[
+            Tick(x((day - first).days), label)
+            for day, label in _date_ticks(first, last, chart.right - chart.left)
+        ],
+        y_ticks=[Tick(y(power), _compact(10.0**power)) for power in range(low, high + 1)],
+        legend=[(index, name) for index, name in legend if index in used],
+        x_title="date of the figure",
+        y_title=y_title,
+    )

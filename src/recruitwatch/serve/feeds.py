@@ -17,12 +17,15 @@ from xml.etree import ElementTree
 from fastapi import APIRouter, Depends, Request, Response
 
 from recruitwatch import __version__
+from recruitwatch.levels import Change, changes
 from recruitwatch.serve import params
 from recruitwatch.serve.deps import read_access, reader
+from recruitwatch.serve.regions import PART_NAMES, names
 from recruitwatch.serve.web import document_url, number, web_url
 from recruitwatch.store.browse import Reader
 from recruitwatch.store.derived import CLAIMS
 from recruitwatch.store.filters import ClaimFilters, OfferFilters
+from recruitwatch.store.levels import level_statements
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
@@ -82,6 +85,58 @@ def claims_feed(
         entries=[_claim_entry(base, claim) for claim in claims],
     )
     return Response(_xml(feed), media_type=MEDIA_TYPE)
+
+
+@router.get(
+    "/changes.atom",
+    dependencies=[Depends(read_access), Depends(params.only({"region", "since"}))],
+)
+def changes_feed(
+    request: Request,
+    db: Read,
+    region: params.RegionCode = None,
+    since: params.Since = None,
+) -> Response:
+    """The newest raises and cuts of signing payments, of one region (and the federal part)
+    with `region`, as Atom."""
+    found = changes(level_statements(db, region), since=since)[:FEED_ENTRIES]
+    base = str(request.base_url).rstrip("/")
+    query = urlencode(
+        {key: str(value) for key, value in (("region", region), ("since", since)) if value}
+    )
+    labels = names()
+    described = labels.get(region, region) if region else "all regions"
+    feed = _feed(
+        feed_id=f"{base}/feeds/changes.atom" + (f"?{query}" if query else ""),
+        title=f"recruitwatch: changes of signing payments ({described})",
+        page=f"{base}/regions/{region}" if region else f"{base}/changes",
+        entries=[_change_entry(base, change, labels) for change in found],
+    )
+    return Response(_xml(feed), media_type=MEDIA_TYPE)
+
+
+def _change_entry(base: str, change: Change, labels: dict[str, str]) -> ElementTree.Element:
+    entry = ElementTree.Element("entry")
+    where = "/".join(quote(part, safe="") for part in (change.region, change.part))
+    amounts = f"{change.before.amount:g}-{change.after.amount:g}"
+    _text(entry, "id", f"tag:recruitwatch,2024:change/{where}/{change.day.isoformat()}/{amounts}")
+    region = labels.get(change.region, change.region)
+    _text(entry, "title", f"{region}, {PART_NAMES[change.part]}: {change.describe()}")
+    _text(entry, "updated", _day(change.day.isoformat()))
+    _text(entry, "published", _day(change.day.isoformat()))
+    page = f"{base}/regions/{change.region}" if change.region != "RU" else f"{base}/changes"
+    ElementTree.SubElement(entry, "link", rel="alternate", href=page)
+    for statement in (change.old_source, change.new_source):
+        href = base + document_url(statement.document_id, statement.record)
+        ElementTree.SubElement(entry, "link", rel="related", href=href)
+    old, new = change.old_source, change.new_source
+    _text(
+        entry,
+        "summary",
+        f"Before ({old.day.isoformat()}, {old.document_id}): “{old.evidence}” —"
+        f" after ({new.day.isoformat()}, {new.document_id}): “{new.evidence}”",
+    )
+    return entry
 
 
 def _claim_entry(base: str, claim: dict[str, Any]) -> ElementTree.Element:

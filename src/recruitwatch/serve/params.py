@@ -63,6 +63,9 @@ Excel = Annotated[
     Query(description="CSV only: start with a UTF-8 byte-order mark, so Excel reads Cyrillic."),
 ]
 Usd = Annotated[float | None, Query(ge=0, allow_inf_nan=False)]
+RegionCode = Annotated[
+    str | None, Query(pattern=_REGION, description="ISO 3166-2 code of a region: RU-SAM, UA-43.")
+]
 # A record id: SQLite integers are 64-bit, and a larger number must be a 4xx, not an overflow.
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Record id.")]
 
