@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ with warnings.catch_warnings():
 
 from _serve import TOKEN, build_db, settings
 from recruitwatch.serve.app import create_app
+from recruitwatch.store import open_store
 from recruitwatch.store.browse import Reader
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
@@ -144,28 +144,30 @@ def test_hostile_posts_are_4xx_not_500(db: str | Path, body: bytes) -> None:
     assert response.json()["ok"] is False
 
 
-def test_relinks_after_posts_coalesce_to_one_running_and_one_queued(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from recruitwatch.serve import api
+def test_a_post_links_only_what_it_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No full relink per POST: it reads every document and holds the writer's lock meanwhile.
+    from recruitwatch.link import link_store, update
 
-    started = threading.Event()
-    release = threading.Event()
-    calls: list[int] = []
+    db = tmp_path / "rw.db"
+    with open_store(db) as store:  # linked once: from then on links are incremental
+        link_store(store)
 
-    def slow_link(*_args: object, **_kwargs: object) -> None:
-        calls.append(1)
-        started.set()
-        release.wait(10)
+    def full_relink(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a POST ran a full relink")
 
-    monkeypatch.setattr(api, "link_store", slow_link)
-    relinks = api.Relinks(settings(tmp_path / "rw.db"))
-    assert relinks.wanted()
-    runner = threading.Thread(target=relinks.run)
-    runner.start()
-    assert started.wait(10)
-    assert not any(relinks.wanted() for _ in range(20)), "twenty POSTs during a relink"
-    release.set()
-    runner.join(10)
-    assert len(calls) == 2, "the running relink and one more for all twenty"
-    assert relinks.wanted(), "idle again"
+    monkeypatch.setattr(update, "link_store", full_relink)
+    texts = [
+        "The Omsk region offers volunteers a sign-on bonus of 650,000 roubles to join the army.",
+        "Volunteers who join the army get a sign-on bonus of 650,000 roubles from the Omsk region.",
+    ]
+    with TestClient(create_app(settings(db))) as client:
+        for day, text in enumerate(texts, start=3):
+            response = client.post(
+                "/api/documents",
+                json={"text": text, "published": f"2024-03-0{day}"},
+                headers={"Authorization": f"Bearer {TOKEN}"},
+            )
+            assert response.status_code == 201, response.text
+        claims = client.get("/api/claims").json()["items"]
+    (bonus,) = [claim for claim in claims if claim["value"] == 650_000]
+    assert bonus["sources"] == 2  # linked before each answer, without a relink

@@ -111,7 +111,7 @@ def test_an_unexpected_error_is_one_line_unless_debug(
     def broken_link(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("linker bug")
 
-    monkeypatch.setattr(cli, "link_store", broken_link)
+    monkeypatch.setattr(cli, "link_new", broken_link)
     note = tmp_path / "note.txt"
     note.write_text("Recruits are promised 400,000 roubles.", encoding="utf-8")
     plain = run("ingest", note, "--db", tmp_path / "rw.db")

@@ -41,6 +41,7 @@ from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
 from recruitwatch.ingest.items import one_line
 from recruitwatch.link import link_store
+from recruitwatch.link.update import link_new
 from recruitwatch.model import (
     Extraction,
     Figure,
@@ -478,13 +479,14 @@ def export(
 @app.command("link", cls=_PlainHelp)
 @_reports_errors
 def link_(db: DbOption = DB_DEFAULT) -> None:
-    """Link everything stored: rewrite clusters, credit lines, claims and conflicts, replacing
-    the previous links (ingest does this itself unless given --no-link).
+    """Link everything stored again: rewrite clusters, credit lines, claims and conflicts,
+    replacing the previous links. Ingest, batch, watch and the API link what they add as they
+    go (only the new documents, against their candidates); this is the full relink.
 
     Example: recruitwatch ingest day1/ day2/ --no-link && recruitwatch link
     """
     with open_store(db, create=False) as store:
-        _link(store, Settings.from_env())
+        _link(store, Settings.from_env(), full=True)
 
 
 @app.command(cls=_PlainHelp)
@@ -1020,22 +1022,24 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _link(store: Store, settings: Settings) -> None:
-    console = Console(stderr=True)
-    if console.is_terminal:
-        # A live status line: linking a large store runs for tens of seconds.
-        with console.status("linking") as status:
-            links = link_store(
-                store,
-                window_days=settings.claim_window_days,
-                progress=lambda step: status.update(f"linking: {step}"),
-            )
+def _link(store: Store, settings: Settings, *, full: bool = False) -> None:
+    """Link what was stored since the last link (or, `full`, everything again)."""
+    if full:
+        console = Console(stderr=True)
+        if console.is_terminal:
+            # A live status line: relinking a large store runs for tens of seconds.
+            with console.status("linking") as status:
+                link_store(
+                    store,
+                    window_days=settings.claim_window_days,
+                    progress=lambda step: status.update(f"linking: {step}"),
+                )
+        else:
+            link_store(store, window_days=settings.claim_window_days)
     else:
-        links = link_store(store, window_days=settings.claim_window_days)
-    typer.echo(
-        f"linked: {len(links.clusters)} rewrite clusters, {len(links.claims)} claims,"
-        f" {len(links.conflicts)} conflicts"
-    )
+        link_new(store, window_days=settings.claim_window_days)
+    clusters, claims, conflicts = store.link_index().totals()
+    typer.echo(f"linked: {clusters} rewrite clusters, {claims} claims, {conflicts} conflicts")
 
 
 def _echo_json(payload: Any) -> None:

@@ -145,10 +145,10 @@ def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
 
     A level the text gives as replaced, and a total of several payers' parts, contradict
     nothing: the first is history, the second a sum."""
-    current = [claim for claim in claims if _current(claim)]
+    current = [claim for claim in claims if is_current(claim)]
     by_month: dict[tuple[str, str, str, int], list[Claim]] = {}
     for claim in current:
-        for month in _months(claim):
+        for month in months(claim):
             by_month.setdefault((claim.record, claim.kind, claim.unit, month), []).append(claim)
     parent = {claim.id: claim.id for claim in current}
 
@@ -161,7 +161,7 @@ def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
     for group in by_month.values():
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
-                if _contradict(first, second):
+                if contradict(first, second):
                     a, b = root(first.id), root(second.id)
                     parent[max(a, b)] = min(a, b)
     members: dict[int, list[Claim]] = {}
@@ -191,17 +191,17 @@ def find_conflicts(claims: Sequence[Claim]) -> list[Conflict]:
     return conflicts
 
 
-def _current(claim: Claim) -> bool:
+def is_current(claim: Claim) -> bool:
     return not any(s.previous or s.level == "combined" for s in claim.statements)
 
 
-def _months(claim: Claim) -> range:
+def months(claim: Claim) -> range:
     if claim.first is None or claim.last is None:
         return range(0)
     return range(_month(claim.first), _month(claim.last) + 1)
 
 
-def _contradict(first: Claim, second: Claim) -> bool:
+def contradict(first: Claim, second: Claim) -> bool:
     # A document giving both values tells of a change or a breakdown ("raised to 500,000 from
     # 305,000"), not a contradiction: conflicts are between documents.
     return (

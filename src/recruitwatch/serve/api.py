@@ -4,19 +4,18 @@ write, POST /api/documents, which ingests a text or a URL through the pipeline."
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from recruitwatch.errors import InputError
+from recruitwatch.errors import InputError, StoreError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, find_sources, iter_documents
 from recruitwatch.language import detect_language
-from recruitwatch.link import link_store
+from recruitwatch.link.update import link_new
 from recruitwatch.model import Document, unusable_character
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
@@ -193,10 +192,11 @@ class NewDocument(BaseModel):
     },
     dependencies=[Depends(write_access), Depends(params.only())],
 )
-def post_document(request: Request, body: NewDocument, tasks: BackgroundTasks) -> JSONResponse:
+def post_document(request: Request, body: NewDocument) -> JSONResponse:
     """Ingest a posted text (or the document at a URL) as `recruitwatch ingest` does: extract,
     normalise, store, and return what was found; 201 when something new was stored, 200 when
-    the text was known already. Claims and conflicts are relinked after the response."""
+    the text was known already. What was stored is linked before the answer (only the new
+    document, against its candidates): claims and conflicts are up to date when it comes."""
     settings: Settings = request.app.state.settings
     if (body.text is None) == (body.url is None):
         raise HTTPException(400, "send exactly one of text and url")
@@ -223,9 +223,12 @@ def post_document(request: Request, body: NewDocument, tasks: BackgroundTasks) -
             normaliser=Normaliser.from_settings(settings),
             budget_seconds=settings.extract_seconds,
         )
-    relinks: Relinks = request.app.state.relinks
-    if report.ingested and relinks.wanted():
-        tasks.add_task(relinks.run)
+        if report.ingested:
+            try:
+                link_new(store, window_days=settings.claim_window_days)
+            except StoreError:
+                # The document is stored; the next link (any writer's) links it.
+                logger.exception("linking after a POST failed")
     return _ingest_response(request, report, hashes)
 
 
@@ -320,43 +323,6 @@ def _export(
         return Response(parquet_bytes(rows, columns), media_type=MEDIA_TYPES[fmt], headers=headers)
     chunks = csv_chunks(rows, columns, bom=excel) if fmt == "csv" else jsonl_chunks(rows)
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=headers)
-
-
-class Relinks:
-    """Relinking after POSTs, at most one running and one queued: linking reads every document,
-    so one per POST would pile up (and fight other writers for the lock). A POST during a
-    relink asks for one more, which then covers every POST made meanwhile."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._lock = threading.Lock()
-        self._running = False
-        self._queued = False
-
-    def wanted(self) -> bool:
-        """True when the caller should start `run`; False when one is running (it will run
-        once more when it ends)."""
-        with self._lock:
-            if self._running:
-                self._queued = True
-                return False
-            self._running = True
-            return True
-
-    def run(self) -> None:
-        # After the response (a background task), never before it.
-        while True:
-            try:
-                with open_store(self._settings.db) as store:
-                    link_store(store, window_days=self._settings.claim_window_days)
-            except Exception:
-                # The documents are stored; a failed relink is redone by the next one.
-                logger.exception("relinking after a POST failed")
-            with self._lock:
-                if not self._queued:
-                    self._running = False
-                    return
-                self._queued = False
 
 
 def _posted(body: NewDocument) -> Document | Failure:

@@ -65,7 +65,6 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.relinks = api.Relinks(settings)
     package = resources.files("recruitwatch.serve")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     web.add_filters(app.state.templates.env)

@@ -24,6 +24,7 @@ from recruitwatch.model import (
     OfferNotes,
     Statement,
 )
+from recruitwatch.store.linkindex import LinkIndex
 
 # What the store knows of a document's text: nothing yet, this very place, or another place.
 Seen = Literal["new", "same", "duplicate"]
@@ -205,6 +206,11 @@ class Store(Protocol):
 
     def save_links(self, links: Links) -> None:
         """Replace every stored cluster, credit line, claim and conflict in one transaction."""
+        ...
+
+    def link_index(self) -> LinkIndex:
+        """What the link stage keeps between runs, for incremental linking (run its reads and
+        writes inside `batch`)."""
         ...
 
     def list_clusters(self, doc_id: str | None = None) -> list[Cluster]:

@@ -207,51 +207,68 @@ def figure_notes(connection: Connection, ids: Sequence[int]) -> dict[int, Figure
     }
 
 
+_OFFER_STATEMENTS = (
+    "SELECT offers.id, offers.document_id, kind, currency, amount, offered_by, target,"
+    " payer_level, payer_region, recipient, previous,"
+    " COALESCE(offers.date, documents.published) AS day"
+    " FROM offers JOIN documents ON documents.id = offers.document_id"
+)
+_FIGURE_STATEMENTS = (
+    "SELECT figures.id, figures.document_id, unit, quantity, figures.source, subject,"
+    " COALESCE(figures.date, documents.published) AS day"
+    " FROM figures JOIN documents ON documents.id = figures.document_id"
+)
+
+
 def statements(connection: Connection) -> list[Statement]:
     """Every stored offer and figure as a statement, dated by its record date or else its
     document's publication date."""
-    offers = connection.execute(
-        "SELECT offers.id, offers.document_id, kind, currency, amount, offered_by, target,"
-        " payer_level, payer_region, recipient, previous,"
-        " COALESCE(offers.date, documents.published) AS day"
-        " FROM offers JOIN documents ON documents.id = offers.document_id ORDER BY offers.id"
-    ).fetchall()
-    figures = connection.execute(
-        "SELECT figures.id, figures.document_id, unit, quantity, figures.source, subject,"
-        " COALESCE(figures.date, documents.published) AS day"
-        " FROM figures JOIN documents ON documents.id = figures.document_id ORDER BY figures.id"
-    ).fetchall()
-    return [
-        Statement(
-            "offer",
-            row["id"],
-            row["document_id"],
-            row["kind"],
-            row["currency"],
-            row["amount"],
-            row["offered_by"],
-            row["target"],
-            _date(row["day"]),
-            level=row["payer_level"],
-            region=row["payer_region"],
-            recipient=row["recipient"],
-            previous=bool(row["previous"]),
-        )
-        for row in offers
-    ] + [
-        Statement(
-            "figure",
-            row["id"],
-            row["document_id"],
-            "figure",
-            row["unit"],
-            row["quantity"],
-            row["source"],
-            row["subject"],
-            _date(row["day"]),
-        )
-        for row in figures
-    ]
+    offers = connection.execute(f"{_OFFER_STATEMENTS} ORDER BY offers.id").fetchall()
+    figures = connection.execute(f"{_FIGURE_STATEMENTS} ORDER BY figures.id").fetchall()
+    return [offer_statement(row) for row in offers] + [figure_statement(row) for row in figures]
+
+
+def statements_where(
+    connection: Connection, record: RecordType, where: str, params: Sequence[Any]
+) -> list[Statement]:
+    """The statements of one record type whose rows meet `where` (a fixed SQL condition)."""
+    if record == "offer":
+        sql = f"{_OFFER_STATEMENTS} WHERE {where} ORDER BY offers.id"
+        return [offer_statement(row) for row in connection.execute(sql, params).fetchall()]
+    sql = f"{_FIGURE_STATEMENTS} WHERE {where} ORDER BY figures.id"
+    return [figure_statement(row) for row in connection.execute(sql, params).fetchall()]
+
+
+def offer_statement(row: Any) -> Statement:
+    return Statement(
+        "offer",
+        row["id"],
+        row["document_id"],
+        row["kind"],
+        row["currency"],
+        row["amount"],
+        row["offered_by"],
+        row["target"],
+        _date(row["day"]),
+        level=row["payer_level"],
+        region=row["payer_region"],
+        recipient=row["recipient"],
+        previous=bool(row["previous"]),
+    )
+
+
+def figure_statement(row: Any) -> Statement:
+    return Statement(
+        "figure",
+        row["id"],
+        row["document_id"],
+        "figure",
+        row["unit"],
+        row["quantity"],
+        row["source"],
+        row["subject"],
+        _date(row["day"]),
+    )
 
 
 def replace_links(connection: Connection, links: Links) -> None:
@@ -260,26 +277,38 @@ def replace_links(connection: Connection, links: Links) -> None:
     for table in (*tables, "clusters"):
         connection.execute(f"DELETE FROM {table}")  # fixed names
     connection.execute("DELETE FROM attributions")
-    executemany = connection.executemany
-    executemany(
+    insert_clusters(connection, links.clusters)
+    insert_attributions(connection, links.attributions)
+    insert_claims(connection, links.claims)
+    insert_conflicts(connection, links.conflicts)
+
+
+def insert_clusters(connection: Connection, found: Sequence[Cluster]) -> None:
+    connection.executemany(
         "INSERT INTO clusters (id, origin) VALUES (?, ?)",
-        [(cluster.id, cluster.origin) for cluster in links.clusters],
+        [(cluster.id, cluster.origin) for cluster in found],
     )
-    executemany(
+    connection.executemany(
         "INSERT INTO cluster_members (document_id, cluster_id, similarity, misattribution)"
         " VALUES (?, ?, ?, ?)",
         [
             (member.doc_id, cluster.id, member.similarity, member.misattribution)
-            for cluster in links.clusters
+            for cluster in found
             for member in cluster.members
         ],
     )
-    executemany(
+
+
+def insert_attributions(connection: Connection, found: Sequence[Attribution]) -> None:
+    connection.executemany(
         # "end" is quoted: a reserved word in PostgreSQL.
         'INSERT INTO attributions (document_id, name, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-        [(a.doc_id, a.name, a.start, a.end, a.text) for a in links.attributions],
+        [(a.doc_id, a.name, a.start, a.end, a.text) for a in found],
     )
-    executemany(
+
+
+def insert_claims(connection: Connection, found: Sequence[Claim]) -> None:
+    connection.executemany(
         "INSERT INTO claims (id, record, kind, unit, value, who, about, first, last, sources,"
         " independent_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -296,10 +325,10 @@ def replace_links(connection: Connection, links: Links) -> None:
                 len(c.sources),
                 c.independent_sources,
             )
-            for c in links.claims
+            for c in found
         ],
     )
-    executemany(
+    connection.executemany(
         "INSERT INTO claim_statements (claim_id, document_id, offer_id, figure_id)"
         " VALUES (?, ?, ?, ?)",
         [
@@ -309,18 +338,21 @@ def replace_links(connection: Connection, links: Links) -> None:
                 s.record_id if s.record == "offer" else None,
                 s.record_id if s.record == "figure" else None,
             )
-            for claim in links.claims
+            for claim in found
             for s in claim.statements
         ],
     )
-    executemany(
+
+
+def insert_conflicts(connection: Connection, found: Sequence[Conflict]) -> None:
+    connection.executemany(
         "INSERT INTO conflicts (id, first_claim, second_claim, period, detail)"
         " VALUES (?, ?, ?, ?, ?)",
-        [(c.id, c.first, c.second, c.period, c.detail) for c in links.conflicts],
+        [(c.id, c.first, c.second, c.period, c.detail) for c in found],
     )
-    executemany(
+    connection.executemany(
         "INSERT INTO conflict_claims (conflict_id, claim_id) VALUES (?, ?)",
-        [(c.id, claim_id) for c in links.conflicts for claim_id in c.claims],
+        [(c.id, claim_id) for c in found for claim_id in c.claims],
     )
 
 

@@ -77,6 +77,47 @@ _KEY_INDEXES: tuple[str, ...] = (
 )
 
 
+def _link_index(blob: str, key: str, real: str, without_rowid: str) -> tuple[str, ...]:
+    """What incremental linking keeps: each linked document's entry (the content hash it was
+    linked at, its MinHash signature, story numbers and stated values), the keys that find its
+    candidates, and the verified pairs clusters are made of. No foreign keys: a replaced
+    document's old entry tells which claims held its old values."""
+    return (
+        f"""
+        CREATE TABLE link_documents (
+            document_id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            published TEXT,
+            language TEXT NOT NULL,
+            signature {blob},
+            numbers TEXT NOT NULL,
+            stated TEXT NOT NULL
+        )
+        """,
+        f"""
+        CREATE TABLE link_keys (
+            key {key} NOT NULL,
+            document_id TEXT NOT NULL,
+            PRIMARY KEY (key, document_id)
+        ){without_rowid}
+        """,
+        f"""
+        CREATE TABLE link_pairs (
+            first TEXT NOT NULL,
+            second TEXT NOT NULL,
+            similarity {real} NOT NULL,
+            PRIMARY KEY (first, second)
+        )
+        """,
+        "CREATE INDEX link_pairs_second ON link_pairs (second)",
+        # A claim's run of close values, and the claims of one period, found without a scan.
+        "CREATE INDEX offers_statement_value ON offers (kind, currency, amount)",
+        "CREATE INDEX figures_statement_value ON figures (unit, quantity)",
+        "CREATE INDEX claims_value ON claims (record, kind, unit, value)",
+        "CREATE INDEX claims_period ON claims (record, kind, unit, first)",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         version=1,
@@ -473,6 +514,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         " figure category",
         statements=_KEY_INDEXES,
     ),
+    Migration(
+        version=13,
+        name="link index: entries, keys and verified pairs, for incremental linking",
+        statements=_link_index("BLOB", "INTEGER", "REAL", " WITHOUT ROWID"),
+    ),
 )
 
 
@@ -755,4 +801,5 @@ POSTGRES: dict[int, tuple[str, ...]] = {
         "CREATE INDEX conflict_claims_claim ON conflict_claims (claim_id)",
     ),
     12: _KEY_INDEXES,
+    13: _link_index("BYTEA", "BIGINT", "DOUBLE PRECISION", ""),
 }

@@ -36,6 +36,7 @@ from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Va
 from recruitwatch.store.dbapi import Connection
 from recruitwatch.store.dialects import Dialect
 from recruitwatch.store.filters import check_figure_category, check_offer_keys
+from recruitwatch.store.linkindex import LinkIndex
 from recruitwatch.store.schema import MAX_FAILURE_REASON, MAX_FAILURE_SOURCE, MIGRATIONS
 
 logger = logging.getLogger(__name__)
@@ -485,6 +486,9 @@ class SQLStore(ABC):
                 notes.replace_links(self._connection, links)
         except self.dialect.errors as exc:
             raise StoreError(f"cannot save links: {exc}") from exc
+
+    def link_index(self) -> LinkIndex:
+        return LinkIndex(self._connection)
 
     def list_clusters(self, doc_id: str | None = None) -> list[Cluster]:
         return self._read(notes.clusters, doc_id)
