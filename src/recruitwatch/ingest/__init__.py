@@ -59,7 +59,8 @@ FOLDER_SUFFIXES = frozenset(
     | {".warc", ".gz"}  # .gz only as .warc.gz, see _in_folder
 )
 STDIN = "-"
-# Kinds whose whole file is parsed in memory: a channel's history, a feed, a scraper's dump.
+# Kinds of file that hold many documents, under the larger cap: a channel's history, a feed,
+# a scraper's dump (the first and last streamed, a message or line at a time).
 _EXPORT_KINDS: frozenset[Kind] = frozenset({"telegram", "jsonl", "feed"})
 
 logger = logging.getLogger(__name__)
@@ -266,10 +267,11 @@ def _file_documents(
     if kind == "json":
         yield read_corpus_document(path, max_bytes=cap)
         return
-    if kind == "jsonl":  # streamed a line at a time: the file is never in memory whole
+    if kind in ("jsonl", "telegram"):  # streamed: the file is never in memory whole
         check_size_on_disk(path, max_bytes=cap)
+        read = read_json_lines if kind == "jsonl" else read_telegram
         with path.open("rb") as stream:
-            yield from read_json_lines(stream, source=str(path), max_bytes=options.max_bytes)
+            yield from read(stream, source=str(path), max_bytes=options.max_bytes)
         return
     data = read_bytes(path, max_bytes=cap)
     follow = _follower(web(), options) if options.follow and kind == "feed" else None
@@ -313,7 +315,7 @@ def _bytes_documents(
     elif kind == "feed":
         yield from read_feed(data, source=source, base_url=url, follow=follow, skip=skip_link)
     elif kind == "telegram":
-        yield from read_telegram(data, source=source, max_bytes=options.max_bytes)
+        yield from read_telegram(io.BytesIO(data), source=source, max_bytes=options.max_bytes)
     elif kind == "jsonl":
         lines = io.BytesIO(data)
         yield from read_json_lines(lines, source=source, max_bytes=options.max_bytes)
