@@ -75,3 +75,34 @@ def test_a_region_named_in_kazakh_with_its_ending_pays() -> None:
     text = ARMY + "Татарстанда келісімшарт жасасқандарға біржолғы төлем 2 млн рубль."
     (offer,) = extract(text).offers
     assert offer.offered_by == "Tatarstan"
+
+
+LATIN_ARMY = "Resei armiasy soğysqa erikti jinaidy. "
+
+
+def test_latin_script_money_with_case_endings() -> None:
+    text = (
+        LATIN_ARMY
+        + "Kelisimşart jasasqandarğa birjolğy tölem 2 mln teñge, ailyq jalaqy 500 myñ rubl."
+    )
+    offers = extract(text).offers
+    assert [(o.kind, o.amount, o.currency) for o in offers] == [
+        ("signing_bonus", 2_000_000, "KZT"),
+        ("monthly_pay", 500_000, "RUB"),
+    ]
+
+
+def test_latin_script_region_and_share() -> None:
+    text = LATIN_ARMY + "Tatarstanda kelisimşart jasasqandarğa birjolğy tölem 2 mln rubl."
+    (offer,) = extract(text).offers
+    assert offer.offered_by == "Tatarstan"
+    share = LATIN_ARMY + "Mobilizatsia kezinde rezervisterdiñ 75 paiyzy şaqyryldy."
+    assert [(f.quantity, f.unit) for f in extract(share).figures] == [(75, "percent")]
+
+
+def test_latin_words_come_from_the_cyrillic_ones() -> None:
+    from recruitwatch.lang import load_raw, transliterations
+
+    assert {"Qazaqstan"} <= set(transliterations("kk", "Қазақстан"))
+    assert "armia*" in load_raw("kk")["military_cues"]  # "ия" is spelled "ia"
+    assert load_raw("kk")["magnitudes"]["myñ"] == 1000

@@ -190,6 +190,19 @@ def validate(data: Mapping[str, Any], name: str) -> None:
         and all(isinstance(alphabet, str) and alphabet for alphabet in letters.values())
     ):
         raise fail("'letters' must map a script (Latin, Cyrillic) to its alphabet")
+    tables = data.get("transliterations")
+    if not (
+        isinstance(tables, list)
+        and all(
+            isinstance(table, dict)
+            and all(
+                isinstance(letter, str) and 1 <= len(letter) <= 2 and isinstance(latin, str)
+                for letter, latin in table.items()
+            )
+            for table in tables
+        )
+    ):
+        raise fail("'transliterations' must list tables of one or two letters -> their spelling")
     if not isinstance(data.get("morphology"), dict):
         raise fail("'morphology' must be a mapping naming its plugin")
     plugin(data["morphology"], "".join(letters.values()), name)
@@ -643,4 +656,73 @@ def load_raw(code: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise LanguageDataError("top level must be a mapping", source=name)
     validate(data, name)
-    return data
+    return _with_transliterations(data)
+
+
+# Keys whose values are not words of the text.
+NOT_TRANSLITERATED = frozenset(
+    {"language", "name", "letters", "morphology", "transliterations", "decimal_mark"}
+)
+
+
+def transliterations(code: str, word: str) -> list[str]:
+    """The word in each other script the language file gives tables for, without repeats."""
+    return _spellings(_tables(code), word)
+
+
+Transliteration = tuple[tuple[tuple[str, str], ...], dict[int, str]]
+
+
+@cache
+def _tables(code: str) -> tuple[Transliteration, ...]:
+    return tuple(_translation(table) for table in load_raw(code)["transliterations"])
+
+
+def _translation(table: Mapping[str, str]) -> Transliteration:
+    """Letter pairs spelled together ("ия" -> "ia"), then a str.translate table, both cases."""
+    both = dict(table)
+    both |= {letter.capitalize(): latin.capitalize() for letter, latin in table.items()}
+    pairs = tuple((key, value) for key, value in both.items() if len(key) > 1)
+    return pairs, str.maketrans({key: value for key, value in both.items() if len(key) == 1})
+
+
+def _spelled(table: Transliteration, word: str) -> str:
+    pairs, letters = table
+    for pair, latin in pairs:
+        word = word.replace(pair, latin)
+    return word.translate(letters)
+
+
+def _spellings(tables: tuple[Transliteration, ...], word: str) -> list[str]:
+    found: list[str] = []
+    for table in tables:
+        spelled = _spelled(table, word)
+        # A wildcard phrase keeps enough letters before its "*" (see _is_phrase_list).
+        if spelled != word and spelled not in found and _is_phrase_list([spelled]):
+            found.append(spelled)
+    return found
+
+
+def _with_transliterations(data: dict[str, Any]) -> dict[str, Any]:
+    """Every phrase list and every word key also in the other script (see kk.yaml)."""
+    tables = tuple(_translation(table) for table in data["transliterations"])
+    if not tables:
+        return data
+
+    def spelled(value: Any) -> Any:
+        if isinstance(value, list):
+            items = [spelled(item) for item in value]
+            words = [item for item in items if isinstance(item, str)]
+            extra = [form for word in words for form in _spellings(tables, word)]
+            return items + [form for form in dict.fromkeys(extra) if form not in words]
+        if isinstance(value, dict):
+            table = {key: spelled(item) for key, item in value.items()}
+            for key, item in value.items():
+                for form in _spellings(tables, key) if isinstance(key, str) else []:
+                    table.setdefault(form, spelled(item))
+            return table
+        return value
+
+    return {
+        key: value if key in NOT_TRANSLITERATED else spelled(value) for key, value in data.items()
+    }

@@ -92,7 +92,7 @@ def _year_phrase(section: dict[str, Any]) -> str | None:
 
 @cache
 def date_words() -> DateWords:
-    from recruitwatch.lang import available_languages, load_raw
+    from recruitwatch.lang import available_languages, load_raw, transliterations
 
     months: dict[str, int] = {}
     seasons: dict[str, str] = {}
@@ -119,7 +119,8 @@ def date_words() -> DateWords:
             months.update({form.lower(): number for form in forms})
             (exact_months if section["case_sensitive_months"] else any_case_months).extend(forms)
             if not section["prepositions"]:
-                bare_months.extend(forms[1:])
+                nominative = {forms[0], *transliterations(code, forms[0])}
+                bare_months.extend(form for form in forms if form not in nominative)
         for season, names in section["seasons"].items():
             seasons.update({name.lower(): season for name in names})
         for unit, forms in section["units"].items():
