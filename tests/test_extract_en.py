@@ -316,3 +316,13 @@ def test_period_after_the_amount_outranks_a_joining_cue_before_it() -> None:
         "Soldiers who sign contracts earn about 210,000 roubles (about $2,100) a month."
     )
     assert kind[0] == "monthly_pay"
+
+
+def test_a_further_count_after_a_joiner_counts_the_same_people() -> None:
+    text = (
+        ARMY + "Each year it signs up 400,000 contract soldiers and another 30,000 for new units."
+    )
+    assert [(f.quantity, f.category) for f in extract(text).figures] == [
+        (400_000, "recruited"),
+        (30_000, "recruited"),
+    ]

@@ -106,3 +106,18 @@ def test_latin_words_come_from_the_cyrillic_ones() -> None:
     assert {"Qazaqstan"} <= set(transliterations("kk", "Қазақстан"))
     assert "armia*" in load_raw("kk")["military_cues"]  # "ия" is spelled "ia"
     assert load_raw("kk")["magnitudes"]["myñ"] == 1000
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Майданда 30 мыңнан 40 мыңға дейін сарбаз қаза тапты.",
+        "Қаза тапқан сарбаздардың жалпы саны 30 000-нан 40 000-ға дейін болуы мүмкін.",
+        "Maidanda 30 myñnan 40 myñğa deiin sarbaz qaza tapty.",
+    ],
+)
+def test_a_count_whose_lower_bound_takes_the_ablative(sentence: str) -> None:
+    figures = extract(ARMY + sentence).figures
+    assert [(f.quantity, f.quantity_max, f.category) for f in figures] == [
+        (30_000, 40_000, "casualties")
+    ]

@@ -116,3 +116,23 @@ def test_feminine_singular_forms_agree() -> None:
 def test_a_share_in_percent_words() -> None:
     text = ARMY + "Під час мобілізації 15 відсотків резервістів не з'явилися."
     assert [(f.quantity, f.unit) for f in extract(text).figures] == [(15, "percent")]
+
+
+def test_a_further_count_after_a_joiner_counts_the_same_people() -> None:
+    sentence = "За рік армія набирає 400 тисяч військових на контракт і ще 25 тисяч у загони."
+    assert [(f.quantity, f.category) for f in extract(ARMY + sentence).figures] == [
+        (400_000, "recruited"),
+        (25_000, "recruited"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("За оцінками, на фронті воює 3000 кубинців.", "recruited"),
+        ("Минулого тижня понад 200 000 росіян бігли до Казахстану.", "fled"),
+        ("Від початку війни загинули 5 937 російських військових.", "casualties"),
+    ],
+)
+def test_figure_categories_from_ukrainian_verbs(sentence: str, category: str) -> None:
+    assert [f.category for f in extract(ARMY + sentence).figures] == [category]

@@ -127,6 +127,16 @@ def _readings(
                 readings[index] = Reading(
                     "people", following.subject, current.end, following.category, "range"
                 )
+    # "420,000 contract soldiers and another 30,000": a count after a joiner and a word of
+    # addition counts what the count before it counts.
+    for index in range(1, len(candidates)):
+        before = readings[index - 1]
+        if readings[index] is None and before is not None and before.unit == "people":
+            quantity = candidates[index].quantity
+            if not quantity.percent and _adds_to(context, before.value_end, quantity.start):
+                readings[index] = Reading(
+                    "people", before.subject, quantity.end, before.category, "addition"
+                )
     for index, candidate in enumerate(candidates):
         verdict = verdicts.get(candidate.quantity.start)
         if verdict is False:
@@ -138,6 +148,28 @@ def _readings(
         for candidate, reading in zip(candidates, readings, strict=True)
         if reading is not None
     ]
+
+
+def _adds_to(context: DocumentContext, floor: int, position: int) -> bool:
+    """A list or clause joiner, then a word of addition, right before `position` ("and
+    another", "і ще", "и ещё"), within the clause that began at `floor`."""
+    text, vocab = context.text, context.vocab
+    start = max(floor, position - CLAUSE_REACH)
+    if any(mark in text[start:position] for mark in ";:()"):
+        return False
+    addition = _last_before(vocab.figure_additions, text, start, position)
+    if addition is None:
+        return False
+    joiner = _last_before(vocab.clause_joiners, text, start, addition.start)
+    return joiner is not None
+
+
+def _last_before(phrases: PhraseSet, text: str, start: int, position: int) -> PhraseMatch | None:
+    """The phrase ending right before `position` (spaces aside), if one does."""
+    found = phrases.matches(text, start, position)
+    if found and not text[found[-1].end : position].strip(SOFT_SPACE + ","):
+        return found[-1]
+    return None
 
 
 def _plain_reading(context: DocumentContext, sentence: Sentence, quantity: Quantity) -> Reading:
@@ -186,13 +218,19 @@ def _candidates(context: DocumentContext, sentence: Sentence) -> list[Candidate]
 def _join_range(
     context: DocumentContext, sentence: Sentence, low: Quantity, high: Quantity
 ) -> Candidate | None:
-    """ "between 14,000 and 15,000", "7-10 million", "40-45%", "от 50 до 60 тыс."."""
+    """ "between 14,000 and 15,000", "7-10 million", "40-45%", "от 50 до 60 тыс.",
+    "30 мыңнан 40 мыңға дейін"."""
     if low.percent and not high.percent:
         return None
-    joiner = _range_gap(context, low.end, high.start)
+    vocab, text = context.vocab, context.text
+    # "30 000-нан 40 000-ға дейін": the lower bound's own ending says "from".
+    suffixed = (
+        not text[low.end : high.start].strip(SOFT_SPACE)
+        and vocab.range_openers.search(text, low.start, low.end) is not None
+    )
+    joiner = "" if suffixed else _range_gap(context, low.end, high.start)
     if joiner is None:
         return None
-    vocab, text = context.vocab, context.text
     opener = vocab.range_openers.search(text, max(sentence.span.start, low.start - 12), low.start)
     # "and" also lists two counts ("13 killed and 4 captured"): a range only after "between".
     if joiner not in DASHES and vocab.clause_joiners.matches_at(joiner, 0) and opener is None:

@@ -134,6 +134,7 @@ class Vocabulary:
     figure_auxiliaries: PhraseSet
     figure_followers: frozenset[str]
     partitives: PhraseSet  # "of the" in "Eleven of the men"
+    figure_additions: PhraseSet  # "another" in "and another 30,000"
     figure_links: PhraseSet
     figure_count_links: PhraseSet
     figure_count_words: PhraseSet
@@ -297,6 +298,7 @@ def vocabulary(language: str) -> Vocabulary:
         figure_auxiliaries=PhraseSet.single(raw["figure_auxiliaries"]),
         figure_followers=frozenset(word.lower() for word in raw["figure_followers"]),
         partitives=PhraseSet.single(raw["partitives"]),
+        figure_additions=PhraseSet.single(raw["figure_additions"]),
         figure_links=PhraseSet.single(raw["figure_links"]),
         figure_count_links=PhraseSet.single(raw["figure_count_links"]),
         figure_count_words=PhraseSet.single(forms(raw["figure_count_words"])),

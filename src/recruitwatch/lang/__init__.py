@@ -52,6 +52,7 @@ LIST_KEYS = (
     "list_joiners",
     "percent_words",
     "partitives",
+    "figure_additions",
     "change_words",
     "reach_words",
     "previous_level_cues",
