@@ -226,7 +226,7 @@ def test_offers_json_and_filters(db: Path) -> None:
     payload = json.loads(run("offers", "--db", db, "--json").stdout)
     assert payload["ok"] is True
     assert payload["count"] == len(payload["items"]) == 2
-    assert {item["evidence"]["doc_id"] for item in payload["items"]} == {"kazan", "ufa"}
+    assert {item["document_id"] for item in payload["items"]} == {"kazan", "ufa"}
 
     def count(*filters: str) -> int:
         result = run("offers", "--db", db, "--json", *filters)
@@ -242,12 +242,12 @@ def test_offers_json_and_filters(db: Path) -> None:
 
 
 def test_offers_csv_and_table(db: Path) -> None:
-    result = run("offers", "--db", db, "--csv")
+    result = run("offers", "--db", db, "--csv", "--sort", "-amount")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["amount"] for row in rows] == ["500000.0", "210000.0"]
     assert rows[0]["evidence_text"] == "Volunteers get 500,000 roubles on signing."
-    assert rows[0]["evidence_doc_id"] == "kazan"
+    assert rows[0]["document_id"] == "kazan"
     assert rows[0]["rub"] == "500000.0"  # the official-rate columns the JSON has too
     assert {"usd", "rate_value", "rate_date", "rate_source", "flags"} <= set(rows[0])
     table = run("offers", "--db", db)  # piped: TSV, the title on stderr
@@ -270,7 +270,7 @@ def test_empty_csv_still_has_a_header(tmp_path: Path) -> None:
     with open_store(tmp_path / "empty.db"):
         pass
     result = run("offers", "--db", tmp_path / "empty.db", "--csv")
-    assert result.stdout.startswith("kind,amount,currency,evidence_doc_id,")
+    assert result.stdout.startswith("id,document_id,kind,amount,amount_max,currency,")
 
 
 def test_show_document_with_evidence(db: Path) -> None:

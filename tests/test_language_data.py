@@ -9,7 +9,8 @@ import pytest
 
 from recruitwatch.link.attribution import find_attributions
 from recruitwatch.model import Evidence, RecordDate
-from recruitwatch.normalise.dates import label, resolve
+from recruitwatch.model import date_label as label
+from recruitwatch.normalise.dates import resolve
 
 PUBLISHED = date(2025, 3, 1)
 

@@ -18,10 +18,11 @@ from _factories import evidence, figure, offer
 from recruitwatch.errors import RatesError
 from recruitwatch.extract import extract_document
 from recruitwatch.model import Document, Evidence, Extraction, RecordDate
+from recruitwatch.model import date_label as label
 from recruitwatch.normalise import Normaliser, normalise_extraction
 from recruitwatch.normalise.cbr import update_day, update_rates
 from recruitwatch.normalise.checks import share_checks
-from recruitwatch.normalise.dates import check_published, find_phrases, label, resolve
+from recruitwatch.normalise.dates import check_published, find_phrases, resolve
 from recruitwatch.normalise.rates import RateTable, read_snapshot
 from recruitwatch.pipeline import DocumentDefaults, extract_paths
 

@@ -154,7 +154,7 @@ def test_cli_offers_and_figures_carry_and_filter_the_keys(tmp_path: Path) -> Non
     assert "target_country" in header.split(",") and ",KZ," in row
     wrong = runner.invoke(app, [*offers, "--payer-level", "city"])
     assert wrong.exit_code != 0
-    figures = runner.invoke(app, ["figures", "--db", str(path), "--json"])
+    figures = runner.invoke(app, ["figures", "--db", str(path), "--json", "--sort", "id"])
     assert json.loads(figures.output)["items"][0]["category"] == "mobilised"
 
 

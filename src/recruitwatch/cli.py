@@ -55,9 +55,11 @@ from recruitwatch.model import (
 from recruitwatch.normalise import Normaliser
 from recruitwatch.normalise.cbr import CBR_API, update_day, update_rates
 from recruitwatch.pipeline import DocumentDefaults, IngestReport, extract_paths, ingest_paths
-from recruitwatch.serve.export import finite
+from recruitwatch.serve.export import FIGURE_COLUMNS, OFFER_COLUMNS, csv_chunks, finite
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rates_file
 from recruitwatch.store import SearchHit, Store, StoredFailure, open_store, remove_database
+from recruitwatch.store.browse import FIGURE_SORTS, OFFER_SORTS, read_database
+from recruitwatch.store.filters import FigureFilters, OfferFilters
 from recruitwatch.watch import read_sources_file, watch_round
 
 
@@ -282,8 +284,9 @@ def extract(
         console = _console()
         for extraction in extractions:
             _print_lines(console, render.document_header(extraction.document))
-            _print_table(render.offers_table(extraction.offers, extraction.offer_notes))
-            _print_table(render.figures_table(extraction.figures))
+            offers, figures = render.extraction_items(extraction)
+            _print_table(render.offers_table(offers))
+            _print_table(render.figures_table(figures))
     _exit_on_failures(failed)
 
 
@@ -512,34 +515,38 @@ def offers(
     recipient: Annotated[Recipient | None, typer.Option(help="Who receives the money.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KEY",
+            help=f"Order, as the API's `sort`: {', '.join(OFFER_SORTS)}; -KEY descends."
+            " Default: newest first.",
+        ),
+    ] = None,
     json_: JsonOption = False,
     csv_: CsvOption = False,
 ) -> None:
-    """List stored offers, filtered.
+    """List stored offers, filtered: the items /api/offers gives for the same filter.
 
     Example: recruitwatch offers --kind signing_bonus --currency RUB --since 2024-01-01 --csv
 
     Example: recruitwatch offers --payer-level regional --payer-region RU-TA --json
     """
     output = _format(json_, csv_)
-    with open_store(db, create=False) as store:
-        noted = store.query_noted_offers(
-            kind=kind,
-            currency=currency,
-            target=target,
-            since=_day(since),
-            until=_day(until),
-            payer_level=payer_level,
-            payer_region=payer_region.upper() if payer_region else None,
-            target_country=target_country.upper() if target_country else None,
-            recipient=recipient,
-        )
-    if output == "json":
-        _echo_json(render.noted_offers_envelope(noted))
-    elif output == "csv":
-        typer.echo(render.noted_offers_csv(noted), nl=False)
-    else:
-        _print_table(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
+    filters = OfferFilters(
+        kind=kind,
+        currency=currency,
+        target=target,
+        since=_day(since),
+        until=_day(until),
+        payer_level=payer_level,
+        payer_region=payer_region.upper() if payer_region else None,
+        target_country=target_country.upper() if target_country else None,
+        recipient=recipient,
+    )
+    with read_database(db) as reader:
+        items = list(reader.iter_offers(filters, sort=sort))
+    _print_items(items, output, OFFER_COLUMNS, render.offers_table)
 
 
 @app.command(cls=_PlainHelp)
@@ -555,24 +562,30 @@ def figures(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KEY",
+            help=f"Order, as the API's `sort`: {', '.join(FIGURE_SORTS)}; -KEY descends."
+            " Default: newest first.",
+        ),
+    ] = None,
     json_: JsonOption = False,
     csv_: CsvOption = False,
 ) -> None:
-    """List stored manpower figures, filtered.
+    """List stored manpower figures, filtered: the items /api/figures gives.
 
     Example: recruitwatch figures --unit people --subject reservists --json
 
     Example: recruitwatch figures --category fled --csv
     """
     output = _format(json_, csv_)
-    with open_store(db, create=False) as store:
-        noted = store.query_noted_figures(
-            unit=unit, subject=subject, since=_day(since), until=_day(until), category=category
-        )
-    if output == "json":
-        _echo_json(render.noted_figures_envelope(noted))
-    else:
-        _print_records([figure for figure, _ in noted], Figure, output, render.figures_table)
+    filters = FigureFilters(
+        unit=unit, subject=subject, since=_day(since), until=_day(until), category=category
+    )
+    with read_database(db) as reader:
+        items = list(reader.iter_figures(filters, sort=sort))
+    _print_items(items, output, FIGURE_COLUMNS, render.figures_table)
 
 
 @app.command(cls=_PlainHelp)
@@ -667,8 +680,8 @@ def demo(db: DbOption = DB_DEFAULT) -> None:
         )
         _print_report(report)
         _link(store, settings)
-        noted = store.query_noted_offers()
-    _print_table(render.offers_table([o for o, _ in noted], [n for _, n in noted]))
+    with read_database(db) as reader:
+        _print_table(render.offers_table(list(reader.iter_offers(OfferFilters()))))
     _exit_on_failures(report.failed)
 
 
@@ -1059,6 +1072,21 @@ def _print_records(
         typer.echo(render.records_csv(records, record_type), nl=False)
     else:
         _print_table(table(records))
+
+
+def _print_items(
+    items: list[dict[str, Any]],
+    output: Format,
+    columns: tuple[str, ...],
+    table: Callable[[Sequence[dict[str, Any]]], Table],
+) -> None:
+    """Items of the one read path, as the API gives them: JSON, the download's CSV, a table."""
+    if output == "json":
+        _echo_json(render.items_envelope(items))
+    elif output == "csv":
+        typer.echo("".join(csv_chunks(items, columns)), nl=False)
+    else:
+        _print_table(table(items))
 
 
 def _print_lines(console: Console, lines: list[Text]) -> None:

@@ -261,6 +261,88 @@ class FigureNotes:
     checks: list[Check] = field(default_factory=list)
 
 
+# Meteorological seasons: first month and English name, by the season keys of lang/*.yaml.
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+NOT_NORMALISED = "no rate: not normalised (stored before the normalise stage ran)"
+
+
+def date_label(record_date: RecordDate) -> str:
+    """A reader's name for the date: "autumn 2022", "July 2023", "2019", "2023-08-07"."""
+    value = record_date.value
+    if value is None:
+        return ""
+    if record_date.precision == "season":
+        name = next(name for name, month in SEASON_MONTHS.items() if month == value.month)
+        if name == "winter":
+            return f"winter {value.year}/{(value.year + 1) % 100:02d}"
+        return f"{name} {value.year}"
+    if record_date.precision == "month":
+        return value.strftime("%B %Y")
+    if record_date.precision == "year":
+        return str(value.year)
+    if record_date.precision == "week":
+        return f"week of {value.isoformat()}"
+    return value.isoformat()
+
+
+def offer_notes_json(currency: str, notes: OfferNotes | None) -> dict[str, Any]:
+    """What normalise says of an offer, as every output carries it: the date's precision and
+    label, why USD or RUB is missing, the official `rate` used and the `checks`."""
+    if notes is None:
+        return {
+            **_date_json(None),
+            "usd_reason": NOT_NORMALISED,
+            "rub_reason": NOT_NORMALISED,
+            "rate": None,
+            "checks": [],
+        }
+    return {
+        **_date_json(notes.date),
+        "usd_reason": notes.usd.reason,
+        "rub_reason": notes.rub.reason,
+        "rate": _rate_json(currency, notes),
+        "checks": [_check_json(check) for check in notes.checks],
+    }
+
+
+def figure_notes_json(notes: FigureNotes | None) -> dict[str, Any]:
+    checks = [_check_json(check) for check in notes.checks] if notes else []
+    return {**_date_json(notes.date if notes else None), "checks": checks}
+
+
+def _date_json(when: RecordDate | None) -> dict[str, Any]:
+    return {
+        "date_precision": when.precision if when else None,
+        "date_label": (date_label(when) or None) if when else None,
+        "date_phrase": when.phrase if when else None,
+        "date_reason": when.reason if when else None,
+    }
+
+
+def _rate_json(currency: str, notes: OfferNotes) -> dict[str, Any] | None:
+    """The official rate as people quote it: units of the offer's currency per US dollar
+    (roubles per dollar for an offer in dollars), comparable with a stated conversion."""
+    if currency == "USD":
+        rate, value, unit = notes.rub.rate, notes.rub.rate and notes.rub.rate.value, "RUB per USD"
+    else:
+        rate, unit = notes.usd.rate, f"{currency} per USD"
+        value = 1 / rate.value if rate and rate.value else None
+    if rate is None or value is None:
+        return None
+    return {"value": value, "date": rate.date.isoformat(), "source": rate.source, "unit": unit}
+
+
+def _check_json(check: Check) -> dict[str, Any]:
+    return {
+        "name": check.name,
+        "status": check.status,
+        "detail": check.detail,
+        "stated": check.stated,
+        "expected": check.expected,
+        "deviation": check.deviation,
+    }
+
+
 # --- what the link stage finds across documents ---------------------------------------------
 
 RecordType = Literal["offer", "figure"]

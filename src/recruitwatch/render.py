@@ -16,7 +16,6 @@ from recruitwatch.ingest.items import Failure
 from recruitwatch.levels import Change, LevelStatement
 from recruitwatch.model import (
     Attribution,
-    Check,
     Claim,
     Cluster,
     Conflict,
@@ -27,10 +26,10 @@ from recruitwatch.model import (
     FigureNotes,
     Offer,
     OfferNotes,
-    RecordDate,
+    figure_notes_json,
+    offer_notes_json,
     to_jsonable,
 )
-from recruitwatch.normalise.dates import label as date_label
 from recruitwatch.serve.export import spreadsheet_safe
 from recruitwatch.store import SearchHit, StoredFailure
 
@@ -86,71 +85,14 @@ def extraction_json(extraction: Extraction, *, with_text: bool = False) -> dict[
 
 
 def offer_json(offer: Offer, notes: OfferNotes | None) -> dict[str, Any]:
-    """An offer with its date precision, USD and RUB amounts (null with a reason when there is
-    no rate), the official `rate` used and its `checks`."""
-    item = to_jsonable(offer)
-    if notes is None:
-        reason = "no rate: not normalised (stored before the normalise stage ran)"
-        return {**item, "usd": None, "usd_reason": reason, "rub": None, "rub_reason": reason,
-                "rate": None, "checks": []}  # fmt: skip
-    return {
-        **item,
-        **_date_json(notes.date),
-        "usd": notes.usd.amount,
-        "usd_reason": notes.usd.reason,
-        "rub": notes.rub.amount,
-        "rub_reason": notes.rub.reason,
-        "rate": _rate_json(offer, notes),
-        "checks": [_check_json(check) for check in notes.checks],
-    }
+    """An offer read from a text (not stored), with what normalise adds: USD and RUB (null
+    with a reason when there is no rate), the official `rate` used and its `checks`."""
+    usd, rub = (notes.usd.amount, notes.rub.amount) if notes else (None, None)
+    return {**to_jsonable(offer), "usd": usd, "rub": rub, **offer_notes_json(offer.currency, notes)}
 
 
 def figure_json(figure: Figure, notes: FigureNotes | None) -> dict[str, Any]:
-    item = to_jsonable(figure)
-    if notes is None:
-        return {**item, "checks": []}
-    return {**item, **_date_json(notes.date), "checks": [_check_json(c) for c in notes.checks]}
-
-
-def noted_offers_envelope(pairs: Sequence[tuple[Offer, OfferNotes | None]]) -> dict[str, Any]:
-    return items_envelope([offer_json(offer, notes) for offer, notes in pairs])
-
-
-def noted_figures_envelope(pairs: Sequence[tuple[Figure, FigureNotes | None]]) -> dict[str, Any]:
-    return items_envelope([figure_json(figure, notes) for figure, notes in pairs])
-
-
-def _date_json(when: RecordDate) -> dict[str, Any]:
-    return {
-        "date_precision": when.precision,
-        "date_label": date_label(when) or None,
-        "date_phrase": when.phrase,
-        "date_reason": when.reason,
-    }
-
-
-def _rate_json(offer: Offer, notes: OfferNotes) -> dict[str, Any] | None:
-    """The official rate as people quote it: units of the offer's currency per US dollar
-    (roubles per dollar for an offer in dollars), comparable with a stated conversion."""
-    if offer.currency == "USD":
-        rate, value, unit = notes.rub.rate, notes.rub.rate and notes.rub.rate.value, "RUB per USD"
-    else:
-        rate, unit = notes.usd.rate, f"{offer.currency} per USD"
-        value = 1 / rate.value if rate and rate.value else None
-    if rate is None or value is None:
-        return None
-    return {"value": value, "date": rate.date.isoformat(), "source": rate.source, "unit": unit}
-
-
-def _check_json(check: Check) -> dict[str, Any]:
-    return {
-        "name": check.name,
-        "status": check.status,
-        "detail": check.detail,
-        "stated": check.stated,
-        "expected": check.expected,
-        "deviation": check.deviation,
-    }
+    return {**to_jsonable(figure), **figure_notes_json(notes)}
 
 
 def records_csv(records: Sequence[Any], record_type: type) -> str:
@@ -159,37 +101,6 @@ def records_csv(records: Sequence[Any], record_type: type) -> str:
     writer = csv.DictWriter(buffer, fieldnames=_columns(record_type), lineterminator="\n")
     writer.writeheader()
     writer.writerows(_flat(jsonable(record)) for record in records)
-    return buffer.getvalue()
-
-
-NOTE_COLUMNS = [
-    "usd",
-    "usd_reason",
-    "rub",
-    "rub_reason",
-    "rate_value",
-    "rate_date",
-    "rate_source",
-    "date_precision",
-    "flags",
-]
-
-
-def noted_offers_csv(pairs: Sequence[tuple[Offer, OfferNotes | None]]) -> str:
-    """Offers as CSV with what the JSON carries too: USD and RUB at the official rate, the
-    rate, the date's precision and the names of flagged checks."""
-    buffer = io.StringIO()
-    columns = _columns(Offer) + NOTE_COLUMNS
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for offer, notes in pairs:
-        item = offer_json(offer, notes)
-        rate = item.pop("rate", None) or {}
-        checks = item.pop("checks", None) or []
-        row = _flat(item)
-        row.update({f"rate_{key}": rate.get(key) for key in ("value", "date", "source")})
-        row["flags"] = " ".join(c["name"] for c in checks if c["status"] == "flag")
-        writer.writerow(row)
     return buffer.getvalue()
 
 
@@ -250,32 +161,31 @@ def _number(value: float | None, high: float | None = None) -> str:
     return f"{text}–{_number(high)}" if high is not None else text
 
 
-def offers_table(
-    records: Sequence[Offer], notes: Sequence[OfferNotes | None] | None = None
-) -> Table:
+def offers_table(items: Sequence[dict[str, Any]]) -> Table:
     """Offers with the USD the text states and, when normalised, the official-rate USD and RUB
     (a dash where there is no rate); a flags column when some check flagged."""
-    noted = notes if notes is not None else [None] * len(records)
-    flags = [", ".join(c.name for c in n.checks if c.status == "flag") if n else "" for n in noted]
+    flags = [
+        ", ".join(c["name"] for c in item["checks"] if c["status"] == "flag") for item in items
+    ]
     headers = ["doc", "kind", "amount", "stated $", "usd", "rub", "offered by", "target", "date"]
     rows = [
         [
-            o.evidence.doc_id,
-            o.kind,
-            f"{_number(o.amount, o.amount_max)} {o.currency}",
-            _number(o.usd_stated),
-            _converted(n.usd.amount, n.usd.amount_max) if n else "",
-            _converted(n.rub.amount, n.rub.amount_max) if n else "",
-            o.offered_by or "",
-            o.target or "",
-            (date_label(n.date) if n else None) or (o.date.isoformat() if o.date else ""),
+            item["document_id"],
+            item["kind"],
+            f"{_number(item['amount'], item['amount_max'])} {item['currency']}",
+            _number(item["usd_stated"]),
+            _converted(item["usd"], None),
+            _converted(item["rub"], None),
+            item["offered_by"] or "",
+            item["target"] or "",
+            item["date_label"] or item.get("record_date") or item["date"] or "",
         ]
-        for o, n in zip(records, noted, strict=True)
+        for item in items
     ]
     if any(flags):
         headers.append("flags")
         rows = [[*row, flag] for row, flag in zip(rows, flags, strict=True)]
-    return _table(f"offers: {len(records)}", headers, rows)
+    return _table(f"offers: {len(items)}", headers, rows)
 
 
 def _converted(value: float | None, high: float | None) -> str:
@@ -284,21 +194,39 @@ def _converted(value: float | None, high: float | None) -> str:
     return _number(round(value), round(high) if high is not None else None)
 
 
-def figures_table(records: Sequence[Figure]) -> Table:
+def figures_table(items: Sequence[dict[str, Any]]) -> Table:
     headers = ("doc", "quantity", "unit", "category", "subject", "source", "date")
     rows = (
         (
-            f.evidence.doc_id,
-            _number(f.quantity, f.quantity_max),
-            f.unit,
-            (f.category or "").replace("_", " "),
-            f.subject or "",
-            f.source or "",
-            f.date.isoformat() if f.date else "",
+            item["document_id"],
+            _number(item["quantity"], item["quantity_max"]),
+            item["unit"],
+            (item["category"] or "").replace("_", " "),
+            item["subject"] or "",
+            item["source"] or "",
+            item["date"] or "",
         )
-        for f in records
+        for item in items
     )
-    return _table(f"figures: {len(records)}", headers, rows)
+    return _table(f"figures: {len(items)}", headers, rows)
+
+
+def extraction_items(extraction: Extraction) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A document's offers and figures not stored, in the items' shape the tables read."""
+    offer_notes: list[OfferNotes | None] = [*extraction.offer_notes] or [None] * len(
+        extraction.offers
+    )
+    figure_notes: list[FigureNotes | None] = [*extraction.figure_notes] or [None] * len(
+        extraction.figures
+    )
+    document = {"document_id": extraction.document.id}
+    return (
+        [offer_json(o, n) | document for o, n in zip(extraction.offers, offer_notes, strict=True)],
+        [
+            figure_json(f, n) | document
+            for f, n in zip(extraction.figures, figure_notes, strict=True)
+        ],
+    )
 
 
 def search_table(records: Sequence[SearchHit]) -> Table:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from recruitwatch.model import DatePrecision, Evidence, RecordDate
+from recruitwatch.model import SEASON_MONTHS, DatePrecision, Evidence, RecordDate
 
 if TYPE_CHECKING:
     from dateparser.date import DateData
@@ -28,8 +28,6 @@ EARLIEST = date(1992, 1, 1)
 MAX_DAYS_AHEAD = 366
 
 _YEAR = r"(?:19|20)\d\d"
-# Meteorological seasons: first month and English name, by the season keys of lang/*.yaml.
-SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 MAX_COUNT = 99  # "3 days ago": a count word beyond this is no relative date
 
 
@@ -259,25 +257,6 @@ def resolve(evidence: Evidence, published: RecordDate, language: str) -> RecordD
             base, "day", reason=f"{phrase.text!r} ({value}) rejected: {problem}; document date used"
         )
     return RecordDate(value, precision, phrase=phrase.text)
-
-
-def label(record_date: RecordDate) -> str:
-    """A reader's name for the date: "autumn 2022", "July 2023", "2019", "2023-08-07"."""
-    value = record_date.value
-    if value is None:
-        return ""
-    if record_date.precision == "season":
-        name = next(name for name, month in SEASON_MONTHS.items() if month == value.month)
-        if name == "winter":
-            return f"winter {value.year}/{(value.year + 1) % 100:02d}"
-        return f"{name} {value.year}"
-    if record_date.precision == "month":
-        return value.strftime("%B %Y")
-    if record_date.precision == "year":
-        return str(value.year)
-    if record_date.precision == "week":
-        return f"week of {value.isoformat()}"
-    return value.isoformat()
 
 
 def _implausible(value: date, *, latest: date) -> str | None:

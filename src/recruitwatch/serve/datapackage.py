@@ -29,16 +29,9 @@ from recruitwatch.store.browse import Reader, open_reader
 from recruitwatch.store.filters import FigureFilters, OfferFilters
 from recruitwatch.store.sql import ColumnType
 
-# Each record's document, repeated on its row: (column, documents column).
-SOURCE_COLUMNS = (
-    ("document_url", "url"),
-    ("document_outlet", "site_name"),
-    ("document_title", "title"),
-    ("document_published", "published"),
-)
 # Document columns left out of the package, with why: the full text is the publisher's.
 _WITHHELD = frozenset({"text"})
-_DATE_COLUMNS = frozenset({"date", "record_date", "published", "document_published"})
+_DATE_COLUMNS = frozenset({"date", "record_date", "rate_date", "published", "document_published"})
 _TABLE_TYPES: dict[ColumnType, str] = {"integer": "integer", "real": "number", "text": "string"}
 
 _DESCRIPTIONS: dict[str, str] = {
@@ -91,6 +84,16 @@ _DESCRIPTIONS: dict[str, str] = {
     "document_outlet": "The outlet that published the document (documents.site_name).",
     "document_title": "The document's title (documents.title).",
     "document_published": "The document's publication date (documents.published).",
+    "usd_reason": "Why there is no amount in US dollars, when there is none.",
+    "rub_reason": "Why there is no amount in roubles, when there is none.",
+    "rate_value": "The official rate used: units of the offer's currency per US dollar.",
+    "rate_unit": "What the rate counts, e.g. RUB per USD.",
+    "rate_date": "The day of the official rate used.",
+    "rate_source": "Who publishes the rate (CBR, ECB...).",
+    "date_precision": "How precise the record's date is: day, week, month, season, year.",
+    "date_label": "The record's date as a reader names it: July 2023, autumn 2022.",
+    "flags": "Names of the checks that flagged the record (an implausible date, a stated"
+    " conversion far from the official rate...).",
     # claims
     "record": "offer or figure.",
     "value": "The value the statements agree on.",
@@ -129,13 +132,13 @@ def write_datapackage(db: str | Path, out: Path) -> dict[str, int]:
         _Resource(
             "offers",
             "Money promised for joining or serving, each with its evidence sentence and source.",
-            _fields("offers", _with_sources(OFFER_COLUMNS)),
+            _fields("offers", OFFER_COLUMNS),
             foreign_document=True,
         ),
         _Resource(
             "figures",
             "Manpower figures, each with its evidence sentence and source.",
-            _fields("figures", _with_sources(FIGURE_COLUMNS)),
+            _fields("figures", FIGURE_COLUMNS),
             foreign_document=True,
         ),
         _Resource(
@@ -149,14 +152,13 @@ def write_datapackage(db: str | Path, out: Path) -> dict[str, int]:
         reader = open_reader(db)
         try:
             documents = _documents(reader, [name for name, _ in document_types])
-            sources = {row["id"]: _source(row) for row in documents}
             counts = {
                 "documents": _write_csv(out, resources[0], documents),
                 "offers": _write_csv(
-                    out, resources[1], _sourced(reader.iter_offers(OfferFilters()), sources)
+                    out, resources[1], map(flat, reader.iter_offers(OfferFilters()))
                 ),
                 "figures": _write_csv(
-                    out, resources[2], _sourced(reader.iter_figures(FigureFilters()), sources)
+                    out, resources[2], map(flat, reader.iter_figures(FigureFilters()))
                 ),
                 "claims": _write_csv(out, resources[3], _claims(reader)),
             }
@@ -169,10 +171,6 @@ def write_datapackage(db: str | Path, out: Path) -> dict[str, int]:
     except OSError as exc:
         raise StoreError(f"cannot write the data package ({exc})", source=str(out)) from exc
     return counts
-
-
-def _with_sources(columns: tuple[str, ...]) -> tuple[str, ...]:
-    return (*columns, *(name for name, _ in SOURCE_COLUMNS))
 
 
 def _fields(table: str, columns: Iterable[str]) -> list[dict[str, Any]]:
@@ -212,17 +210,6 @@ def _claims(reader: Reader) -> Iterator[dict[str, Any]]:
     select = ", ".join(f"claims.{name}" for name in columns)
     for row in reader.select(f"SELECT {select} FROM claims ORDER BY claims.id"):
         yield {name: row[name] for name in columns}
-
-
-def _source(document: dict[str, Any]) -> dict[str, Any]:
-    return {column: document.get(stored) for column, stored in SOURCE_COLUMNS}
-
-
-def _sourced(
-    items: Iterable[dict[str, Any]], sources: dict[str, dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    for item in items:
-        yield flat(item) | sources.get(item["document_id"], {})
 
 
 def _write_csv(out: Path, resource: _Resource, rows: Iterable[dict[str, Any]]) -> int:

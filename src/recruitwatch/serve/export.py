@@ -28,12 +28,16 @@ MEDIA_TYPES: dict[str, str] = {
 }
 _EVIDENCE = ("start", "end", "text", "value_start", "value_end", "rule", "language")
 _NUMBER_COLUMNS = frozenset(
-    {"amount", "amount_max", "usd_stated", "usd", "rub", "confidence", "quantity", "quantity_max"}
-)
+    {"amount", "amount_max", "usd_stated", "usd", "rub", "rate_value", "confidence", "quantity",
+     "quantity_max"}
+)  # fmt: skip
 _INTEGER_COLUMNS = frozenset(
     {"id", "evidence_start", "evidence_end", "evidence_value_start", "evidence_value_end"}
 )
 _BOOLEAN_COLUMNS = frozenset({"previous"})
+# Each record's document, so a row can be cited without a join.
+SOURCE_COLUMNS = ("document_url", "document_outlet", "document_title", "document_published")
+_DATE_NOTES = ("date_precision", "date_label")
 OFFER_COLUMNS = (
     "id",
     "document_id",
@@ -43,15 +47,24 @@ OFFER_COLUMNS = (
     "currency",
     "usd_stated",
     "usd",
+    "usd_reason",
     "rub",
+    "rub_reason",
+    "rate_value",
+    "rate_unit",
+    "rate_date",
+    "rate_source",
     "offered_by",
     "target",
     "region",
     *OFFER_GUIDE_KEYS,
     "date",
     "record_date",
+    *_DATE_NOTES,
+    "flags",
     "confidence",
     *(f"evidence_{name}" for name in _EVIDENCE),
+    *SOURCE_COLUMNS,
 )
 FIGURE_COLUMNS = (
     "id",
@@ -64,8 +77,11 @@ FIGURE_COLUMNS = (
     "category",
     "date",
     "record_date",
+    *_DATE_NOTES,
+    "flags",
     "confidence",
     *(f"evidence_{name}" for name in _EVIDENCE),
+    *SOURCE_COLUMNS,
 )
 
 
@@ -73,10 +89,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def flat(item: dict[str, Any]) -> dict[str, Any]:
-    """The item with its nested evidence as evidence_* columns."""
-    evidence = item.get("evidence") or {}
-    found = {key: finite(value) for key, value in item.items() if key != "evidence"}
-    found.update({f"evidence_{key}": finite(value) for key, value in evidence.items()})
+    """The item as one row: its evidence as evidence_* columns, its rate as rate_*, and the
+    names of its flagged checks as `flags`."""
+    nested = ("evidence", "rate", "checks")
+    found = {key: finite(value) for key, value in item.items() if key not in nested}
+    for name in ("evidence", "rate"):
+        inner = item.get(name) or {}
+        found.update({f"{name}_{key}": finite(value) for key, value in inner.items()})
+    if "checks" in item:
+        found["flags"] = " ".join(c["name"] for c in item["checks"] if c["status"] == "flag")
     return found
 
 

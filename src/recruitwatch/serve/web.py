@@ -252,12 +252,16 @@ def claim_page(request: Request, claim_id: params.RecordId, db: Read) -> Respons
         for kind in ("offer", "figure")
         if row.get(f"{kind}_id") is not None
     }
-    notes: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for kind in ("offer", "figure"):
+    notes: dict[str, dict[str, Any]] = {}
+    for kind, read in (("offer", db.offer), ("figure", db.figure)):
         ids = [int(rid.split("-")[1]) for rid in records if rid.startswith(kind)]
-        for record_id, tables in record_notes(db, f"{kind}_id", ids).items():
-            # The statements are listed as sources already.
-            notes[f"{kind}-{record_id}"] = {k: v for k, v in tables.items() if k not in parts}
+        tables = record_notes(db, f"{kind}_id", ids)
+        for record_id in ids:
+            item = read(record_id)
+            if item is not None:
+                # The statements are listed as sources already.
+                others = {k: v for k, v in tables.get(record_id, {}).items() if k not in parts}
+                notes[f"{kind}-{record_id}"] = {"item": item, "tables": others}
     context = {
         "claim": found,
         "claim_id": claim_id,

@@ -16,12 +16,14 @@ import json
 import math
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from recruitwatch.errors import QueryError, StoreError
-from recruitwatch.store import postgres_backend
+from recruitwatch.model import figure_notes_json, offer_notes_json
+from recruitwatch.store import notes, postgres_backend
 from recruitwatch.store.dbapi import (
     Connection,
     is_postgres_url,
@@ -49,6 +51,7 @@ DEFAULT_LIMIT = 50
 # Columns a page query adds for itself, dropped from the items; and `rowid`, which SQLite
 # hides and PostgreSQL's claim_statements spells out.
 _INTERNAL = frozenset({"sort_key", "cursor_id", "total", "rowid"})
+_N = TypeVar("_N")
 
 
 def open_reader(db: str | Path) -> Reader:
@@ -75,6 +78,21 @@ def open_reader(db: str | Path) -> Reader:
     return Reader(connection, SQLITE)
 
 
+@contextmanager
+def read_database(db: str | Path) -> Iterator[Reader]:
+    """The one read path outside the server: the database brought up to date (a missing one
+    refused with a StoreError), then read as the API reads it."""
+    from recruitwatch.store import open_store  # the package imports this module's users
+
+    with open_store(db, create=False):
+        pass
+    reader = open_reader(db)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if value is not None else None
 
@@ -97,13 +115,23 @@ class _Listing:
     sorts: Mapping[str, tuple[str, str]]  # name -> (SQL expression, "text" | "date" | "number")
     default_sort: str
     text_id: bool = False  # whether `row_id` holds text rather than integers
+    row_joins: str = ""  # joined only when a page's whole rows are read, never to filter
+
+
+# Each record's document, on its item: a row can be cited without a second look-up.
+_SOURCES = (
+    "documents.url AS document_url, documents.site_name AS document_outlet,"
+    " documents.title AS document_title, documents.published AS document_published"
+)
+_DOCUMENT_JOIN = " JOIN documents ON documents.id = {table}.document_id"
 
 
 _OFFERS = _Listing(
     name="offers",
     table="offers",
     joins="",
-    select="offers.*",
+    select=f"offers.*, {_SOURCES}",
+    row_joins=_DOCUMENT_JOIN.format(table="offers"),
     row_id="offers.id",
     sorts={
         "date": (OFFER_DATE, "date"),
@@ -123,8 +151,8 @@ _OFFERS = _Listing(
 _FIGURES = _Listing(
     name="figures",
     table="figures",
-    joins=" JOIN documents ON documents.id = figures.document_id",
-    select=f"figures.*, {FIGURE_DATE} AS record_date",
+    joins=_DOCUMENT_JOIN.format(table="figures"),
+    select=f"figures.*, {FIGURE_DATE} AS record_date, {_SOURCES}",
     row_id="figures.id",
     sorts={
         "date": (FIGURE_DATE, "date"),
@@ -352,7 +380,7 @@ class Reader:
         cursor: str | None = None,
     ) -> Page:
         where = offer_where(filters, self.dialect)
-        return self._page(_OFFERS, where, sort, limit, cursor, offer_item)
+        return self._page(_OFFERS, where, sort, limit, cursor, self._offer_items)
 
     def figures(
         self,
@@ -363,7 +391,7 @@ class Reader:
         cursor: str | None = None,
     ) -> Page:
         where = figure_where(filters, self.dialect)
-        return self._page(_FIGURES, where, sort, limit, cursor, figure_item)
+        return self._page(_FIGURES, where, sort, limit, cursor, self._figure_items)
 
     def claims(
         self,
@@ -377,7 +405,7 @@ class Reader:
         if "claims" not in self.tables():
             return Page(items=[], next=None, count=0)
         where = claim_where(filters, self.dialect)
-        return self._page(_CLAIMS, where, sort, limit, cursor, plain_item)
+        return self._page(_CLAIMS, where, sort, limit, cursor, plain_items)
 
     def claim_sources(self, claim_id: int) -> list[dict[str, Any]]:
         """Each statement of a claim with its document's outlet, date and link, and the
@@ -408,7 +436,7 @@ class Reader:
         cursor: str | None = None,
     ) -> Page:
         where = document_where(filters, self.dialect)
-        page = self._page(_DOCUMENTS, where, sort, limit, cursor, plain_item)
+        page = self._page(_DOCUMENTS, where, sort, limit, cursor, plain_items)
         if filters.q is not None and page.items:
             snippets = self.snippets(filters.q, [item["id"] for item in page.items])
             for item in page.items:
@@ -425,7 +453,7 @@ class Reader:
     ) -> Page:
         where = Where(self.dialect)
         where.equal("failures.stage", stage)
-        return self._page(_FAILURES, where, sort, limit, cursor, plain_item)
+        return self._page(_FAILURES, where, sort, limit, cursor, plain_items)
 
     def table_page(
         self, table: str, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
@@ -444,7 +472,7 @@ class Reader:
             sorts={"rowid": (row_id, "number")},
             default_sort="rowid",
         )
-        return self._page(listing, Where(self.dialect), None, limit, cursor, plain_item)
+        return self._page(listing, Where(self.dialect), None, limit, cursor, plain_items)
 
     def iter_offers(
         self, filters: OfferFilters, *, sort: str | None = None
@@ -471,7 +499,7 @@ class Reader:
         sort: str | None,
         limit: int,
         cursor: str | None,
-        item: Callable[[Any], dict[str, Any]],
+        items: Callable[[list[Any]], list[dict[str, Any]]],
     ) -> Page:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
@@ -502,7 +530,7 @@ class Reader:
         found = self.select(
             f"SELECT {listing.select}, page.sort_key, page.cursor_id, page.total"
             f" FROM ({keys}) AS page {self.dialect.page_join} {listing.table}"
-            f" ON {listing.row_id} = page.cursor_id{listing.joins}"
+            f" ON {listing.row_id} = page.cursor_id{listing.joins}{listing.row_joins}"
             f" ORDER BY page.sort_key {direction}, page.cursor_id {direction}",
             [*page_where.params, limit + 1],
         )
@@ -513,7 +541,7 @@ class Reader:
         if len(found) > limit:
             last = rows[-1]
             next_cursor = _Cursor(last["sort_key"], last["cursor_id"], count).encode(order)
-        return Page(items=[item(row) for row in rows], next=next_cursor, count=count)
+        return Page(items=items(rows), next=next_cursor, count=count)
 
     # --- single records, search, totals ---
 
@@ -522,22 +550,62 @@ class Reader:
         return dict(found[0]) if found else None
 
     def offer(self, offer_id: int) -> dict[str, Any] | None:
-        found = self.select("SELECT * FROM offers WHERE id = ?", (offer_id,))
-        return offer_item(found[0]) if found else None
+        found = self._offer_items(
+            self.select(
+                f"SELECT {_OFFERS.select} FROM offers{_OFFERS.row_joins} WHERE offers.id = ?",
+                (offer_id,),
+            )
+        )
+        return found[0] if found else None
+
+    def figure(self, figure_id: int) -> dict[str, Any] | None:
+        found = self._figure_items(
+            self.select(
+                f"SELECT {_FIGURES.select} FROM figures{_FIGURES.joins} WHERE figures.id = ?",
+                (figure_id,),
+            )
+        )
+        return found[0] if found else None
 
     def document_offers(self, doc_id: str) -> list[dict[str, Any]]:
-        found = self.select(
-            "SELECT * FROM offers WHERE document_id = ? ORDER BY evidence_start, id", (doc_id,)
+        return self._offer_items(
+            self.select(
+                f"SELECT {_OFFERS.select} FROM offers{_OFFERS.row_joins}"
+                " WHERE offers.document_id = ? ORDER BY offers.evidence_start, offers.id",
+                (doc_id,),
+            )
         )
-        return [offer_item(row) for row in found]
 
     def document_figures(self, doc_id: str) -> list[dict[str, Any]]:
-        found = self.select(
-            f"SELECT {_FIGURES.select} FROM figures{_FIGURES.joins}"
-            " WHERE figures.document_id = ? ORDER BY figures.evidence_start, figures.id",
-            (doc_id,),
+        return self._figure_items(
+            self.select(
+                f"SELECT {_FIGURES.select} FROM figures{_FIGURES.joins}"
+                " WHERE figures.document_id = ? ORDER BY figures.evidence_start, figures.id",
+                (doc_id,),
+            )
         )
-        return [figure_item(row) for row in found]
+
+    def _offer_items(self, rows: list[Any]) -> list[dict[str, Any]]:
+        """Offers as every output shows them: the row, its document's source, its notes."""
+        noted = self._notes(notes.offer_notes, [row["id"] for row in rows])
+        return [
+            offer_item(row) | offer_notes_json(row["currency"], noted.get(row["id"]))
+            for row in rows
+        ]
+
+    def _figure_items(self, rows: list[Any]) -> list[dict[str, Any]]:
+        noted = self._notes(notes.figure_notes, [row["id"] for row in rows])
+        return [figure_item(row) | figure_notes_json(noted.get(row["id"])) for row in rows]
+
+    def _notes(
+        self, read: Callable[[Connection, Sequence[int]], dict[int, _N]], ids: list[int]
+    ) -> dict[int, _N]:
+        if not ids:
+            return {}
+        try:
+            return read(self._connection, ids)
+        except self.dialect.errors as exc:
+            raise StoreError(f"cannot read the database: {exc}") from exc
 
     def snippets(self, q: str, doc_ids: Sequence[str]) -> dict[str, str]:
         """Per document, a passage around the words of `q`, matches between \\x02 and \\x03."""
@@ -602,6 +670,7 @@ def offer_item(row: Any) -> dict[str, Any]:
         "record_date": row["record_date"],
         "confidence": row["confidence"],
         "evidence": _evidence(row),
+        **_source(row),
     }
 
 
@@ -619,7 +688,21 @@ def figure_item(row: Any) -> dict[str, Any]:
         "record_date": row["record_date"],
         "confidence": row["confidence"],
         "evidence": _evidence(row),
+        **_source(row),
     }
+
+
+def _source(row: Any) -> dict[str, Any]:
+    return {
+        "document_url": row["document_url"],
+        "document_outlet": row["document_outlet"],
+        "document_title": row["document_title"],
+        "document_published": row["document_published"],
+    }
+
+
+def plain_items(rows: list[Any]) -> list[dict[str, Any]]:
+    return [plain_item(row) for row in rows]
 
 
 def plain_item(row: Any) -> dict[str, Any]:

@@ -25,6 +25,8 @@ CLUSTERS = "clusters"
 # Columns that hold a document id, in the order they are looked for.
 DOCUMENT_COLUMNS = ("document_id", "doc_id")
 _RECORD_TABLES = frozenset({"offers", "figures", "documents"})
+# Notes every offer and figure item carries itself (the read path joins them once).
+ITEM_NOTES = frozenset({"record_dates", "conversions", "checks"})
 # SQLite allows 999 bound parameters per statement in old builds; stay well under.
 _CHUNK = 500
 
@@ -47,9 +49,11 @@ def record_notes(
     reader: Reader, column: str, ids: Sequence[int]
 ) -> dict[int, dict[str, list[dict[str, Any]]]]:
     """Per record id, the rows of every table that points at it through `column`
-    ("offer_id" or "figure_id"), by table name."""
+    ("offer_id" or "figure_id"), by table name; not the notes its item carries."""
     notes: dict[int, dict[str, list[dict[str, Any]]]] = {}
     for table in _tables_with(reader, column):
+        if table in ITEM_NOTES:
+            continue
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             marks = ", ".join("?" * len(chunk))

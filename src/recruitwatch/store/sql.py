@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any, ClassVar, Literal, NamedTuple, Self, TypeVar
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from recruitwatch.errors import StoreError
 from recruitwatch.model import (
@@ -35,62 +35,18 @@ from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
 from recruitwatch.store.dbapi import Connection
 from recruitwatch.store.dialects import Dialect
-from recruitwatch.store.filters import check_figure_category, check_offer_keys
+from recruitwatch.store.filters import FigureFilters, OfferFilters, figure_where, offer_where
 from recruitwatch.store.linkindex import LinkIndex
 from recruitwatch.store.schema import MAX_FAILURE_REASON, MAX_FAILURE_SOURCE, MIGRATIONS
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-# When a record's own date is unknown, the document's publication date places it in time.
-_RECORD_DATE = "COALESCE({table}.date, documents.published)"
 ColumnType = Literal["integer", "real", "text"]
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class OfferKeys(NamedTuple):
-    """The guide's keys an offer list may be narrowed to, each matched exactly."""
-
-    payer_level: str | None
-    payer_region: str | None
-    target_country: str | None
-    recipient: str | None
-
-
-class _Filters:
-    """WHERE clauses with bound parameters; only fixed SQL fragments are ever joined."""
-
-    def __init__(self, table: str, dialect: Dialect) -> None:
-        self.table = table
-        self.dialect = dialect
-        self.clauses: list[str] = []
-        self.params: list[Any] = []
-
-    def equal(self, column: str, value: str | None) -> None:
-        if value is not None:
-            self.clauses.append(f"{self.table}.{column} = ?")
-            self.params.append(value)
-
-    def contains(self, column: str, value: str | None) -> None:
-        if value is not None:
-            clause, needle = self.dialect.contains(f"{self.table}.{column}", value)
-            self.clauses.append(clause)
-            self.params.append(needle)
-
-    def dates(self, since: date | None, until: date | None) -> None:
-        record_date = _RECORD_DATE.format(table=self.table)
-        if since is not None:
-            self.clauses.append(f"{record_date} >= ?")
-            self.params.append(since.isoformat())
-        if until is not None:
-            self.clauses.append(f"{record_date} <= ?")
-            self.params.append(until.isoformat())
-
-    def where(self) -> str:
-        return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
 
 
 class SQLStore(ABC):
@@ -353,9 +309,9 @@ class SQLStore(ABC):
         target_country: str | None = None,
         recipient: str | None = None,
     ) -> list[Offer]:
-        keys = OfferKeys(payer_level, payer_region, target_country, recipient)
-        found = self._offer_rows(kind, currency, target, since, until, keys)
-        return [rows.offer_from_row(row) for row in found]
+        filters = OfferFilters(kind, currency, None, target, None, payer_level, payer_region,
+                               target_country, recipient, since=since, until=until)  # fmt: skip
+        return [rows.offer_from_row(row) for row in self._offer_rows(filters)]
 
     def query_noted_offers(
         self,
@@ -370,33 +326,16 @@ class SQLStore(ABC):
         target_country: str | None = None,
         recipient: str | None = None,
     ) -> list[tuple[Offer, OfferNotes | None]]:
-        keys = OfferKeys(payer_level, payer_region, target_country, recipient)
-        found = self._offer_rows(kind, currency, target, since, until, keys)
+        filters = OfferFilters(kind, currency, None, target, None, payer_level, payer_region,
+                               target_country, recipient, since=since, until=until)  # fmt: skip
+        found = self._offer_rows(filters)
         noted = self._read(notes.offer_notes, [row["id"] for row in found])
         return [(rows.offer_from_row(row), noted.get(row["id"])) for row in found]
 
-    def _offer_rows(
-        self,
-        kind: str | None,
-        currency: str | None,
-        target: str | None,
-        since: date | None,
-        until: date | None,
-        keys: OfferKeys,
-    ) -> list[Any]:
-        check_offer_keys(*keys)
-        filters = _Filters("offers", self.dialect)
-        filters.equal("kind", kind)
-        filters.equal("currency", currency.upper() if currency else None)
-        filters.contains("target", target)
-        for column, value in zip(OfferKeys._fields, keys, strict=True):
-            filters.equal(column, value)
-        filters.dates(since, until)
-        sql = (
-            "SELECT offers.* FROM offers JOIN documents ON documents.id = offers.document_id"
-            f"{filters.where()} ORDER BY offers.document_id, offers.id"
-        )
-        return self._select(sql, filters.params)
+    def _offer_rows(self, filters: OfferFilters) -> list[Any]:
+        where = offer_where(filters, self.dialect)
+        sql = f"SELECT offers.* FROM offers{where.sql()} ORDER BY offers.document_id, offers.id"
+        return self._select(sql, where.params)
 
     def query_figures(
         self,
@@ -407,8 +346,8 @@ class SQLStore(ABC):
         until: date | None = None,
         category: str | None = None,
     ) -> list[Figure]:
-        found = self._figure_rows(unit, subject, since, until, category)
-        return [rows.figure_from_row(row) for row in found]
+        filters = FigureFilters(unit, category, subject, since=since, until=until)
+        return [rows.figure_from_row(row) for row in self._figure_rows(filters)]
 
     def query_noted_figures(
         self,
@@ -419,29 +358,17 @@ class SQLStore(ABC):
         until: date | None = None,
         category: str | None = None,
     ) -> list[tuple[Figure, FigureNotes | None]]:
-        found = self._figure_rows(unit, subject, since, until, category)
+        found = self._figure_rows(FigureFilters(unit, category, subject, since=since, until=until))
         noted = self._read(notes.figure_notes, [row["id"] for row in found])
         return [(rows.figure_from_row(row), noted.get(row["id"])) for row in found]
 
-    def _figure_rows(
-        self,
-        unit: str | None,
-        subject: str | None,
-        since: date | None,
-        until: date | None,
-        category: str | None,
-    ) -> list[Any]:
-        check_figure_category(category)
-        filters = _Filters("figures", self.dialect)
-        filters.equal("unit", unit)
-        filters.equal("category", category)
-        filters.contains("subject", subject)
-        filters.dates(since, until)
+    def _figure_rows(self, filters: FigureFilters) -> list[Any]:
+        where = figure_where(filters, self.dialect)
         sql = (
             "SELECT figures.* FROM figures JOIN documents ON documents.id = figures.document_id"
-            f"{filters.where()} ORDER BY figures.document_id, figures.id"
+            f"{where.sql()} ORDER BY figures.document_id, figures.id"
         )
-        return self._select(sql, filters.params)
+        return self._select(sql, where.params)
 
     def get_document(self, doc_id: str) -> Extraction | None:
         found = self._select("SELECT * FROM documents WHERE id = ?", (doc_id,))
