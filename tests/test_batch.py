@@ -3,6 +3,7 @@ the same generated corpus; and `export --parquet`."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 
 import recruitwatch.batch
 from _factories import fake_extract, offer
+from _postgres import fresh_database
 from recruitwatch.batch import BatchReport, BatchStep, dask_client, run_batch
 from recruitwatch.cli import app
 from recruitwatch.errors import BatchError, StoreError
@@ -389,3 +391,42 @@ def test_the_local_cluster_listens_on_loopback_only(client: Client) -> None:
     assert {sock.getsockname()[0] for sock in http._sockets.values()} == {"127.0.0.1"}
     assert info["address"].startswith("tcp://127.0.0.1:")
     assert all(address.startswith("tcp://127.0.0.1:") for address in info["workers"])
+
+
+def _copies(name: str, text: str) -> Extraction:
+    return fake_extract(Document.from_text(text, id=name, source=f"{name}.jsonl", title=name))
+
+
+def test_partitions_written_out_of_order_store_each_text_under_its_first_copy(
+    postgres_server: str,
+) -> None:
+    # One text read in partitions 0, 1 and 2, which finish last to first: the copy read first
+    # takes the text over, and its places keep their reading order, as in one process.
+    from recruitwatch.batch import Target
+    from recruitwatch.pipeline import IngestReport, save_extractions
+
+    text = "Volunteers get 500 roubles."
+    partitions = [
+        [_copies("first", text), _copies("other", "Volunteers get 900 roubles.")],
+        [_copies("second", text)],
+        [_copies("third", text)],
+    ]
+    target = Target(postgres_server, None, "00000000000000000001")
+    orders = ([0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1])
+    databases = [fresh_database(postgres_server) for _ in orders]
+    for db, numbers in zip(databases, orders, strict=True):
+        report = IngestReport()
+        with open_store(db) as store:
+            for number in numbers:
+                with store.batch():
+                    order = functools.partial(target.order_key, number)
+                    save_extractions(partitions[number], store, report, order=order)
+        assert (report.ingested, report.duplicates) == (2, 2), numbers
+
+    with open_store(databases[1]) as store:
+        assert [d.id for d in store.list_documents()] == ["first", "other"]
+        places = [place.location_id for place in store.list_locations("first")]
+        assert places == ["first", "second", "third"]
+        assert len(store.query_offers()) == 2
+    expected = _snapshot(databases[0])
+    assert all(_snapshot(db) == expected for db in databases[1:])

@@ -1,14 +1,22 @@
-"""Batch over whole crawls on Dask: partitions read and extracted on workers, stored by one writer.
+"""Batch over whole crawls on Dask: each worker reads, extracts and writes its own partitions.
 
     locations -> find_sources -> partitions (each WARC, JSON Lines shard, feed or export alone;
                  single-document files in chunks)
-              -> Dask workers: pipeline.extract_sources (ingest, extract, normalise), plain records
-              -> this process, in partition order: pipeline.save_extractions (the one writer)
-              -> the partition noted done under its content fingerprint
+              -> Dask workers: pipeline.extract_sources (ingest, extract, normalise), then
+                 pipeline.save_extractions into
+                   PostgreSQL: the database itself, in one transaction with the partition
+                               noted done (COPY; ids from the tables' sequences)
+                   SQLite:     a file of its own per partition (store.sqlite.open_staging)
+              -> this process: partition names and counts only; for SQLite it merges each
+                 file in partition order (ATTACH, INSERT ... SELECT), noting it done in the
+                 same transaction
 
 The workers run the very code `ingest` runs, and the records go into the store through the same
-function, so a batch stores what a single-process ingest of the same sources stores. Link once
-at the end (`link.link_store`), as `ingest --no-link` batches do.
+functions, so a batch stores what a single-process ingest of the same sources stores. A text
+found in two partitions is stored under the copy read first: SQLite files are merged in reading
+order; PostgreSQL writers, finishing in any order, place each copy by its batch order key
+(`order_key`) and an earlier copy takes the text over (store/postgres.py). Link once at the end
+(`link.link_store`), as `ingest --no-link` batches do.
 
 A partition whose task raised, or whose worker died, is retried by Dask (`retries`; the scheduler
 re-runs a dead worker's tasks itself); one that still fails has each of its files listed as a
@@ -20,9 +28,13 @@ Dask (`distributed`) is the optional `[dask]` extra, imported only here and only
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
+import random
+import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,13 +42,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recruitwatch import __version__
-from recruitwatch.errors import BatchError
+from recruitwatch.errors import BatchError, StoreConflictError, StoreError
 from recruitwatch.ingest import Failure, Input, ReadOptions, Source, find_sources
 from recruitwatch.model import Extraction
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, extract_sources, is_single, save_extractions
 from recruitwatch.settings import DEFAULT_TOLERANCE
-from recruitwatch.store import Store
+from recruitwatch.store import Store, postgres_backend
+from recruitwatch.store.sqlite import SQLiteStore, open_sqlite, open_staging
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -51,6 +64,9 @@ DEFAULT_CHUNK = 200
 DEFAULT_RETRIES = 2
 # Seconds to reach a scheduler: a wrong address should fail at once, not after Dask's 30 s.
 CONNECT_TIMEOUT = 5.0
+# Tries of a PostgreSQL partition write that met another worker writing the same texts; each
+# retry is rare (a text found in two partitions written at the same moment) and cheap.
+WRITE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +160,34 @@ def _partition(sources: list[Source]) -> Partition:
     return Partition(tuple(sources), digest.hexdigest())
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where workers write: a PostgreSQL `url`, else SQLite files in the `staging` folder.
+    `run` starts every batch order key of this run (a later run's keys sort after it)."""
+
+    url: str | None
+    staging: Path | None
+    run: str
+
+    def order_key(self, partition: int, position: int) -> str:
+        """The place of a partition's n-th document in this run's reading order, as text
+        that sorts in that order."""
+        return f"{self.run}/{partition:09d}/{position:09d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a worker wrote for one partition: `documents` read and not failed, `failures`;
+    into PostgreSQL the final counts, into SQLite the `staging` file to merge."""
+
+    documents: int
+    failures: tuple[Failure, ...]
+    ingested: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    staging: Path | None = None
+
+
 def extract_partition(
     sources: tuple[Source, ...], options: ReadOptions, rates_file: Path | None, tolerance: float
 ) -> list[Extraction | Failure]:
@@ -152,10 +196,100 @@ def extract_partition(
     return list(extract_sources(sources, options=options, normaliser=normaliser))
 
 
+def write_partition(
+    part: Partition,
+    number: int,
+    target: Target,
+    options: ReadOptions,
+    rates_file: Path | None,
+    tolerance: float,
+) -> Written:
+    """Run on a worker: the partition extracted, then written where `target` says."""
+    if target.staging is not None:
+        done = target.staging / f"{part.fingerprint}.db"
+        if done.exists():  # written by an earlier run that stopped before merging it
+            return _staged(done)
+    items = extract_partition(part.sources, options, rates_file, tolerance)
+    if target.url is not None:
+        return _write_postgres(target.url, part, items, functools.partial(target.order_key, number))
+    assert target.staging is not None
+    return _write_staging(target.staging, part, items)
+
+
+def _write_postgres(
+    url: str, part: Partition, items: list[Extraction | Failure], order: Callable[[int], str]
+) -> Written:
+    # One transaction: the records, the failures and the partition noted done, all or none.
+    with postgres_backend().open_writer(url) as store:
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            report = IngestReport()
+            try:
+                with store.batch():
+                    if store.partition_done(part.fingerprint):
+                        # A task re-run after its worker wrote and died: written once.
+                        return Written(0, ())
+                    save_extractions(items, store, report, order=order)
+                    store.record_partition(
+                        part.fingerprint, part.name, _read(report), len(report.failed)
+                    )
+            except StoreConflictError:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                logger.info("%s: another worker wrote the same texts; again", part.name)
+                time.sleep(random.uniform(0.05, 0.2) * attempt)  # apart, not in step
+                continue
+            return Written(
+                _read(report),
+                tuple(report.failed),
+                report.ingested,
+                report.unchanged,
+                report.duplicates,
+            )
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _write_staging(folder: Path, part: Partition, items: list[Extraction | Failure]) -> Written:
+    folder.mkdir(parents=True, exist_ok=True)
+    # Renamed when whole: the client never merges, and no later run reuses, a cut file.
+    unfinished = folder / f"{part.fingerprint}.{uuid.uuid4().hex}.tmp"
+    report = IngestReport()
+    try:
+        with open_staging(unfinished) as store, store.batch():
+            save_extractions(items, store, report)
+            store.record_partition(part.fingerprint, part.name, _read(report), len(report.failed))
+        done = folder / f"{part.fingerprint}.db"
+        unfinished.replace(done)
+    finally:
+        _remove_database_files(unfinished)
+    return Written(_read(report), tuple(report.failed), staging=done)
+
+
+def _staged(path: Path) -> Written:
+    with open_sqlite(path, create=False) as store:
+        failures = tuple(Failure(f.source, f.reason, f.stage) for f in store.list_failures())
+        read = store._select("SELECT documents FROM batch_partitions", ())
+    return Written(read[0]["documents"] if read else 0, failures, staging=path)
+
+
+def _read(report: IngestReport) -> int:
+    return report.ingested + report.unchanged + report.duplicates
+
+
+def _remove_database_files(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 # One per worker process: the rate table loads once, not once per partition.
 @functools.cache
 def _normaliser(rates_file: Path | None, tolerance: float) -> Normaliser:
     return Normaliser(rates_file=rates_file, tolerance=tolerance)
+
+
+def staging_folder(store: SQLiteStore) -> Path:
+    """Where workers write an SQLite database's partitions: beside it, so a merge renames
+    nothing across disks and a cluster sharing the folder reaches it."""
+    return store.path.with_name(store.path.name + ".partitions")
 
 
 def run_batch(
@@ -170,11 +304,12 @@ def run_batch(
     retries: int = DEFAULT_RETRIES,
     progress: BatchProgress | None = None,
 ) -> BatchReport:
-    """Extract every document in `locations` on `client`'s workers and store the records here;
-    failures are recorded, not raised."""
+    """Extract every document in `locations` on `client`'s workers, each worker writing its
+    partitions itself; failures are recorded, not raised."""
     from distributed import as_completed
 
     report = BatchReport()
+    target = _target(store)
     sources = find_sources(locations)
     for failure in sources:
         if isinstance(failure, Failure):
@@ -182,80 +317,102 @@ def run_batch(
     partitions = partitions_of(sources, chunk=chunk)
     report.partitions = len(partitions)
     # By fingerprint: a file named twice is one task (Dask keys them alike) and stored once.
-    unique = {part.fingerprint: part for part in partitions}
-    todo = [part for part in unique.values() if not store.partition_done(part.fingerprint)]
+    unique = {part.fingerprint: (number, part) for number, part in enumerate(partitions)}
+    todo = [(n, part) for n, part in unique.values() if not store.partition_done(part.fingerprint)]
     report.skipped = len(partitions) - len(todo)
     futures = {
         client.submit(
-            extract_partition,
-            part.sources,
+            write_partition,
+            part,
+            number,
+            target,
             options or ReadOptions(),
             rates_file,
             tolerance,
             key=f"recruitwatch-partition-{part.fingerprint}",
             retries=retries,
             pure=False,
-        ): number
-        for number, part in enumerate(todo)
+        ): index
+        for index, (number, part) in enumerate(todo)
     }
-    finished: dict[int, list[Extraction | Failure] | BaseException] = {}
-    written = 0
+    finished: dict[int, Written | BaseException] = {}
+    merged = 0
     documents = 0
     documents_total = (
-        sum(len(part.sources) for part in todo)
-        if all(is_single(source) for part in todo for source in part.sources)
+        sum(len(part.sources) for _, part in todo)
+        if all(is_single(source) for _, part in todo for source in part.sources)
         else None
     )
     for done, future in enumerate(as_completed(futures, loop=client.loop), start=1):
-        number = futures[future]
+        index = futures[future]
+        part = todo[index][1]
         try:
-            result = finished[number] = future.result()
-            documents += len(result)
+            result = finished[index] = future.result()
+            documents += result.documents + len(result.failures)
         except Exception as exc:
             # Whatever the task raised after its retries, or KilledWorker: the partition's
             # files are listed as failures below, never dropped.
-            finished[number] = exc
-            documents += len(todo[number].sources)
+            finished[index] = exc
+            documents += len(part.sources)
         future.release()
         if progress is not None:
-            step = BatchStep(
-                documents,
-                documents_total,
-                report.skipped + done,
-                len(partitions),
-                todo[number].name,
+            progress(
+                BatchStep(
+                    documents, documents_total, report.skipped + done, len(partitions), part.name
+                )
             )
-            progress(step)
-        # Stored in partition order, so which copy of a repeated text is stored first (and
-        # so every id) is the same as a single-process ingest of the same sources gives.
-        while written in finished:
-            # One commit per partition, and the partition noted done in the same one: a run
-            # stopped midway leaves whole partitions, so the next run neither misses documents
-            # nor lists a failure twice.
-            with store.batch():
-                _store(store, report, todo[written], finished.pop(written))
-            written += 1
+        # Counted (and, into SQLite, merged) in partition order, so which copy of a repeated
+        # text is stored first, and so every id, is the one a single-process ingest gives.
+        while merged in finished:
+            _finish(store, report, todo[merged][1], finished.pop(merged))
+            merged += 1
+    if target.staging is not None:
+        with contextlib.suppress(OSError):
+            target.staging.rmdir()  # empty now, unless another batch writes there too
     return report
 
 
-def _store(
-    store: Store,
-    report: BatchReport,
-    part: Partition,
-    result: list[Extraction | Failure] | BaseException,
+def _target(store: Store) -> Target:
+    run = f"{time.time_ns():020d}"
+    if isinstance(store, SQLiteStore):
+        return Target(None, staging_folder(store), run)
+    url = getattr(store, "url", None)
+    if not isinstance(url, str):
+        raise BatchError("batch writes to an SQLite file or a PostgreSQL database only")
+    return Target(url, None, run)
+
+
+def _finish(
+    store: Store, report: BatchReport, part: Partition, result: Written | BaseException
 ) -> None:
+    if isinstance(result, Written) and result.staging is not None:
+        assert isinstance(store, SQLiteStore)  # only an SQLite target stages files
+        result = _merge(store, part, result, result.staging)
     if isinstance(result, BaseException):
         reason = f"partition failed after retries: {type(result).__name__}: {result}"
         failures = [Failure(str(source.path), reason, "batch") for source in part.sources]
         save_extractions(failures, store, report.ingest)
         report.failed_partitions.append(part.name)
         return
-    failed_before = len(report.ingest.failed)
-    save_extractions(result, store, report.ingest)
-    documents = sum(isinstance(item, Extraction) for item in result)
-    failed = len(report.ingest.failed) - failed_before
-    # Done even with failures inside: the same bytes would fail the same way again.
-    store.record_partition(part.fingerprint, part.name, documents, failed)
+    report.ingest.ingested += result.ingested
+    report.ingest.unchanged += result.unchanged
+    report.ingest.duplicates += result.duplicates
+    report.ingest.failed += result.failures
+
+
+def _merge(
+    store: SQLiteStore, part: Partition, staged: Written, path: Path
+) -> Written | StoreError:
+    try:
+        stored, duplicates = store.merge_partition(
+            path, part.fingerprint, part.name, staged.documents, len(staged.failures)
+        )
+    except StoreError as exc:
+        return exc  # listed as failed; the next run extracts the partition again
+    finally:
+        _remove_database_files(path)
+    unchanged = staged.documents - stored - duplicates
+    return Written(staged.documents, staged.failures, stored, unchanged, duplicates)
 
 
 @contextmanager

@@ -392,8 +392,9 @@ def batch(
     ] = True,
 ) -> None:
     """Ingest whole crawls on Dask workers: each WARC file, each JSON Lines shard and each
-    chunk of a folder's files is one partition, read, extracted and normalised on a worker and
-    stored here by one writer; the database is linked once at the end.
+    chunk of a folder's files is one partition, read, extracted, normalised and written by a
+    worker (into PostgreSQL directly; for SQLite into a file of its own beside the database,
+    merged here in order); the database is linked once at the end.
 
     Failed partitions are retried, then listed by `recruitwatch errors`; a re-run skips the
     partitions already stored. Exit code 1 when something failed. Needs the [dask] extra.

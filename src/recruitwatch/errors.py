@@ -3,6 +3,7 @@
 RecruitwatchError
 ├── InputError          a source could not be read (empty, binary, too big, bad encoding)
 ├── StoreError          the database could not be opened, migrated or written
+│   └── StoreConflictError  another writer changed the rows a write read: try the write again
 ├── CorpusError         an eval corpus is missing files or has malformed lines
 ├── LanguageDataError   a lang/*.yaml file is missing or does not match the schema
 ├── QueryError          a read asked for something malformed (unknown filter value, bad cursor)
@@ -32,6 +33,11 @@ class InputError(RecruitwatchError):
 
 class StoreError(RecruitwatchError):
     """The store could not be opened, migrated or written."""
+
+
+class StoreConflictError(StoreError):
+    """Another writer stored or moved the same texts at the same time; the write was rolled
+    back whole and succeeds when tried again (a batch partition retries it)."""
 
 
 class CorpusError(RecruitwatchError):

@@ -154,18 +154,24 @@ def ingest_documents(
 
 
 def save_extractions(
-    items: Iterable[Extraction | Failure], store: Store, report: IngestReport
+    items: Iterable[Extraction | Failure],
+    store: Store,
+    report: IngestReport,
+    *,
+    order: Callable[[int], str] | None = None,
 ) -> IngestReport:
     """Save records extracted elsewhere (on Dask workers) exactly as `ingest_documents` saves
     its own: known texts only note their place, failures are recorded. The store may write
-    them in bulk (PostgreSQL copies a partition in a few streams)."""
+    them in bulk (PostgreSQL copies a partition in a few streams). `order(n)`: the batch
+    place of the n-th extraction (see `Store.save_extractions`)."""
     extractions: list[Extraction] = []
     for item in items:
         if isinstance(item, Failure):
             _record(store, report, item)
         else:
             extractions.append(item)
-    outcomes = store.save_extractions(extractions)
+    keys = [order(number) for number in range(len(extractions))] if order else None
+    outcomes = store.save_extractions(extractions, keys)
     for extraction, outcome in zip(extractions, outcomes, strict=True):
         if isinstance(outcome, StoreError):
             _record(store, report, Failure(extraction.document.source, outcome.args[0], "store"))

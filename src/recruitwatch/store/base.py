@@ -86,11 +86,16 @@ class Store(Protocol):
         """
         ...
 
-    def save_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+    def save_extractions(
+        self, extractions: Sequence[Extraction], order: Sequence[str] | None = None
+    ) -> list[Seen | StoreError]:
         """Each extraction in order as `ingest` saves one (`record_location`, then
         `save_extraction` for a new text): "new" when stored, "same" or "duplicate" when only
         its place was noted, or the StoreError that failed it alone. A backend may write them
-        in bulk; the outcome is the same."""
+        in bulk; the outcome is the same. `order`: each extraction's place in a batch's
+        reading order (`batch.order_key`), for a backend that batch workers write at once,
+        so a text read twice is stored under its first copy whichever partition finishes
+        first (StoreConflictError when another writer got in the way: try again)."""
         ...
 
     def record_location(self, document: Document) -> Seen:

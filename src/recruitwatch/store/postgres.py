@@ -16,8 +16,8 @@ from typing import Any
 
 import psycopg
 
-from recruitwatch.errors import StoreError
-from recruitwatch.model import Extraction, content_hash
+from recruitwatch.errors import StoreConflictError, StoreError
+from recruitwatch.model import Document, Extraction, content_hash
 from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Seen
 from recruitwatch.store.dbapi import Cursor, describe_url
@@ -38,6 +38,15 @@ _COLUMN_TYPES: dict[str, ColumnType] = {
     "double precision": "real",
 }
 _CREATED = re.compile(r"CREATE (TABLE|FUNCTION) (\w+)")
+# What a write meets when another batch worker writes the same texts at the same moment: the
+# whole write is rolled back and tried again, never saved one document at a time.
+_CONTENTION = (
+    psycopg.errors.UniqueViolation,
+    psycopg.errors.ForeignKeyViolation,
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+)
+_LOCATION_COLUMNS = ("document_id", "location_id", "source", "url", "first_seen", "batch_order")
 
 
 def connect(url: str, *, read_only: bool = False) -> Adapter:
@@ -65,7 +74,7 @@ def connect(url: str, *, read_only: bool = False) -> Adapter:
 def open_postgres(url: str, *, create: bool = True) -> PostgresStore:
     """Connect to the database at `url` and bring its schema up to date; with `create` false,
     refuse one that holds no recruitwatch tables yet."""
-    store = PostgresStore(connect(url))
+    store = PostgresStore(connect(url), url)
     try:
         if not create and not store.has_schema():
             from recruitwatch.store import no_database  # the package imports this module
@@ -79,6 +88,12 @@ def open_postgres(url: str, *, create: bool = True) -> PostgresStore:
         store.close()
         raise
     return store
+
+
+def open_writer(url: str) -> PostgresStore:
+    """A store for a batch worker: connected, not migrated (the batch's own process brought
+    the schema up to date before it handed out any partition)."""
+    return PostgresStore(connect(url), url)
 
 
 def remove_postgres(url: str) -> None:
@@ -151,9 +166,10 @@ class PostgresStore(SQLStore):
     schema = "postgresql"
     dialect = DIALECT
 
-    def __init__(self, adapter: Adapter) -> None:
+    def __init__(self, adapter: Adapter, url: str) -> None:
         super().__init__(adapter)
         self._pg = adapter.connection
+        self.url = url  # batch workers open their own connections to it
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -181,43 +197,133 @@ class PostgresStore(SQLStore):
             while found := cursor.fetchmany(size):
                 yield found
 
-    def save_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+    def save_extractions(
+        self, extractions: Sequence[Extraction], order: Sequence[str] | None = None
+    ) -> list[Seen | StoreError]:
         # A batch partition in a few COPY streams instead of a dozen statements a document;
         # if any row is refused, the savepoint drops them all and each document is saved
-        # alone, so the bad one fails alone.
+        # alone, so the bad one fails alone. A clash with another writer is no bad row: the
+        # caller's transaction is given up whole and tried again.
         try:
             with self._transaction():
-                return self._copy_extractions(extractions)
+                return self._copy_extractions(extractions, order)
+        except _CONTENTION as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreConflictError(f"another writer stored the same texts ({reason})") from exc
         except psycopg.Error as exc:
             logger.info("bulk save refused (%s); saving one document at a time", exc)
             return super().save_extractions(extractions)
 
-    def _copy_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+    def _copy_extractions(
+        self, extractions: Sequence[Extraction], order: Sequence[str] | None
+    ) -> list[Seen | StoreError]:
         digests = [e.document.content_hash or content_hash(e.document.text) for e in extractions]
-        known = {
-            row[0]
+        keys: Sequence[str | None] = order if order is not None else [None] * len(extractions)
+        # Each known text with the batch place of its stored copy, locked: two writers noting
+        # places of one text take turns, so the places keep their reading order.
+        known: dict[str, tuple[str, str | None]] = {
+            row[0]: (row[1], row[2])
             for row in self._pg.execute(
-                "SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (digests,)
+                "SELECT content_hash, id, (SELECT batch_order FROM document_locations"
+                " WHERE document_id = documents.id ORDER BY id LIMIT 1) FROM documents"
+                " WHERE content_hash = ANY(%s) ORDER BY id FOR UPDATE",
+                (digests,),
             )
         }
+        # A copy read earlier in this batch than the stored one (whose partition finished
+        # first) takes its text over, as a single process reading in order would have stored it.
+        displaced: dict[str, str] = {}
+        for digest, key in zip(digests, keys, strict=True):
+            stored = known.get(digest)
+            if stored and key is not None and stored[1] is not None and key < stored[1]:
+                displaced.setdefault(digest, stored[0])
+        moved = self._remove_displaced(displaced)
         # The first of each text not stored yet is new; the rest only note their place, after.
         fresh: dict[str, int] = {}
         for position, digest in enumerate(digests):
-            if digest not in known and digest not in fresh:
+            if (digest not in known or digest in displaced) and digest not in fresh:
                 fresh[digest] = position
-        stored = [extractions[position] for position in fresh.values()]
-        if stored:
-            self._copy_new(stored, list(fresh))
+        if fresh:
+            self._copy_new(
+                [extractions[position] for position in fresh.values()],
+                list(fresh),
+                [keys[position] for position in fresh.values()],
+            )
+        # The places the displaced copies had, behind the copy that took their text over.
+        self._insert_locations(
+            [
+                (extractions[fresh[digest]].document.id, *place[1:])
+                for digest, places in moved.items()
+                for place in places
+            ]
+        )
         outcomes: list[Seen | StoreError] = []
         new_positions = set(fresh.values())
         for position, (extraction, digest) in enumerate(zip(extractions, digests, strict=True)):
             if position in new_positions:
-                outcomes.append("new")
+                # A text taken over counts once new (where it was first stored) and once a
+                # duplicate (here), as the two places of one text do in a single process.
+                outcomes.append("duplicate" if digest in displaced else "new")
             else:
-                outcomes.append(self._add_location(extraction.document, digest))
+                key = keys[position]
+                outcomes.append(self._add_ordered_location(extraction.document, digest, key))
         return outcomes
 
-    def _copy_new(self, extractions: list[Extraction], digests: list[str]) -> None:
+    def _remove_displaced(self, displaced: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+        """Delete the stored documents of `displaced` ({content hash: document id}) with their
+        records (the cascade); return each text's places, in order, to note again."""
+        if not displaced:
+            return {}
+        by_id = {doc_id: digest for digest, doc_id in displaced.items()}
+        moved: dict[str, list[tuple[Any, ...]]] = {digest: [] for digest in displaced}
+        for row in self._pg.execute(
+            f"SELECT {', '.join(_LOCATION_COLUMNS)} FROM document_locations"
+            " WHERE document_id = ANY(%s) ORDER BY id",
+            (list(by_id),),
+        ):
+            moved[by_id[row[0]]].append(tuple(row))
+        self._pg.execute("DELETE FROM documents WHERE id = ANY(%s)", (list(by_id),))
+        return moved
+
+    def _add_ordered_location(self, document: Document, digest: str, key: str | None) -> Seen:
+        """As `_add_location`, placing this copy among the text's batch places by `key`:
+        places read later in the batch but noted before it move behind it."""
+        if key is None:
+            return self._add_location(document, digest)
+        found = self._pg.execute(
+            "SELECT id FROM documents WHERE content_hash = %s", (digest,)
+        ).fetchone()
+        if found is None:
+            return "new"
+        later = sorted(
+            self._pg.execute(
+                f"DELETE FROM document_locations WHERE document_id = %s AND batch_order > %s"
+                f" RETURNING id, {', '.join(_LOCATION_COLUMNS)}",
+                (found[0], key),
+            ).fetchall(),
+            key=lambda row: row[0],
+        )
+        added = self._pg.execute(
+            f"INSERT INTO document_locations ({', '.join(_LOCATION_COLUMNS)})"
+            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (found[0], document.id, document.source, document.url, now(), key),
+        ).rowcount
+        self._insert_locations([tuple(row)[1:] for row in later])
+        return "duplicate" if added else "same"
+
+    def _insert_locations(self, places: list[tuple[Any, ...]]) -> None:
+        """Rows of _LOCATION_COLUMNS, in order (their ids keep it)."""
+        if places:
+            with self._pg.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO document_locations ({', '.join(_LOCATION_COLUMNS)})"
+                    " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    places,
+                )
+
+    def _copy_new(
+        self, extractions: list[Extraction], digests: list[str], keys: Sequence[str | None]
+    ) -> None:
         stamp = now()
         # A changed version of a known document: the cascade drops its old records.
         self._pg.execute(
@@ -233,10 +339,10 @@ class PostgresStore(SQLStore):
         )
         self._copy(
             "document_locations",
-            ("document_id", "location_id", "source", "url", "first_seen"),
+            _LOCATION_COLUMNS,
             [
-                (e.document.id, e.document.id, e.document.source, e.document.url, stamp)
-                for e in extractions
+                (e.document.id, e.document.id, e.document.source, e.document.url, stamp, key)
+                for e, key in zip(extractions, keys, strict=True)
             ],
         )
         offer_ids = self._next_ids("offers", sum(len(e.offers) for e in extractions))

@@ -76,6 +76,13 @@ _KEY_INDEXES: tuple[str, ...] = (
     "CREATE INDEX figures_category ON figures (category)",
 )
 
+# Batch workers write their partitions in whatever order they finish; a text found in two
+# partitions must still be stored under the copy read first, as `ingest` stores it. Each place a
+# batch notes carries its run, partition and position (zero-padded text, so it sorts), and a
+# writer that finds its copy earlier than the stored one takes the text over (store/postgres.py).
+# Null for places noted outside a batch: those are never reordered.
+_BATCH_ORDER: tuple[str, ...] = ("ALTER TABLE document_locations ADD COLUMN batch_order TEXT",)
+
 
 def _link_index(blob: str, key: str, real: str, without_rowid: str) -> tuple[str, ...]:
     """What incremental linking keeps: each linked document's entry (the content hash it was
@@ -519,6 +526,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         name="link index: entries, keys and verified pairs, for incremental linking",
         statements=_link_index("BLOB", "INTEGER", "REAL", " WITHOUT ROWID"),
     ),
+    Migration(
+        version=14,
+        name="document locations: the place of each copy in a batch's reading order",
+        statements=_BATCH_ORDER,
+    ),
 )
 
 
@@ -802,4 +814,5 @@ POSTGRES: dict[int, tuple[str, ...]] = {
     ),
     12: _KEY_INDEXES,
     13: _link_index("BYTEA", "BIGINT", "DOUBLE PRECISION", ""),
+    14: _BATCH_ORDER,
 }

@@ -180,10 +180,13 @@ class SQLStore(ABC):
             raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
         return True
 
-    def save_extractions(self, extractions: Sequence[Extraction]) -> list[Seen | StoreError]:
+    def save_extractions(
+        self, extractions: Sequence[Extraction], order: Sequence[str] | None = None
+    ) -> list[Seen | StoreError]:
         """Each extraction in order as `ingest` saves one: "new" when stored, "same" or
         "duplicate" when its text was stored already (only its place is noted), or the
-        StoreError that failed it alone."""
+        StoreError that failed it alone. One writer at a time writes here in reading order,
+        so `order` has nothing to place."""
         outcomes: list[Seen | StoreError] = []
         for extraction in extractions:
             try:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import StoreError
+from recruitwatch.store import notes, rows
 from recruitwatch.store.dialects import SQLITE, fts_query
 from recruitwatch.store.sql import ColumnType, SQLStore
 
@@ -54,7 +55,7 @@ def open_sqlite(path: Path, *, create: bool = True) -> SQLiteStore:
         mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode != "wal":
             logger.warning("%s: journal mode is %s, not WAL (file system without WAL?)", path, mode)
-        store = SQLiteStore(connection)
+        store = SQLiteStore(connection, path)
         store._migrate()
     except sqlite3.Error as exc:
         if connection is not None:
@@ -64,6 +65,34 @@ def open_sqlite(path: Path, *, create: bool = True) -> SQLiteStore:
             source=str(path),
         ) from exc
     return store
+
+
+def open_staging(path: Path) -> SQLiteStore:
+    """A new database for one batch partition, written by a worker and merged into the main
+    one (`SQLiteStore.merge_partition`): the same tables, without the search index (the
+    merge indexes each text once, in the main database) and without waiting on the disk (an
+    unfinished file is never merged: the worker renames it when done)."""
+    store = open_sqlite(path)
+    for trigger in ("insert", "delete", "update"):
+        store._sqlite.execute(f"DROP TRIGGER documents_search_{trigger}")  # our own names
+    store._sqlite.execute("PRAGMA synchronous = OFF")
+    return store
+
+
+def _copy_rows(
+    connection: sqlite3.Connection,
+    table: str,
+    columns: tuple[str, ...],
+    where: str,
+    values: dict[str, str] | None = None,
+) -> int:
+    # INSERT ... SELECT from the attached partition; `values` replaces a column by an
+    # expression (a shifted id). Table, column and expression text are our own constants.
+    selected = ", ".join((values or {}).get(column, column) for column in columns)
+    return connection.execute(
+        f"INSERT INTO main.{table} ({', '.join(columns)})"
+        f" SELECT {selected} FROM part.{table} WHERE {where}"
+    ).rowcount
 
 
 def remove_sqlite(path: Path) -> None:
@@ -111,9 +140,92 @@ class SQLiteStore(SQLStore):
     schema = "sqlite"
     dialect = SQLITE
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         super().__init__(connection)
         self._sqlite = connection
+        self.path = path
+
+    def merge_partition(
+        self, staging: Path, fingerprint: str, name: str, documents: int, failed: int
+    ) -> tuple[int, int]:
+        """Bulk-load a partition a batch worker wrote to its own file (`open_staging`), as
+        `save_extractions` would have saved its records here one by one, and note the partition
+        done in the same transaction. Returns (documents stored, places noted of texts stored
+        before); the rest of `documents` were places known already."""
+        execute = self._sqlite.execute
+        try:
+            execute("ATTACH DATABASE ? AS part", (str(staging),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read a batch partition ({exc})", source=str(staging)) from exc
+        try:
+            with self._transaction():
+                stored, placed = self._merge_attached()
+                self.record_partition(fingerprint, name, documents, failed)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot merge a batch partition ({exc})", source=name) from exc
+        finally:
+            execute("DETACH DATABASE part")
+        return stored, placed - stored
+
+    def _merge_attached(self) -> tuple[int, int]:
+        # Inside the caller's transaction, `part` attached. Texts stored already only add
+        # their places; a known id with another text is a changed version, replaced (the
+        # cascade drops its records). Record ids move past this database's highest: the
+        # notes follow them.
+        execute = self._sqlite.execute
+        execute("CREATE TEMP TABLE IF NOT EXISTS merge_fresh (id TEXT PRIMARY KEY)")
+        execute("DELETE FROM temp.merge_fresh")
+        execute(
+            "INSERT INTO temp.merge_fresh SELECT id FROM part.documents"
+            " WHERE content_hash NOT IN (SELECT content_hash FROM main.documents) ORDER BY rowid"
+        )
+        fresh = "SELECT id FROM temp.merge_fresh"
+        execute(f"DELETE FROM main.documents WHERE id IN ({fresh})")
+        stored = _copy_rows(
+            self._sqlite, "documents", rows.DOCUMENT_COLUMNS, f"id IN ({fresh}) ORDER BY rowid"
+        )
+        offsets = {
+            table: execute(f"SELECT ifnull(max(id), 0) FROM main.{table}").fetchone()[0]
+            for table in ("offers", "figures")
+        }
+        for table, columns in (("offers", rows.OFFER_COLUMNS), ("figures", rows.FIGURE_COLUMNS)):
+            _copy_rows(
+                self._sqlite,
+                table,
+                ("id", *columns),
+                f"document_id IN ({fresh}) ORDER BY id",
+                {"id": f"id + {offsets[table]}"},
+            )
+        shifted = {
+            "offer_id": f"offer_id + {offsets['offers']}",
+            "figure_id": f"figure_id + {offsets['figures']}",
+        }
+        fresh_offers = f"SELECT id FROM part.offers WHERE document_id IN ({fresh})"
+        fresh_figures = f"SELECT id FROM part.figures WHERE document_id IN ({fresh})"
+        where = {
+            "record_dates": f"offer_id IN ({fresh_offers}) OR figure_id IN ({fresh_figures})",
+            "conversions": f"offer_id IN ({fresh_offers})",
+            "checks": f"document_id IN ({fresh}) ORDER BY id",
+        }
+        for table, columns in notes.NOTE_COLUMNS.items():
+            _copy_rows(self._sqlite, table, columns, where[table], shifted)
+        placed = execute(
+            "INSERT INTO main.document_locations"
+            " (document_id, location_id, source, url, first_seen, batch_order)"
+            " SELECT stored.id, place.location_id, place.source, place.url, place.first_seen,"
+            " place.batch_order FROM part.document_locations AS place"
+            " JOIN part.documents AS copy ON copy.id = place.document_id"
+            " JOIN main.documents AS stored ON stored.content_hash = copy.content_hash"
+            " WHERE true ORDER BY place.id ON CONFLICT DO NOTHING"
+        ).rowcount
+        execute(
+            "INSERT INTO main.failures (source, stage, reason, occurred_at, times, last_seen)"
+            " SELECT source, stage, reason, occurred_at, times, last_seen FROM part.failures"
+            " WHERE true ORDER BY id ON CONFLICT (source, reason) DO UPDATE SET"
+            " stage = excluded.stage, times = failures.times + excluded.times,"
+            " last_seen = excluded.last_seen"
+        )
+        return stored, placed
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
