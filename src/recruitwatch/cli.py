@@ -795,6 +795,14 @@ def eval_(
             help="Which documents: all; tune (four fifths); holdout (every fifth id per language)."
         ),
     ] = "all",
+    tracker: Annotated[
+        bool,
+        typer.Option(
+            "--tracker",
+            help="Score the region table instead: the share of (region, part) latest signing"
+            " payments alike when built from extracted and from gold records.",
+        ),
+    ] = False,
 ) -> None:
     """Score the extractor against a gold-annotated corpus.
 
@@ -808,6 +816,15 @@ def eval_(
 
     if part == "holdout" and details:
         raise RecruitwatchError("the held-out part shows scores only; drop --details")
+    if tracker:
+        from recruitwatch.evaluate_tracker import evaluate_tracker, format_tracker
+
+        table = evaluate_tracker(corpus_dir, part=part)
+        if json_:
+            _echo_json(render.items_envelope([table.to_dict(details=details)]))
+        else:
+            typer.echo(format_tracker(table, details=details))
+        return
     report = evaluate_corpus(corpus_dir, part=part)
     if json_:
         _echo_json(render.items_envelope([report.to_dict()]))
