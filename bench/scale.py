@@ -1,34 +1,39 @@
-"""The Dask batch path on a generated corpus of JSON Lines shards, with 1 and with 2 workers,
-into SQLite and into PostgreSQL.
+"""The Dask batch path on a generated corpus of JSON Lines shards: docs/s by worker count, into
+SQLite and into PostgreSQL, each worker writing its own partitions.
 
-    python bench/scale.py                  # 20,000 documents in 20 shards: ~10 minutes here
-    python bench/scale.py --docs 200000 --no-workers-alone   # the issue's size: ~75 minutes
+    python bench/scale.py --docs 4000 --workers 1,2 --store sqlite,postgres
+    python bench/scale.py --docs 16000 --shard 200 --workers 1,2,4,8,15   # the issue's table
+
+Runs from a checkout with only the project installed (`pip install -e '.[test]'`, or
+`.[dask,postgres]`): PostgreSQL from `--postgres URL`, or a throwaway server started from the
+machine's own binaries (Debian's postgresql package) as the tests do.
 
 Writes `--docs` English articles from extract_speed's generator (with URLs and publication dates
-spread over 2023-2024) as shards of `--shard` lines to a temporary folder, then for each worker
-count starts a LocalCluster of single-threaded worker processes and runs `run_batch` into a fresh
-SQLite database: ingest, extract and normalise on the workers, one writer here. The 2-worker run
-is repeated into a fresh PostgreSQL database (a throwaway server on loopback started from the
-machine's binaries, as the tests do, or `--postgres URL`), so the two stores are compared on the
-same partitions; the server shares the 2 cores. Linking is not timed (it runs once over the
-whole store after a batch, on one machine).
+spread over 2023-2024) as shards of `--shard` lines to a temporary folder. For each store and
+each worker count it starts a LocalCluster of single-threaded worker processes and runs
+`run_batch` into a fresh database: the workers read, extract, normalise and write (PostgreSQL
+directly; SQLite a file per partition, merged here in partition order). Cluster start and
+linking are not timed. The speed-up is against the first worker count of the same store.
 
-Prints docs/s (cluster start not counted), the speed-up of 2 workers over 1, and each worker's
-peak RSS (`resource.getrusage` run on the worker by `client.run`). A last run with 2 workers over
-the first half of the shards shows whether worker memory stays flat as the corpus doubles: it
-should, since a worker holds one partition at a time. Then the same partitions run on 1 and 2
-workers with no writer (records gathered and dropped), which separates the workers' scaling from
-the writer's share of a 2-core machine.
+Each run prints the workers' peak RSS (`resource.getrusage` run on each worker by `client.run`)
+and the machine's load average before it. `--memory` adds a run over half the shards with the
+largest worker count (worker memory should stay flat as the corpus doubles: a worker holds one
+partition at a time). Then, unless `--no-workers-alone`, the same partitions run with no writer
+at all (records extracted and dropped on the worker; only counts come back), which is the
+ceiling the stores are measured against.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,18 +43,27 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))  # the throwaway
 
 from _postgres import fresh_database, server
 from extract_speed import generate
-from recruitwatch.batch import BatchReport, dask_client, extract_partition, partitions_of, run_batch
+from recruitwatch.batch import dask_client, extract_partition, partitions_of, run_batch
 from recruitwatch.ingest import ReadOptions, find_sources
 from recruitwatch.store import open_store
 
 SEED = 20261127
-# The store runs: key -> (label, workers).
-RUNS = {
-    "sqlite-1": ("1 worker, SQLite", 1),
-    "sqlite-2": ("2 workers, SQLite", 2),
-    "postgres-2": ("2 workers, PostgreSQL", 2),
-    "half-2": ("2 workers, half the corpus, SQLite", 2),
-}
+STORES = ("sqlite", "postgres")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    label: str
+    workers: int
+    docs: int
+    seconds: float
+    peaks: list[float]
+    load: float
+    failed: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.docs / self.seconds if self.seconds else 0.0
 
 
 def write_corpus(folder: Path, docs: int, shard: int) -> list[Path]:
@@ -78,91 +92,104 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(shards: list[Path], workers: int, db: str | Path) -> tuple[BatchReport, float, list[float]]:
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def run_store(label: str, shards: list[Path], workers: int, db: str | Path) -> Run:
     with dask_client(workers=workers) as client, open_store(db) as store:
+        before = load()
         started = time.perf_counter()
         report = run_batch(shards, store, client)
         seconds = time.perf_counter() - started
         peaks: dict[str, Any] = client.run(peak_rss_mb)
-    return report, seconds, sorted(peaks.values())
+    stored = report.ingest.ingested + report.ingest.duplicates
+    return Run(
+        label, workers, stored, seconds, sorted(peaks.values()), before, len(report.ingest.failed)
+    )
 
 
-def run_workers_only(shards: list[Path], workers: int) -> tuple[int, float]:
-    """The same partitions extracted on the workers, results gathered and dropped: no writer."""
+def count_partition(sources: Any, options: ReadOptions) -> int:
+    """Run on a worker: a partition extracted, its records dropped there."""
+    return len(extract_partition(sources, options, None, 0.07))
+
+
+def run_alone(shards: list[Path], workers: int) -> Run:
+    """The same partitions extracted on the workers with no writer: only counts come back."""
     partitions = partitions_of(find_sources(shards))
     with dask_client(workers=workers) as client:
+        before = load()
         started = time.perf_counter()
         futures = [
-            client.submit(extract_partition, p.sources, ReadOptions(), None, 0.07, pure=False)
-            for p in partitions
+            client.submit(count_partition, p.sources, ReadOptions(), pure=False) for p in partitions
         ]
-        done = sum(len(items) for items in client.gather(futures))
-        return done, time.perf_counter() - started
+        done = sum(client.gather(futures))
+        seconds = time.perf_counter() - started
+        peaks: dict[str, Any] = client.run(peak_rss_mb)
+    return Run("workers alone", workers, done, seconds, sorted(peaks.values()), before)
+
+
+def print_table(runs: list[Run]) -> None:
+    print("| run | workers | docs | seconds | docs/s | speed-up | worker peak RSS (MB) | load |")
+    print("|---|---:|---:|---:|---:|---:|---|---:|")
+    first: dict[str, float] = {}
+    for run in runs:
+        base = first.setdefault(run.label, run.rate)
+        memory = ", ".join(f"{peak:.0f}" for peak in run.peaks)
+        failed = f" ({run.failed} failed)" if run.failed else ""
+        print(
+            f"| {run.label} | {run.workers} | {run.docs:,}{failed} | {run.seconds:.1f}"
+            f" | {run.rate:,.0f} | {run.rate / base:.2f}x | {memory} | {run.load:.1f} |"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=20_000, help="documents in the corpus")
-    parser.add_argument("--shard", type=int, default=1_000, help="documents per JSONL shard")
+    parser.add_argument("--docs", type=int, default=4_000, help="documents in the corpus")
+    parser.add_argument("--shard", type=int, default=200, help="documents per JSONL shard")
+    parser.add_argument(
+        "--workers", default="1,2", help="worker counts, comma-separated (default: 1,2)"
+    )
+    parser.add_argument(
+        "--store", default=",".join(STORES), help="stores, comma-separated: sqlite,postgres"
+    )
     parser.add_argument("--postgres", help="a PostgreSQL server URL (default: start one here)")
+    parser.add_argument(
+        "--memory", action="store_true", help="also run half the corpus on the most workers"
+    )
     parser.add_argument(
         "--no-workers-alone", action="store_true", help="skip the runs without a writer"
     )
-    parser.add_argument(
-        "--runs",
-        default=",".join(RUNS),
-        help=f"which store runs, comma-separated (default: all of {','.join(RUNS)})",
-    )
     args = parser.parse_args(argv)
+    counts = [int(value) for value in args.workers.split(",")]
+    stores = args.store.split(",")
+    if unknown := set(stores) - set(STORES):
+        parser.error(f"unknown store {', '.join(sorted(unknown))}; choose from sqlite,postgres")
 
-    with tempfile.TemporaryDirectory(prefix="rw-scale-") as tmp, server(args.postgres) as pg:
+    with tempfile.TemporaryDirectory(prefix="rw-scale-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
         shards = write_corpus(folder, args.docs, args.shard)
         print(f"corpus: {args.docs:,} documents in {len(shards)} shards", end="")
-        print(f" (written in {time.perf_counter() - started:.0f} s)")
+        print(f" (written in {time.perf_counter() - started:.0f} s); {os.cpu_count()} cores")
         print()
-        print("| run | docs | seconds | docs/s | worker peak RSS (MB) | failed |")
-        print("|---|---:|---:|---:|---|---:|")
-        rates: dict[int, float] = {}
-        half = shards[: max(1, len(shards) // 2)]
-        postgres_rate = 0.0
-        chosen = args.runs.split(",")
-        for label, workers, files in (
-            (label, workers, half if "half" in label else shards)
-            for key, (label, workers) in RUNS.items()
-            if key in chosen
-        ):
-            db: str | Path = fresh_database(pg) if "PostgreSQL" in label else folder / f"{label}.db"
-            report, seconds, peaks = run(files, workers, db)
-            stored = report.ingest.ingested + report.ingest.duplicates
-            rate = stored / seconds
-            if "PostgreSQL" in label:
-                postgres_rate = rate
-            elif files is shards:
-                rates[workers] = rate
-            memory = ", ".join(f"{peak:.0f}" for peak in peaks)
-            failed = len(report.ingest.failed)
-            print(f"| {label} | {stored:,} | {seconds:.1f} | {rate:.0f} | {memory} | {failed} |")
+        runs: list[Run] = []
+        for store in stores:
+            with server(args.postgres) if store == "postgres" else contextlib.nullcontext() as pg:
+                for workers in counts:
+                    db = fresh_database(pg) if pg else folder / f"{store}-{workers}.db"
+                    label = f"batch into {'PostgreSQL' if pg else 'SQLite'}"
+                    runs.append(run_store(label, shards, workers, db))
+                if args.memory:
+                    half = shards[: max(1, len(shards) // 2)]
+                    db = fresh_database(pg) if pg else folder / f"{store}-half.db"
+                    label = f"half the corpus, {'PostgreSQL' if pg else 'SQLite'}"
+                    runs.append(run_store(label, half, max(counts), db))
+        if not args.no_workers_alone:
+            runs += [run_alone(shards, workers) for workers in counts]
+        print_table(runs)
         print()
-        if 1 in rates and 2 in rates:
-            print(f"speed-up, 2 workers over 1 (SQLite): {rates[2] / rates[1]:.2f}x")
-        if postgres_rate and 2 in rates:
-            print(f"PostgreSQL against SQLite, 2 workers: {postgres_rate / rates[2]:.2f}x")
-        # Before the runs below, whose gathering of every record would count here.
-        print(f"peak RSS of this process (the writer): {peak_rss_mb():.0f} MB")
-        if args.no_workers_alone:
-            return 0
-        print()
-        print("workers alone (records gathered and dropped, no writer):")
-        alone: dict[int, float] = {}
-        for workers in (1, 2):
-            done, seconds = run_workers_only(shards, workers)
-            alone[workers] = done / seconds
-            print(
-                f"  {workers} worker(s): {done:,} docs in {seconds:.1f} s, {alone[workers]:.0f}/s"
-            )
-        print(f"  speed-up, 2 workers over 1: {alone[2] / alone[1]:.2f}x")
+        print(f"peak RSS of this process (the client): {peak_rss_mb():.0f} MB")
     return 0
 
 

@@ -29,6 +29,7 @@ from recruitwatch.store import open_store
 from recruitwatch.store.browse import open_reader
 from recruitwatch.store.dialects import fts_query
 from recruitwatch.store.filters import DocumentFilters, OfferFilters
+from recruitwatch.store.readers import ReaderPool
 from recruitwatch.store.series import MAX_POINTS, MAX_SERIES, OTHER, chart_data
 
 
@@ -174,3 +175,30 @@ def test_datasette_metadata_names_only_tables_and_columns_that_exist(sqlite_db: 
             named |= {described[key] for key in ("label_column", "sort_desc") if key in described}
             assert named <= columns, (table, named - columns)
     assert {"offers", "figures", "documents", "claims", "conversions", "checks"} <= set(tables)
+
+
+def test_a_server_borrows_readers_from_one_pool_that_cannot_write(built_db: str | Path) -> None:
+    pool = ReaderPool(built_db, size=2)
+    try:
+        with pool.reader() as first:
+            assert first.documents(DocumentFilters(q="roubles")).items
+            count = first.documents(DocumentFilters()).count
+            with pytest.raises(StoreError):
+                first.select("DELETE FROM documents")
+        # A failed statement left nothing behind: the next borrower reads as before.
+        with pool.reader() as again:
+            assert again.documents(DocumentFilters()).count == count
+    finally:
+        pool.close()
+
+
+def test_search_ranks_documents_holding_the_words_more_often_first(db: str | Path) -> None:
+    texts = {
+        "once": "Volunteers were promised a bonus. The weather was cold.",
+        "thrice": "A bonus, then a second bonus, then a bonus for families.",
+        "none": "Nothing about money here.",
+    }
+    with open_store(db) as store:
+        for doc_id, text in texts.items():
+            store.save_extraction(Extraction(Document.from_text(text, id=doc_id)))
+        assert [hit.doc_id for hit in store.search_documents("bonus")] == ["thrice", "once"]

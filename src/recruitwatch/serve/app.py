@@ -9,8 +9,9 @@ elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +33,7 @@ from recruitwatch.serve.deps import write_refusal
 from recruitwatch.serve.responses import problem, problem_body, status_phrase
 from recruitwatch.settings import Settings
 from recruitwatch.store import describe_url, open_store
+from recruitwatch.store.readers import ReaderPool
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,15 @@ def create_app(settings: Settings) -> FastAPI:
         )
     with open_store(settings.db):
         pass  # creates the database and applies migrations, so readers find every table
+    readers = ReaderPool(settings.db)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        readers.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="recruitwatch",
         version=__version__,
         summary="Military recruitment offers and manpower figures, each with its evidence.",
@@ -65,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.readers = readers
     package = resources.files("recruitwatch.serve")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     web.add_filters(app.state.templates.env)

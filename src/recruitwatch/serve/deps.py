@@ -8,19 +8,18 @@ from collections.abc import Iterator
 from fastapi import HTTPException, Request
 
 from recruitwatch.settings import Settings
-from recruitwatch.store.browse import Reader, open_reader
+from recruitwatch.store.browse import Reader
+from recruitwatch.store.readers import ReaderPool
 
 COOKIE = "recruitwatch_token"
 
 
 def reader(request: Request) -> Iterator[Reader]:
-    """A dependency: a read-only view of the database for one request."""
-    settings: Settings = request.app.state.settings
-    found = open_reader(settings.db)
-    try:
+    """A dependency: a read-only view of the database for one request (on PostgreSQL, a
+    connection lent by the app's pool)."""
+    readers: ReaderPool = request.app.state.readers
+    with readers.reader() as found:
         yield found
-    finally:
-        found.close()
 
 
 def read_access(request: Request) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from recruitwatch.errors import QueryError
-from recruitwatch.store.schema import DOCUMENT_TSVECTOR
+from recruitwatch.store.schema import DOCUMENT_MATCHES
 
 # A search is a few words; more is a pasted text, not a query.
 MAX_SEARCH_WORDS = 20
@@ -137,12 +137,8 @@ class PostgresDialect(Dialect):
         return f"strpos(lower({column}), ?) > 0", value.casefold()
 
     def search(self, document_column: str, q: str) -> tuple[str, str]:
-        # The same expression as the documents_search index, so the index answers it.
-        return (
-            f"{document_column} IN (SELECT id FROM documents"
-            f" WHERE {DOCUMENT_TSVECTOR} @@ to_tsquery('simple', ?))",
-            ts_query(q),
-        )
+        # The stored vectors' GIN index answers it.
+        return f"{document_column} IN ({DOCUMENT_MATCHES})", ts_query(q)
 
     def snippets(self, q: str, doc_ids: list[str]) -> tuple[str, list[Any]]:
         marks = ", ".join("?" * len(doc_ids))
@@ -151,7 +147,7 @@ class PostgresDialect(Dialect):
             "SELECT id, ts_headline('simple', text, to_tsquery('simple', ?),"
             " 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=16, MinWords=8')"
             f" AS snippet FROM documents WHERE id IN ({marks})"
-            f" AND {DOCUMENT_TSVECTOR} @@ to_tsquery('simple', ?)",
+            f" AND id IN ({DOCUMENT_MATCHES})",
             [query, *doc_ids, query],
         )
 

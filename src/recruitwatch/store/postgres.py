@@ -22,7 +22,7 @@ from recruitwatch.store import notes, rows
 from recruitwatch.store.base import Seen
 from recruitwatch.store.dbapi import Cursor, describe_url
 from recruitwatch.store.dialects import PostgresDialect, ts_query
-from recruitwatch.store.schema import DOCUMENT_TSVECTOR, POSTGRES
+from recruitwatch.store.schema import POSTGRES
 from recruitwatch.store.sql import ColumnType, SQLStore, now
 
 # Seconds to wait for the server to answer: a wrong host or a stopped server fails a command
@@ -414,10 +414,12 @@ class PostgresStore(SQLStore):
         return ids
 
     def _search_rows(self, q: str, limit: int) -> list[Any]:
+        # Matched and ranked on the stored vectors (migration 15): no text parsed again.
         query = ts_query(q)
         return self._pg.execute(
-            f"SELECT id, title, published FROM documents WHERE {DOCUMENT_TSVECTOR}"
-            " @@ to_tsquery('simple', %s)"
-            f" ORDER BY ts_rank({DOCUMENT_TSVECTOR}, to_tsquery('simple', %s)) DESC, id LIMIT %s",
+            "SELECT documents.id, documents.title, documents.published FROM document_vectors"
+            " JOIN documents ON documents.id = document_vectors.document_id"
+            " WHERE vector @@ to_tsquery('simple', %s)"
+            " ORDER BY ts_rank(vector, to_tsquery('simple', %s)) DESC, documents.id LIMIT %s",
             (query, query, limit),
         ).fetchall()

@@ -531,6 +531,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         name="document locations: the place of each copy in a batch's reading order",
         statements=_BATCH_ORDER,
     ),
+    Migration(
+        version=15,
+        name="PostgreSQL: each document's search vector stored, for ranking",
+        # SQLite's FTS5 table stores its index and ranks from it (bm25) already.
+        statements=(),
+    ),
 )
 
 
@@ -548,6 +554,11 @@ _EVIDENCE_COLUMNS = """
 # The search a document is found by: every word of title and text, lowercased, unstemmed, as
 # FTS5's default tokenizer reads them (the index and the query must use this same expression).
 DOCUMENT_TSVECTOR = "to_tsvector('simple', COALESCE(title, '') || ' ' || text)"
+_NEW_DOCUMENT_TSVECTOR = "to_tsvector('simple', COALESCE(NEW.title, '') || ' ' || NEW.text)"
+# A query against the stored vectors (migration 15), `?` the to_tsquery text.
+DOCUMENT_MATCHES = (
+    "SELECT document_id FROM document_vectors WHERE vector @@ to_tsquery('simple', ?)"
+)
 
 POSTGRES: dict[int, tuple[str, ...]] = {
     1: (
@@ -815,4 +826,29 @@ POSTGRES: dict[int, tuple[str, ...]] = {
     12: _KEY_INDEXES,
     13: _link_index("BYTEA", "BIGINT", "DOUBLE PRECISION", ""),
     14: _BATCH_ORDER,
+    # The vector in a table beside documents, as SQLite's FTS5 keeps its own: computed once per
+    # text, so ranking a million matches reads it instead of parsing every text again, and
+    # `SELECT *` on documents stays lean. Kept by a trigger, so COPY fills it too.
+    15: (
+        """
+        CREATE TABLE document_vectors (
+            document_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+            vector TSVECTOR NOT NULL
+        )
+        """,
+        f"INSERT INTO document_vectors SELECT id, {DOCUMENT_TSVECTOR} FROM documents",
+        "CREATE INDEX document_vectors_search ON document_vectors USING GIN (vector)",
+        f"""
+        CREATE FUNCTION documents_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO document_vectors (document_id, vector)
+            VALUES (NEW.id, {_NEW_DOCUMENT_TSVECTOR})
+            ON CONFLICT (document_id) DO UPDATE SET vector = excluded.vector;
+            RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER documents_vector AFTER INSERT OR UPDATE OF title, text ON documents"
+        " FOR EACH ROW EXECUTE FUNCTION documents_vector()",
+        "DROP INDEX documents_search",
+    ),
 }
