@@ -121,3 +121,47 @@ def test_a_count_whose_lower_bound_takes_the_ablative(sentence: str) -> None:
     assert [(f.quantity, f.quantity_max, f.category) for f in figures] == [
         (30_000, 40_000, "casualties")
     ]
+
+
+def test_kazakh_typed_in_plain_latin_letters() -> None:
+    text = "Resei armiasy jumysshy izdeidi. Kelisimshart jasasqandarga birjolgy tolem 2 mln tenge."
+    assert [(o.kind, o.amount, o.currency) for o in extract(text).offers] == [
+        ("signing_bonus", 2_000_000, "KZT")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "keys"),
+    [
+        (
+            "Қазақстан азаматтарына келісімшарт жасасқаны үшін біржолғы төлем 500 мың рубль.",
+            ("signing_bonus", "federal", None, "recruit", "foreign", "KZ"),
+        ),
+        (
+            "Қаза тапқан сарбаздың отбасына 5 млн рубль өтемақы төленеді.",
+            ("compensation", "federal", None, "family", None, None),
+        ),
+        (
+            "Белгород облысының үкіметі келісімшарт жасасқандарға 1 млн рубль төлейді.",
+            ("signing_bonus", "regional", "RU-BEL", "recruit", None, None),
+        ),
+    ],
+)
+def test_the_guides_keys_in_kazakh(sentence: str, keys: tuple[object, ...]) -> None:
+    offers = extract(ARMY + sentence).offers
+    assert [
+        (o.kind, o.payer_level, o.payer_region, o.recipient, o.target_origin, o.target_country)
+        for o in offers
+    ] == [keys]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("Майданда 2500 сарбаз қаза тапты.", "casualties"),
+        ("Мобилизация кезінде 300 мың резервист шақырылды.", "mobilised"),
+        ("Былтыр Қазақстанға 100 мың ресейлік қашып келді.", "fled"),
+    ],
+)
+def test_figure_categories_in_kazakh(sentence: str, category: str) -> None:
+    assert [f.category for f in extract(ARMY + sentence).figures] == [category]

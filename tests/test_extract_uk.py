@@ -136,3 +136,41 @@ def test_a_further_count_after_a_joiner_counts_the_same_people() -> None:
 )
 def test_figure_categories_from_ukrainian_verbs(sentence: str, category: str) -> None:
     assert [f.category for f in extract(ARMY + sentence).figures] == [category]
+
+
+def _keys(sentence: str) -> list[tuple[object, ...]]:
+    return [
+        (o.kind, o.payer_level, o.payer_region, o.recipient, o.target_origin, o.target_country)
+        for o in extract(ARMY + sentence).offers
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "keys"),
+    [
+        (
+            "Уряд Бєлгородської області виплачує місцевим жителям, які підписали контракт,"
+            " 1 млн рублів.",
+            ("signing_bonus", "regional", "RU-BEL", "recruit", "local", None),
+        ),
+        (
+            "Громадянам Казахстану, які підпишуть контракт, обіцяють одноразову виплату"
+            " 500 тисяч рублів.",
+            ("signing_bonus", "federal", None, "recruit", "foreign", "KZ"),
+        ),
+        (
+            "Сім'ям загиблих військових виплачують компенсацію 5 млн рублів.",
+            ("compensation", "federal", None, "family", None, None),
+        ),
+        (
+            "За кожного приведеного добровольця вербувальнику платять 50 тисяч рублів.",
+            ("other_payment", "federal", None, "recruiter", None, None),
+        ),
+        (
+            "ПВК Вагнер платила 240 тисяч рублів на місяць.",
+            ("monthly_pay", "pmc", None, "recruit", None, None),
+        ),
+    ],
+)
+def test_the_guides_keys_in_ukrainian(sentence: str, keys: tuple[object, ...]) -> None:
+    assert _keys(sentence) == [keys]

@@ -21,6 +21,15 @@ from recruitwatch.language import detect_language
         ("Resei armiasy Qazaqstan azamattaryn şaqyrady.\nBirjolğy tölem 2 mln rubl.", "kk"),
         ("Şekaradan kün saiyn 9 myñğa juyq adam ötedi.\nOlardyñ köbi Resei azamattary.", "kk"),
         ("Russia raises the sign-on bonus again.\nNow 2 million rubles upfront.", "en"),
+        ("Мобілізація в росії триває.\nВоєнкомати шукають чоловіків.", "uk"),
+        ("Зараз набирають на контракт.\nПлатять добре, умови прості.", "uk"),
+        ("Сейчас набирают на контракт.\nПлатят хорошо, условия простые.", "ru"),
+        ("Путін підписав указ про призов.\nДо армії заберуть 130 тисяч.", "uk"),
+        ("Путин подписал указ о призыве.\nВ армию заберут 130 тысяч.", "ru"),
+        ("Армияға шақыру басталды.\nМерзімді қызметке 130 мың адам алынады.", "kk"),
+        ("Reseide jumys bar.\nAilyǵy 300 myń teńge.", "kk"),
+        # Kazakh typed in plain Latin letters: the model says Uzbek, kk.yaml's words say Kazakh.
+        ("Resei armiasy jumysshy izdeidi.\nAilygy 300 myn tenge, kelisimshart bir jylga.", "kk"),
     ],
 )
 def test_two_line_posts(post: str, language: str) -> None:

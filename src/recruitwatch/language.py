@@ -5,17 +5,25 @@ On a two-line channel post the model alone may take Ukrainian for Russian or Lat
 Kazakh for Azerbaijani. Letters settle much of it: "ї", "є", "ґ" are not Russian, "ы", "э" not
 Ukrainian, "ә", "қ", "ң" neither. A language whose file lacks letters the text is full of is
 passed over for the model's next guess; a text the model gives to a language without a file
-goes to the one language whose letters alone it carries.
+goes to the one language whose letters alone it carries, or else to the language whose
+file's words make up a good part of it (Kazakh typed in plain Latin letters reads as Uzbek
+to the model).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from recruitwatch.lang import alphabet, available_languages, load_raw, script_letters
+from recruitwatch.lang import (
+    alphabet,
+    available_languages,
+    load_raw,
+    script_letters,
+)
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -29,6 +37,12 @@ MIN_LETTERS = 12  # below this the model guesses; the caller's default is as goo
 # Letters outside a language's alphabet it may carry: a quoted name, a stray loanword.
 FOREIGN_SHARE = 0.02
 DISTINCTIVE_SHARE = 0.01  # letters only one language writes that make a text that language's
+# Words of a language file that make a text the model gives to a language without a file
+# that language's: at least this many, and this share of the text's words.
+MIN_KNOWN_WORDS = 3
+KNOWN_WORD_SHARE = 0.25
+WORD = re.compile(r"[^\W\d_]+")
+STEM_LETTERS = 4
 
 
 @cache
@@ -79,6 +93,51 @@ def _by_letters(letters: Counter[str], total: int, candidates: Iterable[str]) ->
     return carried[0] if len(carried) == 1 else None
 
 
+@cache
+def _lexicon(code: str) -> frozenset[str]:
+    """The words a language file uses, as written (a wildcard phrase gives its stem)."""
+    words: set[str] = set()
+
+    def gather(value: object) -> None:
+        if isinstance(value, str):
+            words.update(WORD.findall(value.lower()))
+        elif isinstance(value, list):
+            for item in value:
+                gather(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                gather(key)
+                gather(item)
+
+    raw = load_raw(code)
+    gather({key: value for key, value in raw.items() if key not in {"letters", "morphology"}})
+    return frozenset(words)
+
+
+def _known_words(code: str, words: list[str]) -> int:
+    """Words of the text the file has, as written or as a stem of STEM_LETTERS or more with
+    an ending ("armiasy" from "armia")."""
+    lexicon = _lexicon(code)
+    return sum(
+        word in lexicon or any(word[:end] in lexicon for end in range(STEM_LETTERS, len(word)))
+        for word in words
+    )
+
+
+def _by_words(sample: str, letters: Counter[str], candidates: Iterable[str]) -> str | None:
+    """The fitting language whose file knows the most of the text's words, if enough."""
+    words = [word.lower() for word in WORD.findall(sample)]
+    scored = sorted(
+        ((_known_words(code, words), code) for code in candidates if _fits(code, letters)),
+        reverse=True,
+    )
+    if not scored:
+        return None
+    count, code = scored[0]
+    enough = count >= MIN_KNOWN_WORDS and count >= KNOWN_WORD_SHARE * len(words)
+    return code if enough else None
+
+
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     """ISO 639-1 code of the text's language; `default` when there is too little text."""
     sample = text[:5000]
@@ -90,7 +149,11 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     for language, _ in _identifier().rank(sample):
         code = str(language)
         if code not in known:
-            return _by_letters(letters, total, sorted(known)) or code
+            return (
+                _by_letters(letters, total, sorted(known))
+                or _by_words(sample, letters, sorted(known))
+                or code
+            )
         if _fits(code, letters):
             return code
     return str(_identifier().classify(sample)[0])
