@@ -11,7 +11,7 @@ from _factories import fake_extract
 from _rewrites import generate
 from recruitwatch.link import link_store
 from recruitwatch.link.index import CAP
-from recruitwatch.link.update import link_new, value_runs
+from recruitwatch.link.update import link_new
 from recruitwatch.model import Document
 from recruitwatch.pipeline import IngestReport, save_extractions
 from recruitwatch.store import Store, open_store
@@ -110,12 +110,3 @@ def test_a_new_document_joins_its_rewrites_cluster(tmp_path: Path) -> None:
         (cluster,) = store.list_clusters(docs[-1].id)
         story = docs[-1].id.split("-")[0]
         assert {m.doc_id for m in cluster.members} == {d.id for d in docs if d.id.startswith(story)}
-
-
-def test_value_runs_break_where_neighbours_are_more_than_one_percent_apart() -> None:
-    stored = [100.0, 100.5, 101.0, 200.0, 300.0, 302.0]
-    assert value_runs(stored, [100.5]) == [(100.0, 101.0)]
-    assert value_runs(stored, [301.0]) == [(300.0, 302.0)]
-    # A value no longer stored still marks the run it joined, so that run is rebuilt whole.
-    assert value_runs([100.0, 102.0], [101.0]) == [(100.0, 102.0)]
-    assert value_runs(stored, [150.0]) == [(150.0, 150.0)]

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from recruitwatch.model import Claim, Conflict, Statement
 from recruitwatch.settings import DEFAULT_CLAIM_WINDOW_DAYS
@@ -28,6 +29,7 @@ _GENERIC = frozenset({"people", "men", "women", "persons", "population", "citize
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=65_536)
 def party(name: str | None) -> frozenset[str] | None:
     """A payer, target or subject as a set of words, military synonyms folded to one."""
     if not name:
@@ -42,7 +44,8 @@ def compatible(first: str | None, second: str | None) -> bool:
     return a is None or b is None or a <= b or b <= a
 
 
-def _close(first: float, second: float) -> bool:
+def close(first: float, second: float) -> bool:
+    """Within 1% of each other: one value, rounded differently."""
     return abs(first - second) <= VALUE_TOLERANCE * max(abs(first), abs(second))
 
 
@@ -58,6 +61,52 @@ class _Open:
     members: list[Statement] = field(default_factory=list)
 
 
+def claim_order(statement: Statement) -> tuple[str, str, str, float, date, str]:
+    """The order statements are grouped in: by partition, value, date, document."""
+    s = statement
+    return (s.record, s.kind, s.unit, s.value, s.when or date.min, s.doc_id)
+
+
+class Grouper:
+    """Statements grouped into claims one at a time, in `claim_order`. A grouper may start
+    from the groups still open at some value (`open_groups`: each group's members so far,
+    groups in the order they were opened), so a run of values can be grouped again from there
+    alone: a group stays open only while statements come within 1% of its first value."""
+
+    def __init__(self, window_days: int, open_groups: Sequence[Sequence[Statement]] = ()) -> None:
+        self.window_days = window_days
+        self.groups = [_Open(members[0], list(members)) for members in open_groups]
+        self._active = list(self.groups)
+
+    def add(self, statement: Statement) -> None:
+        key = (statement.record, statement.kind, statement.unit)
+        # Sorted by value: a group whose first value is more than 1% below is closed for good.
+        self._active = [
+            g
+            for g in self._active
+            if (g.first.record, g.first.kind, g.first.unit) == key
+            and close(g.first.value, statement.value)
+        ]
+        home = next((g for g in self._active if _joins(g, statement, self.window_days)), None)
+        if home is None:
+            home = _Open(statement)
+            self.groups.append(home)
+            self._active.append(home)
+        home.members.append(statement)
+
+    def claims(
+        self, source_of: Mapping[str, str | int], groups: Sequence[_Open] | None = None
+    ) -> list[Claim]:
+        """Claims of the groups (all, or those given), numbered from 1."""
+        chosen = self.groups if groups is None else groups
+        return [_claim(index, group, source_of) for index, group in enumerate(chosen, start=1)]
+
+
+def claim_of(members: Sequence[Statement], source_of: Mapping[str, str | int]) -> Claim:
+    """The claim of one group's statements (in `claim_order`), numbered 0."""
+    return _claim(0, _Open(members[0], list(members)), source_of)
+
+
 def build_claims(
     statements: Iterable[Statement],
     source_of: Mapping[str, str | int],
@@ -66,28 +115,10 @@ def build_claims(
 ) -> list[Claim]:
     """Group statements into claims; `source_of` maps a document id to the independent source
     it repeats (its rewrite cluster, or the outlet it credits); other documents are their own."""
-    ordered = sorted(
-        statements,
-        key=lambda s: (s.record, s.kind, s.unit, s.value, s.when or date.min, s.doc_id),
-    )
-    groups: list[_Open] = []
-    active: list[_Open] = []
-    for statement in ordered:
-        key = (statement.record, statement.kind, statement.unit)
-        # Sorted by value: a group whose first value is more than 1% below is closed for good.
-        active = [
-            g
-            for g in active
-            if (g.first.record, g.first.kind, g.first.unit) == key
-            and _close(g.first.value, statement.value)
-        ]
-        home = next((g for g in active if _joins(g, statement, window_days)), None)
-        if home is None:
-            home = _Open(statement)
-            groups.append(home)
-            active.append(home)
-        home.members.append(statement)
-    return [_claim(index, group, source_of) for index, group in enumerate(groups, start=1)]
+    grouper = Grouper(window_days)
+    for statement in sorted(statements, key=claim_order):
+        grouper.add(statement)
+    return grouper.claims(source_of)
 
 
 def _joins(group: _Open, statement: Statement, window_days: int) -> bool:
@@ -222,6 +253,15 @@ def _describe(group: Sequence[Claim], period: str) -> str:
 def _facet(claim: Claim, name: str) -> str | None:
     found = {getattr(s, name) for s in claim.statements} - {None}
     return found.pop() if len(found) == 1 else None
+
+
+def may_conflict(claim: Claim) -> bool:
+    """Whether the claim names what a conflict needs named: an offer's payer, a figure's own
+    subject (see `_same_subject`)."""
+    if claim.record == "figure":
+        subject = party(claim.about)
+        return bool(subject and subject - _GENERIC)
+    return claim.who is not None
 
 
 def _same_subject(first: Claim, second: Claim) -> bool:

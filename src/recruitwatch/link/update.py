@@ -19,7 +19,8 @@ it proposed are judged again for every holder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,10 +33,14 @@ from recruitwatch.link import (
 from recruitwatch.link.attribution import find_attributions, flag_misattributions
 from recruitwatch.link.claims import (
     VALUE_TOLERANCE,
-    build_claims,
+    Grouper,
+    claim_of,
+    claim_order,
+    close,
     contradict,
     find_conflicts,
     is_current,
+    may_conflict,
     months,
 )
 from recruitwatch.link.dedup import CANDIDATE_THRESHOLD
@@ -186,25 +191,21 @@ def _reclaim(
     sources_changed: set[str],
     window_days: int,
 ) -> tuple[list[Claim], dict[int, list[int]]]:
-    """Rebuild the claims of every run of close values a changed statement falls in; recount
-    the independent sources of claims stated by documents whose source may have changed.
-    Return the new claims, and the conflicts that held a dropped claim (with their claims)."""
+    """Group again the statements from each changed value on, until the groups come out as
+    stored; recount the independent sources of claims stated by documents whose source may
+    have changed. Return the new claims, and the conflicts that held a dropped claim (with
+    their claims)."""
     wanted: dict[Partition, set[float]] = {}
     for record, kind, unit, value in changed:
         wanted.setdefault((record, kind, unit), set()).add(value)
-    runs: list[tuple[Partition, list[Statement]]] = []
     dropped: set[int] = set()
+    groups: list[list[Statement]] = []
     for partition, values in sorted(wanted.items()):
-        for low, high in value_runs(index.values_in(partition), values):
-            dropped.update(index.claims_between(partition, low, high))
-            runs.append((partition, index.statements_between(partition, low, high)))
-    stating = {s.doc_id for _, statements in runs for s in statements}
-    source_key = _sources(index, stating)
-    rebuilt = [
-        claim
-        for _, statements in runs
-        for claim in build_claims(statements, source_key, window_days=window_days)
-    ]
+        found = Regrouping(index, partition, sorted(values), window_days).run()
+        dropped |= found[0]
+        groups += found[1]
+    source_key = _sources(index, {s.doc_id for members in groups for s in members})
+    rebuilt = [claim_of(members, source_key) for members in groups]
     dropped_conflicts = index.conflicts_of(dropped)
     claims = index.replace_claims(dropped, rebuilt)
     stated_by = index.claim_sources(sources_changed)
@@ -217,30 +218,127 @@ def _reclaim(
     return claims, dropped_conflicts
 
 
+# How far past a changed value the first look reaches (then twice as far, and so on).
+_FIRST_REACH = 0.03
+
+
+class Regrouping:
+    """The statements of one partition grouped again from each changed value on, starting from
+    the groups stored as open there, until, past every changed value, the open groups are the
+    stored ones: from there on the stored claims are what grouping would give."""
+
+    def __init__(
+        self, index: LinkIndex, partition: Partition, changed: list[float], window_days: int
+    ) -> None:
+        self.index = index
+        self.partition = partition
+        self.changed = changed
+        self.window_days = window_days
+        stored = index.values_in(partition)
+        self.top = stored[-1] if stored else 0.0
+
+    def run(self) -> tuple[set[int], list[list[Statement]]]:
+        """Claims to drop, and the statements of each claim to build in their place."""
+        dropped: set[int] = set()
+        groups: list[list[Statement]] = []
+        at = 0
+        while at < len(self.changed):
+            low = self.changed[at]
+            reach = _FIRST_REACH
+            while True:
+                high = max(low * (1 + reach), low + 1)
+                done = self._from(low, high)
+                if done is not None:
+                    break
+                reach *= 2
+            end, drop, built = done
+            dropped |= drop
+            groups += built
+            while at < len(self.changed) and self.changed[at] < end:
+                at += 1
+        return dropped, groups
+
+    def _from(
+        self, low: float, high: float
+    ) -> tuple[float, set[int], list[list[Statement]]] | None:
+        """Group again from `low`, looking as far as `high`: (where the groups came out as
+        stored, claims to drop, new groups), or None when that is beyond `high`."""
+        to_end = high >= self.top
+        margin = 1 - 2 * VALUE_TOLERANCE
+        reach = float("inf") if to_end else high / margin
+        statements = self.index.statements_between(self.partition, low * margin, reach)
+        by_id = {(s.record, s.record_id): s for s in statements}
+        stored = self.index.claim_members(self.partition, low * margin, reach)
+
+        def members_below(claim_id: int, limit: float) -> list[Statement]:
+            found = [by_id[key] for key in stored[claim_id][1] if key in by_id]
+            return sorted((s for s in found if s.value < limit), key=claim_order)
+
+        def regrouped(value: float) -> bool:
+            # Claims opened from `low` on, or still open there, are grouped again.
+            return value >= low or close(value, low)
+
+        # Groups still open at `low`: opened within 1% below it, with their members below it.
+        opened = [
+            members
+            for claim_id, (value, _) in stored.items()
+            if value < low and close(value, low)
+            if (members := members_below(claim_id, low))
+        ]
+        grouper = Grouper(self.window_days, sorted(opened, key=lambda m: claim_order(m[0])))
+        by_value = sorted((value, claim_id) for claim_id, (value, _) in stored.items())
+        previous = None
+        for statement in sorted((s for s in statements if s.value >= low), key=claim_order):
+            if previous is not None and statement.value != previous:
+                at = statement.value
+                if self._settled(at, grouper, by_value, members_below):
+                    drop = {
+                        claim_id
+                        for claim_id, (value, _) in stored.items()
+                        if regrouped(value) and value < at and not close(value, at)
+                    }
+                    built = [g.members for g in grouper.groups if not close(g.first.value, at)]
+                    return at, drop, built
+            if statement.value > high and not to_end:
+                return None
+            grouper.add(statement)
+            previous = statement.value
+        if not to_end:
+            return None
+        # The end of the partition: every group is complete.
+        drop = {claim_id for claim_id, (value, _) in stored.items() if regrouped(value)}
+        return float("inf"), drop, [group.members for group in grouper.groups]
+
+    def _settled(
+        self,
+        at: float,
+        grouper: Grouper,
+        opened: list[tuple[float, int]],
+        members_below: Callable[[int, float], list[Statement]],
+    ) -> bool:
+        """Whether, before the statements at value `at`, every changed value below it is more
+        than 1% below, and the groups open there are the stored ones."""
+        before = bisect_left(self.changed, at)
+        if before and close(self.changed[before - 1], at):
+            return False
+        new_open = set()
+        # Groups open in order of their first values: the open ones are the last few.
+        for group in reversed(grouper.groups):
+            if not close(group.first.value, at):
+                break
+            new_open.add(frozenset((s.record, s.record_id) for s in group.members))
+        old_open = set()
+        for value, claim_id in reversed(opened[: bisect_left(opened, (at,))]):
+            if not close(value, at):
+                break
+            old_open.add(frozenset((s.record, s.record_id) for s in members_below(claim_id, at)))
+        return new_open == old_open
+
+
 def _sources(index: LinkIndex, doc_ids: set[str]) -> dict[str, str]:
     memberships = index.memberships(doc_ids)
     origins = {origin for _, origin in memberships.values()}
     return sources(memberships, index.credits(doc_ids | origins))
-
-
-def value_runs(stored: Sequence[float], changed: Iterable[float]) -> list[tuple[float, float]]:
-    """The runs of close values (neighbours within 1%, as claims group them) that hold a
-    changed value, each as (lowest, highest), with the changed values counted in."""
-    marked = set(changed)
-    ordered = sorted({*stored, *marked})
-    found: list[tuple[float, float]] = []
-    start = 0
-    for i in range(1, len(ordered) + 1):
-        if i == len(ordered) or not _close(ordered[i - 1], ordered[i]):
-            run = ordered[start:i]
-            if marked.intersection(run):
-                found.append((run[0], run[-1]))
-            start = i
-    return found
-
-
-def _close(first: float, second: float) -> bool:
-    return abs(first - second) <= VALUE_TOLERANCE * max(abs(first), abs(second))
 
 
 def _regroup_conflicts(
@@ -257,11 +355,11 @@ def _regroup_conflicts(
             start = date(month // 12, month % 12 + 1, 1)
             following = date((month + 1) // 12, (month + 1) % 12 + 1, 1)
             found = index.claims_in_period(partition, start, following - timedelta(days=1))
-            buckets[(partition, month)] = [c for c in found if is_current(c)]
+            buckets[(partition, month)] = [c for c in found if is_current(c) and may_conflict(c)]
         return buckets[(partition, month)]
 
     reached: dict[int, Claim] = {}
-    queue = [claim for claim in seeds if is_current(claim)]
+    queue = [claim for claim in seeds if is_current(claim) and may_conflict(claim)]
     while queue:
         claim = queue.pop()
         if claim.id in reached:

@@ -249,13 +249,27 @@ class LinkIndex:
             self._db, "figure", "unit = ? AND quantity BETWEEN ? AND ?", (unit, low, high)
         )
 
-    def claims_between(self, partition: Partition, low: float, high: float) -> list[int]:
+    def claim_members(
+        self, partition: Partition, low: float, high: float
+    ) -> dict[int, tuple[float, list[tuple[str, int]]]]:
+        """The claims of a partition whose value is within [low, high], each with its value
+        and its statements as (record, offer or figure id)."""
         rows = self._db.execute(
-            "SELECT id FROM claims WHERE record = ? AND kind = ? AND unit = ?"
-            " AND value BETWEEN ? AND ?",
+            "SELECT claims.id, claims.value, claim_statements.offer_id,"
+            " claim_statements.figure_id FROM claims"
+            " LEFT JOIN claim_statements ON claim_statements.claim_id = claims.id"
+            " WHERE claims.record = ? AND claims.kind = ? AND claims.unit = ?"
+            " AND claims.value BETWEEN ? AND ?",
             (*partition, low, high),
         ).fetchall()
-        return [row["id"] for row in rows]
+        found: dict[int, tuple[float, list[tuple[str, int]]]] = {}
+        for row in rows:
+            members = found.setdefault(row["id"], (row["value"], []))[1]
+            if row["offer_id"] is not None:
+                members.append(("offer", row["offer_id"]))
+            elif row["figure_id"] is not None:
+                members.append(("figure", row["figure_id"]))
+        return found
 
     def claim_sources(self, doc_ids: Iterable[str]) -> dict[int, list[str]]:
         """Claims any of the documents states, each with every document stating it."""
