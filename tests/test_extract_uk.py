@@ -132,6 +132,8 @@ def test_a_further_count_after_a_joiner_counts_the_same_people() -> None:
         ("За оцінками, на фронті воює 3000 кубинців.", "recruited"),
         ("Минулого тижня понад 200 000 росіян бігли до Казахстану.", "fled"),
         ("Від початку війни загинули 5 937 російських військових.", "casualties"),
+        ("У госпіталях перебувають 700 поранених.", "casualties"),
+        ("У таборі тримають 120 військовополонених.", "casualties"),
     ],
 )
 def test_figure_categories_from_ukrainian_verbs(sentence: str, category: str) -> None:
