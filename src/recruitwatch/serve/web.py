@@ -7,6 +7,8 @@ written as text; links to other sites are made only for http(s) URLs.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -17,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from recruitwatch.model import FIGURE_CATEGORIES, OFFER_KINDS, PAYER_LEVELS, RECIPIENTS
 from recruitwatch.serve import params
-from recruitwatch.serve.charts import Chart, scatter
+from recruitwatch.serve.charts import Chart, Point, log_scatter, scatter
 from recruitwatch.serve.deps import COOKIE, read_access, reader, token_matches
 from recruitwatch.serve.highlight import Span, runs
 from recruitwatch.settings import Settings
@@ -34,7 +36,7 @@ from recruitwatch.store.derived import (
     record_notes,
 )
 from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
-from recruitwatch.store.series import ChartRow, chart_data
+from recruitwatch.store.series import MAX_POINTS, ChartRow, chart_data
 
 router = APIRouter(include_in_schema=False)
 Read = Annotated[Reader, Depends(reader)]
@@ -129,8 +131,50 @@ def figures_page(
 ) -> Response:
     listing = db.figures(filters, sort=page.sort, limit=page.limit, cursor=page.cursor)
     export = urlencode({**filters.query_params(), "sort": page.sort})
-    context = {"page": listing, "filters": filters, "sort": page.sort, "export": export}
+    context = {
+        "page": listing,
+        "filters": filters,
+        "sort": page.sort,
+        "export": export,
+        "figure_chart": figure_chart(db, filters),
+    }
     return _page(request, "figures.html", context)
+
+
+def figure_chart(db: Reader, filters: FigureFilters) -> Chart | None:
+    """Counts of people over time, a mark per figure coloured by category and linked to its
+    evidence, on a logarithmic axis; the newest `MAX_POINTS` of those the filters leave. None
+    when the filters ask for percentages or other units."""
+    if filters.unit not in (None, "people"):
+        return None
+    people = replace(filters, unit="people")
+    items = db.figures(people, sort="-date", limit=MAX_POINTS).items
+    palette = {category: index for index, category in enumerate(FIGURE_CATEGORIES)}
+    points = [
+        Point(
+            day=date.fromisoformat(str(item["record_date"])[:10]),
+            value=float(item["quantity"]),
+            series=palette.get(item["category"] or "other", palette["other"]),
+            label=f"{item['record_date']} · {(item['category'] or 'no category').replace('_', ' ')}"
+            f" · {number(item['quantity'])} {item['subject'] or 'people'}",
+            href=document_url(item["document_id"], f"figure-{item['id']}"),
+        )
+        for item in items
+        if item.get("record_date")
+    ]
+    shown = len(items) < MAX_POINTS
+    caption = (
+        f"{len(points)} dated counts of people, one mark each"
+        if shown
+        else f"the newest {len(points)} dated counts of people, one mark each; filter to see others"
+    )
+    return log_scatter(
+        "Counts of people by category",
+        points,
+        legend=[(index, name.replace("_", " ")) for name, index in palette.items()],
+        y_title="people (log scale)",
+        caption=caption,
+    )
 
 
 @router.get(
