@@ -430,3 +430,42 @@ def test_partitions_written_out_of_order_store_each_text_under_its_first_copy(
         assert len(store.query_offers()) == 2
     expected = _snapshot(databases[0])
     assert all(_snapshot(db) == expected for db in databases[1:])
+
+
+def test_a_document_past_its_time_budget_fails_alone_on_the_workers(
+    corpus: Path, tmp_path: Path, client: Client
+) -> None:
+    pages = corpus / "pages"
+    # Thousands of amounts in a row: seconds of work, far past a fifth of a second.
+    (pages / "page-2.txt").write_text("$1 " * 60_000, encoding="utf-8")
+    db = tmp_path / "rw.db"
+    with open_store(db) as store:
+        report = run_batch([pages], store, client, chunk=5, budget_seconds=0.2)
+    assert report.ingest.ingested == 4 and report.failed_partitions == []
+    (failure,) = report.ingest.failed
+    assert failure.source == str(pages / "page-2.txt") and failure.stage == "extract"
+    assert "time budget" in failure.reason
+    with open_store(db) as store:
+        assert [row.source for row in store.list_failures()] == [str(pages / "page-2.txt")]
+        assert len(store.list_documents()) == 4
+
+
+def test_the_batch_command_gives_the_workers_the_budget_setting(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import nullcontext
+
+    from recruitwatch import cli
+
+    given: dict[str, Any] = {}
+
+    def fake_run_batch(*args: Any, **kwargs: Any) -> BatchReport:
+        given.update(kwargs)
+        return BatchReport()
+
+    monkeypatch.setattr(cli, "dask_client", lambda *_: nullcontext(None))
+    monkeypatch.setattr(cli, "run_batch", fake_run_batch)
+    args = ["batch", str(corpus), "--workers", "1", "--no-link", "--db", str(tmp_path / "rw.db")]
+    result = CliRunner().invoke(app, args, env={"RECRUITWATCH_EXTRACT_SECONDS": "0.75"})
+    assert result.exit_code == 0, result.output
+    assert given["budget_seconds"] == 0.75

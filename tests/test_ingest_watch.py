@@ -143,3 +143,18 @@ def test_cli_watch_rounds(tmp_path: Path) -> None:
     assert len(lines) == 7  # round 2 stored nothing new: no linking
     bad = CliRunner().invoke(app, ["watch", str(sources), "--every", "soon"])
     assert bad.exit_code == 2
+
+
+def test_a_document_past_its_time_budget_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recruitwatch.extract import extract_document
+
+    monkeypatch.setattr(pipeline, "extract_document", extract_document)  # the real one
+    with serve() as server, open_store(tmp_path / "rw.db") as store:
+        server.routes["/feed"] = Feed(1, 2)
+        (result,) = watch_round([server.url("/feed")], store, options=OPTIONS, budget_seconds=0)
+        assert result.report is not None and result.report.ingested == 0
+        assert [failure.stage for failure in result.report.failed] == ["extract", "extract"]
+        assert all("time budget" in failure.reason for failure in result.report.failed)
+        assert len(store.list_failures()) == 2

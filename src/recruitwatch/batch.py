@@ -21,7 +21,9 @@ order; PostgreSQL writers, finishing in any order, place each copy by its batch 
 A partition whose task raised, or whose worker died, is retried by Dask (`retries`; the scheduler
 re-runs a dead worker's tasks itself); one that still fails has each of its files listed as a
 failure (`recruitwatch errors`) and is not noted done, so the next run tries it again. A partition
-whose files are byte for byte the ones stored before is skipped.
+whose files are byte for byte the ones stored before is skipped. Each document has the time
+budget it has in `ingest` (RECRUITWATCH_EXTRACT_SECONDS): one past it is that document's failure
+and the partition goes on.
 
 Dask (`distributed`) is the optional `[dask]` extra, imported only here and only when a batch runs.
 """
@@ -47,7 +49,7 @@ from recruitwatch.ingest import Failure, Input, ReadOptions, Source, find_source
 from recruitwatch.model import Extraction
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, extract_sources, is_single, save_extractions
-from recruitwatch.settings import DEFAULT_TOLERANCE
+from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS, DEFAULT_TOLERANCE
 from recruitwatch.store import Store, postgres_backend
 from recruitwatch.store.sqlite import SQLiteStore, open_sqlite, open_staging
 
@@ -189,11 +191,20 @@ class Written:
 
 
 def extract_partition(
-    sources: tuple[Source, ...], options: ReadOptions, rates_file: Path | None, tolerance: float
+    sources: tuple[Source, ...],
+    options: ReadOptions,
+    rates_file: Path | None,
+    tolerance: float,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> list[Extraction | Failure]:
-    """Run on a worker: every document of the partition extracted and normalised."""
+    """Run on a worker: every document of the partition extracted and normalised; one whose
+    extraction runs past `budget_seconds` is that document's failure, the partition goes on."""
     normaliser = _normaliser(rates_file, tolerance)
-    return list(extract_sources(sources, options=options, normaliser=normaliser))
+    return list(
+        extract_sources(
+            sources, options=options, normaliser=normaliser, budget_seconds=budget_seconds
+        )
+    )
 
 
 def write_partition(
@@ -203,13 +214,14 @@ def write_partition(
     options: ReadOptions,
     rates_file: Path | None,
     tolerance: float,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> Written:
     """Run on a worker: the partition extracted, then written where `target` says."""
     if target.staging is not None:
         done = target.staging / f"{part.fingerprint}.db"
         if done.exists():  # written by an earlier run that stopped before merging it
             return _staged(done)
-    items = extract_partition(part.sources, options, rates_file, tolerance)
+    items = extract_partition(part.sources, options, rates_file, tolerance, budget_seconds)
     if target.url is not None:
         return _write_postgres(target.url, part, items, functools.partial(target.order_key, number))
     assert target.staging is not None
@@ -303,9 +315,11 @@ def run_batch(
     chunk: int = DEFAULT_CHUNK,
     retries: int = DEFAULT_RETRIES,
     progress: BatchProgress | None = None,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> BatchReport:
     """Extract every document in `locations` on `client`'s workers, each worker writing its
-    partitions itself; failures are recorded, not raised."""
+    partitions itself; failures are recorded, not raised. `budget_seconds` bounds each
+    document's extraction as it does in `ingest` (RECRUITWATCH_EXTRACT_SECONDS)."""
     from distributed import as_completed
 
     report = BatchReport()
@@ -329,6 +343,7 @@ def run_batch(
             options or ReadOptions(),
             rates_file,
             tolerance,
+            budget_seconds,
             key=f"recruitwatch-partition-{part.fingerprint}",
             retries=retries,
             pure=False,

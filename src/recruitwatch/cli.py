@@ -418,6 +418,7 @@ def batch(
                 tolerance=settings.conversion_tolerance,
                 chunk=chunk,
                 progress=functools.partial(_show_batch_step, bar, task),
+                budget_seconds=settings.extract_seconds,
             )
         typer.echo(
             f"partitions: {report.partitions}, skipped {report.skipped} (done before),"
@@ -725,7 +726,13 @@ def watch(
     with open_store(db) as store:
         while True:
             done += 1
-            results = watch_round(urls, store, options=options, normaliser=normaliser)
+            results = watch_round(
+                urls,
+                store,
+                options=options,
+                normaliser=normaliser,
+                budget_seconds=settings.extract_seconds,
+            )
             stamp = datetime.now().isoformat(timespec="seconds")
             typer.echo(f"{stamp} round {done}:")
             for result in results:

@@ -19,6 +19,7 @@ from recruitwatch.errors import InputError, StoreError
 from recruitwatch.ingest import Failure, Fetcher, ReadOptions, read_fetched
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
+from recruitwatch.settings import DEFAULT_EXTRACT_SECONDS
 from recruitwatch.store import Store, Validators
 
 logger = logging.getLogger(__name__)
@@ -71,16 +72,25 @@ def watch_round(
     options: ReadOptions | None = None,
     fetcher: Fetcher | None = None,
     normaliser: Normaliser | None = None,
+    budget_seconds: float | None = DEFAULT_EXTRACT_SECONDS,
 ) -> list[SourceResult]:
     """Fetch every source once (conditionally) and ingest what is new, normalised with
-    `normaliser` (the user's rates); never raises for a source that fails."""
+    `normaliser` (the user's rates), each document's extraction within `budget_seconds`;
+    never raises for a source that fails."""
     options = options or ReadOptions()
     if fetcher is None:
         with Fetcher(options.fetch) as own:
-            return watch_round(urls, store, options=options, fetcher=own, normaliser=normaliser)
+            return watch_round(
+                urls,
+                store,
+                options=options,
+                fetcher=own,
+                normaliser=normaliser,
+                budget_seconds=budget_seconds,
+            )
     results = []
     for url in urls:
-        result = _poll(url, store, options, fetcher, normaliser)
+        result = _poll(url, store, options, fetcher, normaliser, budget_seconds)
         logger.info("%s: %s", url, result.summary)
         results.append(result)
     return results
@@ -92,6 +102,7 @@ def _poll(
     options: ReadOptions,
     fetcher: Fetcher,
     normaliser: Normaliser | None,
+    budget_seconds: float | None,
 ) -> SourceResult:
     known = store.get_validators(url)
     try:
@@ -113,7 +124,9 @@ def _poll(
         fetched, source=url, fetcher=fetcher, options=options, skip_link=store.knows_url
     )
     try:
-        report = ingest_documents(items, store, normaliser=normaliser)
+        report = ingest_documents(
+            items, store, normaliser=normaliser, budget_seconds=budget_seconds
+        )
     except StoreError:
         raise  # the database, not this source: every other source would fail alike
     except Exception as exc:
