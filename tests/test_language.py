@@ -43,3 +43,12 @@ def test_a_russian_post_quoting_a_ukrainian_name_stays_russian() -> None:
 
 def test_too_little_text_keeps_the_default() -> None:
     assert detect_language("200 тыс.", default="ru") == "ru"
+
+
+def test_a_long_run_of_letters_is_read_in_bounded_time() -> None:
+    import time
+
+    detect_language("Resei armiasy izdeidi. myn tenge")  # the model and word lists load once
+    started = time.monotonic()
+    detect_language("Resei " + "q" * 20_000 + " myn tenge " + "q " * 5_000)
+    assert time.monotonic() - started < 1.0

@@ -43,6 +43,9 @@ MIN_KNOWN_WORDS = 3
 KNOWN_WORD_SHARE = 0.25
 WORD = re.compile(r"[^\W\d_]+")
 STEM_LETTERS = 4
+# Sections of a language file that are not words of the language.
+NOT_WORDS = frozenset({"language", "name", "letters", "morphology", "transliterations"})
+MAX_STEM = 30  # a longer run of letters is no word; bounds the work on hostile input
 
 
 @cache
@@ -110,8 +113,8 @@ def _lexicon(code: str) -> frozenset[str]:
                 gather(item)
 
     raw = load_raw(code)
-    gather({key: value for key, value in raw.items() if key not in {"letters", "morphology"}})
-    return frozenset(words)
+    gather({key: value for key, value in raw.items() if key not in NOT_WORDS})
+    return frozenset(word for word in words if len(word) > 1)
 
 
 def _known_words(code: str, words: list[str]) -> int:
@@ -119,7 +122,8 @@ def _known_words(code: str, words: list[str]) -> int:
     an ending ("armiasy" from "armia")."""
     lexicon = _lexicon(code)
     return sum(
-        word in lexicon or any(word[:end] in lexicon for end in range(STEM_LETTERS, len(word)))
+        word in lexicon
+        or any(word[:end] in lexicon for end in range(STEM_LETTERS, min(len(word), MAX_STEM)))
         for word in words
     )
 
