@@ -514,3 +514,22 @@ def test_malformed_document_names_its_file(tmp_path: Path, content: str, message
     with pytest.raises(CorpusError, match=message) as raised:
         evaluate_corpus(corpus, fake({}))
     assert "en-1.json" in str(raised.value)
+
+
+def test_equal_amounts_in_one_sentence_pair_up_by_payer_region(tmp_path: Path) -> None:
+    gold = [
+        {
+            "doc": "en-1",
+            "offers": [
+                gold_offer(400000, EN_FIRST, payer_region="RU-AST", payer_level="regional"),
+                gold_offer(400000, EN_FIRST, payer_region="RU-NIZ", payer_level="regional"),
+            ],
+        }
+    ]
+    predicted = [
+        offer(400000, payer_region="RU-NIZ", payer_level="regional"),
+        offer(400000, payer_region="RU-AST", payer_level="regional"),
+    ]
+    result = run(tmp_path, gold, {"en-1": predicted})
+    assert result["offers"]["tp"] == 2
+    assert result["attributes"]["payer_region"] == {"accuracy": 1.0, "n": 2}

@@ -216,3 +216,30 @@ def test_a_referral_named_in_the_sentence_before_carries_over() -> None:
 )
 def test_free_text_target(language: str, text: str, target: str) -> None:
     assert only(text, language).target == target
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            EN_ARMY + "Local residents who sign up will receive a one-off bonus of 500,000 rubles."
+            " For a light injury, 300,000 rubles are paid.",
+        ),
+        (
+            "ru",
+            RU_ARMY + "Местные жители, подписавшие контракт, получат единовременно 500 тысяч"
+            " рублей. За ранение выплатят ещё 300 тысяч рублей.",
+        ),
+    ],
+)
+def test_the_group_of_the_offer_just_before_goes_on(language: str, text: str) -> None:
+    assert [offer.target_origin for offer in offers(text, language)] == ["local", "local"]
+
+
+def test_a_group_the_document_names_once_beats_the_default_target() -> None:
+    text = (
+        "Regions cut the one-off bonuses of contract soldiers this spring. Officials said"
+        " nothing of it. In Samara, the one-off bonus fell to 800,000 rubles."
+    )
+    assert only(EN_ARMY + text, "en").target == "contract soldiers"

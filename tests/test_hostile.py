@@ -391,3 +391,14 @@ def test_the_fetch_connects_to_the_address_it_checked(monkeypatch: pytest.Monkey
     assert fetched.content == b"checked" and fetched.url == url
     assert answers == ["news.example"], "resolved once, for the check"
     assert host_header == url.split("/")[2], "the server still sees the name"
+
+
+def test_sentences_glued_without_a_space_are_split() -> None:
+    text = "Payments fell to 800,000 rubles.In Tatarstan, from 3.1 million.Прием идет.Ok, U.S.-led."
+    sentences = [text[span.start : span.end] for span in split_sentences(text)]
+    assert sentences == [
+        "Payments fell to 800,000 rubles.",
+        "In Tatarstan, from 3.1 million.",
+        "Прием идет.",
+        "Ok, U.S.-led.",
+    ]

@@ -261,7 +261,9 @@ def test_a_recruiting_ad_with_signs_emoji_and_a_header_over_list_lines() -> None
     assert found == [
         ("signing_bonus", 2_000_000, "RUB"),
         ("monthly_pay", 210_000, "RUB"),
-        ("other_payment", 400_000, "RUB"),  # a list under a header of its own: no salary
+        # A list under a header of its own takes no salary from above it, but the kind the
+        # ad names most: the federal 400,000 is the one-off on signing.
+        ("signing_bonus", 400_000, "RUB"),
         ("signing_bonus", 1_600_000, "RUB"),
     ]
 
@@ -393,3 +395,43 @@ def test_fallen_to_is_a_change_not_a_death() -> None:
         "to about 420,000."
     )
     assert [(o.kind, o.amount) for o in offers(text, "en")] == [("signing_bonus", 400_000)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Regions keep raising their one-time bonuses for contract soldiers. In Samara,"
+            " payments were increased to 1.1 million rubles.",
+        ),
+        (
+            "ru",
+            "Регионы повышают единовременные выплаты контрактникам. В Самарской области"
+            " выплаты выросли до 1,1 млн рублей.",
+        ),
+    ],
+)
+def test_a_payment_of_no_stated_kind_is_the_kind_the_story_names(language: str, text: str) -> None:
+    assert ("signing_bonus", 1_100_000, None, "RUB", False) in rows(text, language)
+
+
+def test_a_payment_with_no_kind_anywhere_is_another_payment() -> None:
+    text = "Each volunteer receives a payment of 200,000 roubles from the city."
+    assert [row[0] for row in rows(text, "en")] == ["other_payment"]
+
+
+def test_payment_words_make_a_sentence_speak_of_pay() -> None:
+    text = (
+        "Regions keep raising their one-time bonuses for contract soldiers. In Penza,"
+        " payments have been cut from 900,000 to 500,000 rubles."
+    )
+    assert rows(text, "en") == [
+        ("signing_bonus", 900_000, None, "RUB", True),
+        ("signing_bonus", 500_000, None, "RUB", False),
+    ]
+
+
+def test_a_period_word_that_dates_a_level_is_no_period() -> None:
+    text = "A year ago, the one-time payment stood at 300,000 roubles."
+    assert [row[0] for row in rows(text, "en")] == ["signing_bonus"]

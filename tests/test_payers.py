@@ -247,3 +247,26 @@ def test_payer_data_is_validated(mutate, message: str) -> None:  # type: ignore[
     mutate(data)
     with pytest.raises(LanguageDataError, match=message):
         validate(data, "broken.yaml")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "The Russian army is recruiting soldiers for the war. In the Samara and Orenburg"
+            " regions, one-off bonuses rose to 1.1 million rubles and 1 million rubles,"
+            " respectively.",
+        ),
+        (
+            "ru",
+            "Минобороны набирает добровольцев для участия в специальной военной операции."
+            " В Самарской и Оренбургской областях единовременные выплаты выросли до 1,1 млн"
+            " рублей и 1 млн рублей соответственно.",
+        ),
+    ],
+)
+def test_respectively_pairs_places_and_amounts_in_order(language: str, text: str) -> None:
+    document = Document.from_text(text, id="t", language=language)
+    found = [(o.amount, o.payer_region, o.previous) for o in extract_document(document).offers]
+    assert found == [(1_100_000, "RU-SAM", False), (1_000_000, "RU-ORE", False)]

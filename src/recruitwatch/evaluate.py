@@ -13,7 +13,8 @@ Matching, per document and one-to-one:
   `amount_max` / `quantity_max` play no part.
 * Among candidate pairs we take a maximum matching (augmenting paths), trying for each gold record
   first the prediction whose evidence overlaps the gold sentence, then the closest value, so equal
-  amounts from different sentences pair up with the right sentence.
+  amounts from different sentences pair up with the right sentence; then, for offers, the one
+  with the gold payer region, so equal amounts of two regions in one sentence pair up by region.
 
 Scores: precision = tp / (tp + fp) and recall = tp / (tp + fn); when the denominator is 0 (no
 predictions, resp. no gold) the score is 1.0 if the other side is also empty, else 0.0, so a clean
@@ -55,6 +56,7 @@ from recruitwatch.model import (
     TARGET_ORIGINS,
     Document,
     Extraction,
+    Offer,
 )
 
 Extractor = Callable[[Document], Extraction]
@@ -508,6 +510,7 @@ def score_document(
             (p.amount, (p.evidence.start, p.evidence.end), (p.kind, p.currency))
             for p in extraction.offers
         ],
+        lambda i, j: _same_payer(gold.offers[i], extraction.offers[j]),
     )
     figure_pairs = _match(
         [(g.quantity, _span(text, g.evidence), g.unit) for g in gold.figures],
@@ -579,12 +582,19 @@ def _score_by_kind(
 def _match(
     gold: Sequence[tuple[float, tuple[int, int] | None, object]],
     predicted: Sequence[tuple[float, tuple[int, int], object]],
+    agree: Callable[[int, int], bool] | None = None,
 ) -> dict[int, int]:
-    """Maximum one-to-one matching of (value, span, key) records: gold index -> predicted index."""
+    """Maximum one-to-one matching of (value, span, key) records: gold index -> predicted index.
+    Among equally close candidates, one that `agree`s with the gold record comes first."""
     candidates: list[list[int]] = []
-    for value, span, key in gold:
+    for i, (value, span, key) in enumerate(gold):
         options = [
-            (not _overlaps(span, p_span), abs(p_value - value), j)
+            (
+                not _overlaps(span, p_span),
+                abs(p_value - value),
+                agree is not None and not agree(i, j),
+                j,
+            )
             for j, (p_value, p_span, p_key) in enumerate(predicted)
             if p_key == key and _within(p_value, value)
         ]
@@ -605,6 +615,12 @@ def _match(
     for i in range(len(gold)):
         augment(i, set())
     return {i: j for j, i in owner.items()}
+
+
+def _same_payer(gold: GoldOffer, predicted: Offer) -> bool:
+    """ "In Astrakhan and Nizhny Novgorod, 500,000": two equal amounts in one sentence pair
+    up by the region that pays them."""
+    return gold.payer_region is not None and gold.payer_region == predicted.payer_region
 
 
 def _within(predicted: float, gold: float) -> bool:

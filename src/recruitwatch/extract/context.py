@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from recruitwatch.extract.money import (
+    PERIOD_KINDS,
     Money,
     Quantity,
     carry_document_currency,
@@ -86,6 +87,7 @@ class DocumentContext:
     sentences: list[Sentence]
     military: bool
     kind_cues: Cues[PhraseMatch]
+    payment_words: Cues[PhraseMatch]
     service_cues: Cues[PhraseMatch]
     not_offer_cues: Cues[PhraseMatch]
     previous_level_cues: Cues[PhraseMatch]
@@ -144,6 +146,16 @@ def _cues(phrases: PhraseSet, text: str) -> Cues[PhraseMatch]:
     return Cues(list(phrases.finditer(text)))
 
 
+def _kind_cues(text: str, vocab: Vocabulary) -> list[PhraseMatch]:
+    """Kind cues, less a period that is a point in time ("a year ago", "a month later")."""
+    return [
+        cue
+        for cue in vocab.kind_cues.finditer(text)
+        if cue.label not in PERIOD_KINDS
+        or vocab.time_after_period.matches_at(text, cue.end) is None
+    ]
+
+
 def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -> DocumentContext:
     """Read the document's sentences (or only `spans`, those in this vocabulary's language)."""
     sentences: list[Sentence] = []
@@ -177,7 +189,8 @@ def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -
         vocab=vocab,
         sentences=sentences,
         military=vocab.military_cues.search(text) is not None,
-        kind_cues=_cues(vocab.kind_cues, text),
+        kind_cues=Cues(_kind_cues(text, vocab)),
+        payment_words=_cues(vocab.payment_words, text),
         service_cues=Cues(
             list(vocab.military_cues.finditer(text)) + list(vocab.service_cues.finditer(text))
         ),

@@ -310,6 +310,8 @@ def _join_ranges(
         opener = vocab.range_openers.search(text, max(floor, quantity.start - 12), quantity.end)
         if not (dash or opener or lower is not None):
             continue
+        if not opener and vocab.clause_joiners.search(text, gap_start, gap_end) is not None:
+            continue  # "1.1 million and 1 million rubles" is a list; "between X and Y" a range
         low_value = quantity.value
         if quantity.magnitude is None and upper_quantity.magnitude and quantity.value < 1000:
             low_value = quantity.value * upper_quantity.magnitude  # "from 1 to 1.5 million"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -281,6 +282,8 @@ def _relevant(context: DocumentContext, index: int, list_goes_on: bool, offer_be
     span = sentence.span
     if context.kind_cues.any_within(span.start, span.end):
         return True
+    if context.payment_words.any_within(span.start, span.end):
+        return True
     if context.service_cues.any_within(span.start, span.end):
         return True
     earlier = context.sentences[max(0, index - LOOKBACK_SENTENCES) : index]
@@ -328,20 +331,22 @@ def _target(
             candidates, key=lambda m: min(abs(m.start - money.end), abs(money.start - m.end))
         ).label
 
-    def frequent(want_specific: bool) -> str | None:
+    def frequent(want_specific: bool, least: int = 2) -> str | None:
         counted = [
             (count, label)
             for label, count in context.target_counts.most_common()
             if (label in specific) == want_specific
         ]
-        return counted[0][1] if counted and counted[0][0] >= 2 else None
+        return counted[0][1] if counted and counted[0][0] >= least else None
 
+    # A group the document names even once says more than the default.
     label = (
         nearest([m for m in mentions if m.label in specific])
         or next((m.label for m in reversed(earlier) if m.label in specific), None)
         or frequent(True)
         or nearest([m for m in mentions if m.label not in specific])
         or frequent(False)
+        or frequent(False, least=1)
         or DEFAULT_TARGET
     )
     if "{region}" in label:
@@ -371,6 +376,7 @@ def read_offers(
     if not context.military and True not in verdicts.values():
         return []
     readings: list[Reading] = []
+    story = _story_kind(context)
     by_money: dict[int, Reading] = {}
     kinds_by_sentence: dict[int, OfferKind] = {}
     for sentence_index, sentence in enumerate(context.sentences):
@@ -414,7 +420,7 @@ def read_offers(
                     kind
                     or _context_kind(context, sentence_index)
                     or (None if header_before else kinds_by_sentence.get(sentence_index - 1))
-                    or "other_payment"
+                    or story
                 )
                 before = context.sentences[sentence_index - 1] if sentence_index else None
                 payer = _payer(context, sentence, index, claimed, before)
@@ -437,6 +443,20 @@ def read_offers(
             for payer in paying
         ]
     )
+
+
+def _story_kind(context: DocumentContext) -> OfferKind:
+    """The kind of a payment the text names without one ("payments were raised to 1.1
+    million"): the kind the document's cues name most, first named on a tie; death and
+    injury words are left out, as a war story names them apart from any payment. Without
+    any, a payment of no stated period is another payment."""
+    counts: Counter[str] = Counter()
+    counts.update(
+        cue.label
+        for cue in context.kind_cues.items
+        if cue.index < STRONG and cue.label != "compensation"
+    )
+    return _kind(counts.most_common(1)[0][0]) if counts else "other_payment"
 
 
 def _paid_by(reading: Reading, payer: Payer, paying: list[Payer]) -> Reading:

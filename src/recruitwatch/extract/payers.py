@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import pairwise
 from typing import get_args
 
 from recruitwatch.extract.context import DocumentContext, Mention, Sentence
@@ -145,6 +146,13 @@ def _payers(
         if mention is None or mention.code is not None:
             return [payer]
         return [Payer(context.text[mention.start : mention.end], payer.region, payer.level)]
+    paired = _respective(context, claim)
+    if paired is not None:
+        return [
+            _regional(
+                paired, "municipal" if "municipal" in _level_cues(context, claim) else "regional"
+            )
+        ]
     attached = _attached(context, claim, mention)
     if attached is None and _combined(context, claim):
         place = _place(context, claim, mention, last, document)
@@ -419,6 +427,28 @@ def _coordinated(context: DocumentContext, claim: Claim, place: Mention) -> list
     for mention in group:
         unique.setdefault(mention.code, mention)
     return list(unique.values())
+
+
+def _respective(context: DocumentContext, claim: Claim) -> Mention | None:
+    """ "In the Samara and Orenburg regions, payments rose to 1.1 million and 1 million
+    rubles, respectively": a list of places and as many amounts after it, paired in order."""
+    text = context.text
+    if context.vocab.respectively.search(text, claim.money.end, claim.end) is None:
+        return None
+    amounts = [money for money in claim.sentence.money if not money.previous]
+    if claim.money not in amounts or len(amounts) < 2:
+        return None
+    places = [
+        mention
+        for mention in context.payers.within(claim.start, amounts[0].start)
+        if mention.code is not None
+    ]
+    group = places[-len(amounts) :]
+    if len(group) != len(amounts) or not all(
+        _joined(context, left, right) for left, right in pairwise(group)
+    ):
+        return None
+    return group[amounts.index(claim.money)]
 
 
 def _joined(context: DocumentContext, left: Mention, right: Mention) -> bool:

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 # The lookbehind starts a match only at the first mark of a run; the possessive quantifiers
 # never give back what they matched, so "......" costs one scan, not one per mark.
 BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"”’»)\]]*+\s++(?=[\"“‘«(\[]?[\w•\-–—])")
+# Pages that lost their line breaks glue sentences: "the reductions.In Chuvashia". A word of
+# three lower-case letters, a mark, then a capitalised word is a boundary with no space.
+GLUED = re.compile(r"(?<=[^\W\d_]{3})[.!?](?=[^\W\d_]{2})")
 LINE = re.compile(r"[^\n]+")
 # The longest sentence of the dev corpus is about 1,000 characters; twice that is prose no
 # reporter writes, only a table flattened into one line or a hostile input.
@@ -57,18 +60,33 @@ def split_sentences(text: str, abbreviations: frozenset[str] = frozenset()) -> l
     spans: list[Span] = []
     for line in LINE.finditer(text):
         start = line.start()
-        for boundary in BOUNDARY.finditer(text, line.start(), line.end()):
-            period_at = boundary.start()
+        for cut in _boundaries(text, line.start(), line.end()):
+            period_at = cut.start()
             if text[period_at] == "." and _ends_with_abbreviation(
                 text, period_at, start, abbreviations
             ):
                 continue
-            if _next_is_lowercase(text, boundary.end()):
+            if _next_is_lowercase(text, cut.end()):
                 continue
-            _append_stripped(text, start, boundary.end(), spans)
-            start = boundary.end()
+            _append_stripped(text, start, cut.end(), spans)
+            start = cut.end()
         _append_stripped(text, start, line.end(), spans)
     return spans
+
+
+def _boundaries(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Marks that end a sentence: before a space, or glued to a capitalised word."""
+    found = list(BOUNDARY.finditer(text, start, end))
+    glued = [
+        match
+        for match in GLUED.finditer(text, start, end)
+        if text[match.start() - 1].islower()
+        and text[match.end()].isupper()
+        and text[match.end() + 1].islower()
+    ]
+    if glued:
+        found = sorted(found + glued, key=lambda match: match.start())
+    return found
 
 
 def _append_stripped(text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -52,12 +52,17 @@ def describe_targets(context: DocumentContext, offers: list[Offer]) -> list[Offe
     )
     starts = [sentence.span.start for sentence in context.sentences]
     described: list[Offer] = []
+    last: tuple[int, Offer] | None = None  # the offer read before, by sentence
     for offer in offers:
         position = bisect_right(starts, offer.evidence.start) - 1
         sentence = context.sentences[position] if position >= 0 else None
         before = context.sentences[position - 1] if position > 0 else None
         home = HOME_BY_CURRENCY.get(offer.currency, HOME_COUNTRY)
         origin, country = _origin(cues, offer, before, home)
+        if origin is None and last is not None and position - last[0] <= 1:
+            # "Muscovites will receive 50,000 a month. For an injury, 500,000": the group of
+            # the offer just before goes on where a sentence names none of its own.
+            origin, country = last[1].target_origin, last[1].target_country
         if origin is None:
             origin, country = _theme(cues, home)
         if origin is None and home != HOME_COUNTRY:
@@ -72,6 +77,7 @@ def describe_targets(context: DocumentContext, offers: list[Offer]) -> list[Offe
                 recipient=recipient,
             )
         )
+        last = (position, described[-1])
     return described
 
 

@@ -100,6 +100,9 @@ class Vocabulary:
     level_verbs: PhraseSet
     back_references: PhraseSet
     kind_cues: PhraseSet
+    respectively: PhraseSet  # pairs a list of payers with a list of amounts, in order
+    time_after_period: PhraseSet  # "a year ago": a point in time, not a period of pay
+    payment_words: PhraseSet  # "payment", "paid", "выплата": money for service of no kind
     abbreviations: frozenset[str]
     military_cues: PhraseSet
     service_cues: PhraseSet
@@ -241,6 +244,9 @@ def vocabulary(language: str) -> Vocabulary:
             [(kind, forms(raw["kind_cues"][kind])) for kind in KIND_ORDER]
             + [(kind, forms(weak)) for kind, weak in _weak_cues(raw)]
         ),
+        payment_words=PhraseSet.single(forms(raw.get("payment_words", []))),
+        time_after_period=PhraseSet.single(raw.get("time_after_period", [])),
+        respectively=PhraseSet.single(raw.get("respectively", [])),
         abbreviations=abbreviations,
         military_cues=PhraseSet.single(forms(raw["military_cues"])),
         service_cues=PhraseSet.single(forms(raw["service_cues"])),

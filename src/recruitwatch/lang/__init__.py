@@ -58,6 +58,9 @@ LIST_KEYS = (
     "previous_level_cues",
     "back_references",
     "level_verbs",
+    "payment_words",
+    "time_after_period",
+    "respectively",
 )
 FLAG_KEYS = ("places_case_sensitive",)
 SCRIPTS = ("Latin", "Cyrillic")
