@@ -244,9 +244,9 @@ def vocabulary(language: str) -> Vocabulary:
             [(kind, forms(raw["kind_cues"][kind])) for kind in KIND_ORDER]
             + [(kind, forms(weak)) for kind, weak in _weak_cues(raw)]
         ),
-        payment_words=PhraseSet.single(forms(raw.get("payment_words", []))),
-        time_after_period=PhraseSet.single(raw.get("time_after_period", [])),
-        respectively=PhraseSet.single(raw.get("respectively", [])),
+        payment_words=PhraseSet.single(forms(raw["payment_words"])),
+        time_after_period=PhraseSet.single(raw["time_after_period"]),
+        respectively=PhraseSet.single(raw["respectively"]),
         abbreviations=abbreviations,
         military_cues=PhraseSet.single(forms(raw["military_cues"])),
         service_cues=PhraseSet.single(forms(raw["service_cues"])),
