@@ -10,6 +10,7 @@ from pathlib import Path
 
 from _factories import offer
 from recruitwatch.model import Document, Extraction
+from recruitwatch.normalise import Normaliser
 from recruitwatch.store import open_store
 
 # (id, published, text, [(amount as written, amount, level, region, previous)])
@@ -67,6 +68,7 @@ STORIES: list[tuple[str, date, str, list[tuple[str, float, str, str | None, bool
 
 def build_tracker_db(folder: Path) -> Path:
     db = folder / "tracker.db"
+    normalise = Normaliser()  # as the pipeline stores them: dated, in roubles and dollars
     with open_store(db) as store:
         for doc_id, published, text, stated in STORIES:
             document = Document.from_text(
@@ -86,5 +88,5 @@ def build_tracker_db(folder: Path) -> Path:
                 )
                 for written, amount, level, region, previous in stated
             ]
-            store.save_extraction(Extraction(document=document, offers=offers))
+            store.save_extraction(normalise(Extraction(document=document, offers=offers)))
     return db

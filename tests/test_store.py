@@ -18,6 +18,7 @@ import pytest
 from _factories import figure, offer
 from recruitwatch.errors import QueryError, StoreError
 from recruitwatch.model import Document, Extraction
+from recruitwatch.normalise import Normaliser
 from recruitwatch.store import Store, Validators, open_store, remove_database, sql
 from recruitwatch.store.schema import MIGRATIONS
 
@@ -179,14 +180,18 @@ def test_get_document_round_trips_every_field(store: Store) -> None:
 
 
 def test_query_offers_filters(store: Store) -> None:
-    store.save_extraction(_extraction(published=date(2024, 5, 1)))
+    # Normalised, as the pipeline stores them: normalise dates an undated offer by its document.
+    normalise = Normaliser()
+    store.save_extraction(normalise(_extraction(published=date(2024, 5, 1))))
     other = Document.from_text(
         "Мигрантам обещают 300,000 roubles.", id="doc-2", published=date(2023, 1, 1)
     )
     store.save_extraction(
-        Extraction(
-            other,
-            offers=[offer(other, "300,000 roubles", currency="USD", target="Мигранты из Азии")],
+        normalise(
+            Extraction(
+                other,
+                offers=[offer(other, "300,000 roubles", currency="USD", target="Мигранты из Азии")],
+            )
         )
     )
     assert len(store.query_offers()) == 3

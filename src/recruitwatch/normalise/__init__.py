@@ -4,7 +4,9 @@
 
 Pure like extraction: the rates are reference data handed in, nothing is fetched or stored.
 Each offer gets the date it refers to (and the offer's `date` becomes it), its amount in USD and
-RUB at the official rate of that date (or "no rate" and why), and its checks.
+RUB at the official rate of that date (or "no rate" and why), and its checks. These are the
+only derived values: the store keeps them as they are (record date, month, USD, RUB) and every
+output reads them from there; no other stage computes them again.
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ def _rate_day(when: RecordDate, published: RecordDate) -> date | None:
 def _convert(
     offer: Offer, target: str, rates: RateTable, day: date | None, when: RecordDate
 ) -> Conversion:
+    if offer.currency.upper() == target:
+        # An amount in roubles is that many roubles on any day: no rate, no date needed.
+        return Conversion(target, offer.amount, offer.amount_max)
     if day is None:
         return Conversion(target, None, reason=f"no rate: {when.reason or 'no date'}")
     return rates.convert(offer.amount, offer.amount_max, offer.currency, target, day)

@@ -16,7 +16,7 @@ from recruitwatch.model import FIGURE_CATEGORIES, OFFER_KINDS, PAYER_LEVELS, REC
 from recruitwatch.store.dialects import Dialect
 
 # The offer's date, else its document's; the USD and RUB amounts (official rate, else stated).
-# Kept on the offer row by triggers (migration 7), so no filter joins another table.
+# Normalise gives them and the offer row keeps them (migration 16): no filter joins a table.
 OFFER_DATE = "offers.record_date"
 OFFER_USD = "offers.usd"
 OFFER_RUB = "offers.rub"

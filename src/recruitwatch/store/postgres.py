@@ -355,8 +355,8 @@ class PostgresStore(SQLStore):
             own_offers = [offer_ids.pop() for _ in extraction.offers]
             own_figures = [figure_ids.pop() for _ in extraction.figures]
             offer_rows += [
-                (record_id, *rows.offer_values(doc_id, offer))
-                for record_id, offer in zip(own_offers, extraction.offers, strict=True)
+                (record_id, *rows.offer_values(doc_id, *noted))
+                for record_id, noted in zip(own_offers, rows.noted_offers(extraction), strict=True)
             ]
             figure_rows += [
                 (record_id, *rows.figure_values(doc_id, figure))

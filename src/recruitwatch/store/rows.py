@@ -9,11 +9,13 @@ from recruitwatch.model import (
     OFFER_GUIDE_KEYS,
     Document,
     Evidence,
+    Extraction,
     Figure,
     FigureCategory,
     FigureUnit,
     Offer,
     OfferKind,
+    OfferNotes,
     PayerLevel,
     Recipient,
     TargetOrigin,
@@ -55,6 +57,12 @@ OFFER_COLUMNS = (
     "confidence",
     *OFFER_GUIDE_KEYS,
     *_EVIDENCE_COLUMNS,
+    # What normalise derived (OfferNotes), kept on the row so a filter, a sort or a chart reads
+    # one narrow index and joins nothing.
+    "record_date",
+    "record_month",
+    "usd",
+    "rub",
 )
 FIGURE_COLUMNS = (
     "document_id",
@@ -149,7 +157,15 @@ def figure_from_row(row: Any) -> Figure:
     )
 
 
-def offer_values(doc_id: str, offer: Offer) -> tuple[Any, ...]:
+def noted_offers(extraction: Extraction) -> list[tuple[Offer, OfferNotes | None]]:
+    """Each offer with its notes, None for all when normalise has not run."""
+    noted: list[OfferNotes | None] = [*extraction.offer_notes] or [None] * len(extraction.offers)
+    return list(zip(extraction.offers, noted, strict=True))
+
+
+def offer_values(doc_id: str, offer: Offer, notes: OfferNotes | None) -> tuple[Any, ...]:
+    # Not normalised: the offer's own date and no conversion, never a rule of the store's.
+    record_date = _iso(notes.date.value if notes else offer.date)
     return (
         doc_id,
         offer.kind,
@@ -169,6 +185,10 @@ def offer_values(doc_id: str, offer: Offer) -> tuple[Any, ...]:
         offer.target_country,
         int(offer.previous),
         *_evidence_values(offer.evidence),
+        record_date,
+        record_date[:7] if record_date else None,
+        notes.usd.amount if notes else None,
+        notes.rub.amount if notes else None,
     )
 
 

@@ -125,6 +125,41 @@ def _link_index(blob: str, key: str, real: str, without_rowid: str) -> tuple[str
     )
 
 
+# Migration 16: the derived columns become plain ones that normalise fills (rows.py), and the
+# triggers that computed them by another rule go. Old rows take normalise's values from their
+# notes; an amount already in the target currency is itself (no rate needed, any day).
+_BY_PAYER = (
+    "CREATE INDEX offers_by_payer ON offers (kind, offered_by, record_month, usd, rub,"
+    " target, region, language, currency, amount, record_date, document_id)"
+)
+_BY_REGION = (
+    "CREATE INDEX offers_by_region ON offers (kind, region, record_month, usd, rub,"
+    " offered_by, target, language, currency, amount, record_date, document_id)"
+)
+_NORMALISED_COLUMNS: tuple[str, ...] = (
+    "ALTER TABLE offers DROP COLUMN record_month",
+    "ALTER TABLE offers ADD COLUMN record_month TEXT",
+    """
+    UPDATE conversions SET
+        amount = (SELECT amount FROM offers WHERE offers.id = conversions.offer_id),
+        amount_max = (SELECT amount_max FROM offers WHERE offers.id = conversions.offer_id),
+        reason = NULL
+    WHERE amount IS NULL
+        AND currency = (SELECT currency FROM offers WHERE offers.id = conversions.offer_id)
+    """,
+    """
+    UPDATE offers SET
+        record_date = COALESCE(
+            (SELECT date FROM record_dates WHERE record_dates.offer_id = offers.id), date),
+        usd = (SELECT amount FROM conversions
+               WHERE conversions.offer_id = offers.id AND conversions.currency = 'USD'),
+        rub = (SELECT amount FROM conversions
+               WHERE conversions.offer_id = offers.id AND conversions.currency = 'RUB')
+    """,
+    "UPDATE offers SET record_month = substr(record_date, 1, 7)",
+)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         version=1,
@@ -462,10 +497,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
             # Every column a filter, a sort or a chart reads, in the order a chart by payer
             # (by region) groups: pages and charts scan these, never the wide rows.
-            "CREATE INDEX offers_by_payer ON offers (kind, offered_by, record_month, usd, rub,"
-            " target, region, language, currency, amount, record_date, document_id)",
-            "CREATE INDEX offers_by_region ON offers (kind, region, record_month, usd, rub,"
-            " offered_by, target, language, currency, amount, record_date, document_id)",
+            _BY_PAYER,
+            _BY_REGION,
             "CREATE INDEX offers_record_date ON offers (record_date)",
             # The newest-first order of every list, missing dates last, read off an index.
             "CREATE INDEX offers_newest ON offers (ifnull(record_date, ''), id)",
@@ -536,6 +569,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         name="PostgreSQL: each document's search vector stored, for ranking",
         # SQLite's FTS5 table stores its index and ranks from it (bm25) already.
         statements=(),
+    ),
+    Migration(
+        version=16,
+        name="offers: record date, month, USD and RUB as normalise gives them; no triggers",
+        statements=(
+            "DROP TRIGGER offers_derived_insert",
+            "DROP TRIGGER offers_derived_date",
+            "DROP TRIGGER offers_derived_published",
+            "DROP TRIGGER offers_derived_conversion",
+            "DROP INDEX offers_by_payer",  # they hold record_month, which is rebuilt
+            "DROP INDEX offers_by_region",
+            *_NORMALISED_COLUMNS,
+            _BY_PAYER,
+            _BY_REGION,
+        ),
     ),
 )
 
@@ -850,5 +898,14 @@ POSTGRES: dict[int, tuple[str, ...]] = {
         "CREATE TRIGGER documents_vector AFTER INSERT OR UPDATE OF title, text ON documents"
         " FOR EACH ROW EXECUTE FUNCTION documents_vector()",
         "DROP INDEX documents_search",
+    ),
+    16: (
+        "DROP TRIGGER offers_derived ON offers",
+        "DROP TRIGGER offers_derived_published ON documents",
+        "DROP TRIGGER offers_derived_conversion ON conversions",
+        "DROP FUNCTION offers_derive()",
+        "DROP FUNCTION offers_follow_published()",
+        "DROP FUNCTION offers_follow_conversion()",
+        *_NORMALISED_COLUMNS,
     ),
 }

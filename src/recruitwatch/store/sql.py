@@ -168,7 +168,10 @@ class SQLStore(ABC):
                 )
                 offer_ids = self._insert_returning_ids(
                     rows.INSERT_OFFER,
-                    [rows.offer_values(document.id, offer) for offer in extraction.offers],
+                    [
+                        rows.offer_values(document.id, *noted)
+                        for noted in rows.noted_offers(extraction)
+                    ],
                 )
                 figure_ids = self._insert_returning_ids(
                     rows.INSERT_FIGURE,

@@ -253,7 +253,7 @@ class SQLiteStore(SQLStore):
         connection.execute("COMMIT")
 
     def column_types(self, table: str) -> list[tuple[str, ColumnType]]:
-        # table_xinfo lists generated columns too (record_month); hidden 1 is FTS-internal.
+        # table_xinfo lists generated columns too; hidden 1 is FTS-internal.
         found = self._sqlite.execute(f"PRAGMA table_xinfo({table})").fetchall()  # our names
         return [
             (column["name"], _column_type(column["type"]))
