@@ -74,3 +74,22 @@ def test_the_figures_page_charts_counts_of_people_by_category(client: TestClient
 def test_the_offers_charts_title_their_axes(client: TestClient) -> None:
     page = client.get("/offers").text
     assert "amount, RUB" in page and "date of the offer" in page
+
+
+def test_the_offers_charts_can_colour_by_payer_level_and_paying_region(
+    client: TestClient,
+) -> None:
+    page = client.get("/offers?series=level").text
+    chart = page.split("Signing bonuses, RUB, by level", 1)[1].split("</figure>")[0]
+    legend = re.findall(r'<span class="swatch s\d"></span>([^<]+)</li>', chart)
+    assert legend and set(legend) <= {
+        "federal",
+        "regional",
+        "municipal",
+        "combined",
+        "pmc",
+        "foreign",
+        "not stated",
+    }
+    assert "Monthly pay, USD, by paying region" in client.get("/offers?series=paying_region").text
+    assert client.get("/offers?series=colour").status_code == 400

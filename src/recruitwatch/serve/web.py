@@ -101,7 +101,7 @@ def offer_charts(db: Reader, filters: OfferFilters, series: str) -> list[Chart]:
         for currency in ("USD", "RUB"):
             charts.append(
                 scatter(
-                    f"{_CHART_TITLES[kind]}, {currency}, by {series}",
+                    f"{_CHART_TITLES[kind]}, {currency}, by {series.replace('_', ' ')}",
                     data.rows,
                     currency,
                     period=data.period,

@@ -18,7 +18,14 @@ from recruitwatch.store.filters import OFFER_DATE, OFFER_RUB, OFFER_USD, OfferFi
 
 CHART_KINDS = ("signing_bonus", "monthly_pay")
 # What colours a chart's marks.
-CHART_SERIES = {"payer": "offers.offered_by", "region": "offers.region"}
+# The payer as written splits one payer into several ("Russian military", "MoD"); its level
+# (federal, regional...) and the paying region's ISO code do not.
+CHART_SERIES = {
+    "payer": "offers.offered_by",
+    "region": "offers.region",
+    "level": "offers.payer_level",
+    "paying_region": "offers.payer_region",
+}
 # Above this many dated offers a chart shows means per period: thousands of dots are a smudge,
 # and the page would carry a link per dot.
 MAX_POINTS = 400
