@@ -435,3 +435,32 @@ def test_payment_words_make_a_sentence_speak_of_pay() -> None:
 def test_a_period_word_that_dates_a_level_is_no_period() -> None:
     text = "A year ago, the one-time payment stood at 300,000 roubles."
     assert [row[0] for row in rows(text, "en")] == ["signing_bonus"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "amounts"),
+    [
+        (
+            "en",
+            "The region decided to pay a one-off 3.1 million to each contract soldier, then"
+            " cut it to 1.9 million rubles.",
+            [3_100_000, 1_900_000],
+        ),
+        # Russian "3,1 млн каждому контрактнику" (one dative word on) still reads as a count.
+        (
+            "ru",
+            "Область решила выплатить единовременно 3,1 млн рублей, а затем снизила выплату"
+            " до 1,9 млн рублей.",
+            [3_100_000, 1_900_000],
+        ),
+    ],
+)
+def test_a_bare_amount_paid_to_people_is_money_not_a_count(
+    language: str, text: str, amounts: list[float]
+) -> None:
+    assert [offer.amount for offer in offers(text, language)] == amounts
+
+
+def test_one_and_a_half_million() -> None:
+    text = "The region raised the one-time payment to one and a half million rubles."
+    assert [row[1] for row in rows(text, "en")] == [1_500_000]

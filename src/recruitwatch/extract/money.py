@@ -467,7 +467,7 @@ def _carried(
             continue
         if any(start <= quantity.start < stop for money in found for start, stop in money.covered):
             continue
-        if vocab.figure_nouns.search(text, quantity.end, quantity.end + 40):
+        if _people_noun_after(text, quantity, vocab):
             continue
         earlier = [money for money in found if money.end <= quantity.start]
         later = [
@@ -540,6 +540,12 @@ def _counts_people(text: str, quantity: Quantity, vocab: Vocabulary) -> bool:
     "the number of inmates has fallen to 420,000": one shortly before."""
     if vocab.figure_nouns.search(text, max(0, quantity.start - 40), quantity.start):
         return True
+    return _people_noun_after(text, quantity, vocab)
+
+
+def _people_noun_after(text: str, quantity: Quantity, vocab: Vocabulary) -> bool:
+    """ "300 thousand reservists", "800 thousand new recruits": a people-noun at most one
+    word on; "3.1 million to each contract soldier" is paid to them, not counting them."""
     noun = vocab.figure_nouns.search(text, quantity.end, quantity.end + 40)
     if noun is None:
         return False
