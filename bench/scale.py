@@ -129,18 +129,23 @@ def run_alone(shards: list[Path], workers: int) -> Run:
     return Run("workers alone", workers, done, seconds, sorted(peaks.values()), before)
 
 
-def print_table(runs: list[Run]) -> None:
-    print("| run | workers | docs | seconds | docs/s | speed-up | worker peak RSS (MB) | load |")
-    print("|---|---:|---:|---:|---:|---:|---|---:|")
-    first: dict[str, float] = {}
-    for run in runs:
-        base = first.setdefault(run.label, run.rate)
-        memory = ", ".join(f"{peak:.0f}" for peak in run.peaks)
-        failed = f" ({run.failed} failed)" if run.failed else ""
-        print(
-            f"| {run.label} | {run.workers} | {run.docs:,}{failed} | {run.seconds:.1f}"
-            f" | {run.rate:,.0f} | {run.rate / base:.2f}x | {memory} | {run.load:.1f} |"
-        )
+HEADER = (
+    "| run | workers | docs | seconds | docs/s | speed-up | worker peak RSS (MB) | load |\n"
+    "|---|---:|---:|---:|---:|---:|---|---:|"
+)
+
+
+def print_row(run: Run, first: dict[str, float]) -> None:
+    """One row of the table as soon as its run ends; the speed-up is against the first run
+    of the same label (`first` remembers it)."""
+    base = first.setdefault(run.label, run.rate)
+    memory = ", ".join(f"{peak:.0f}" for peak in run.peaks)
+    failed = f" ({run.failed} failed)" if run.failed else ""
+    print(
+        f"| {run.label} | {run.workers} | {run.docs:,}{failed} | {run.seconds:.1f}"
+        f" | {run.rate:,.0f} | {run.rate / base:.2f}x | {memory} | {run.load:.1f} |",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,21 +178,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {args.docs:,} documents in {len(shards)} shards", end="")
         print(f" (written in {time.perf_counter() - started:.0f} s); {os.cpu_count()} cores")
         print()
-        runs: list[Run] = []
+        print(HEADER, flush=True)
+        first: dict[str, float] = {}
         for store in stores:
             with server(args.postgres) if store == "postgres" else contextlib.nullcontext() as pg:
                 for workers in counts:
                     db = fresh_database(pg) if pg else folder / f"{store}-{workers}.db"
                     label = f"batch into {'PostgreSQL' if pg else 'SQLite'}"
-                    runs.append(run_store(label, shards, workers, db))
+                    print_row(run_store(label, shards, workers, db), first)
                 if args.memory:
                     half = shards[: max(1, len(shards) // 2)]
                     db = fresh_database(pg) if pg else folder / f"{store}-half.db"
                     label = f"half the corpus, {'PostgreSQL' if pg else 'SQLite'}"
-                    runs.append(run_store(label, half, max(counts), db))
+                    print_row(run_store(label, half, max(counts), db), first)
         if not args.no_workers_alone:
-            runs += [run_alone(shards, workers) for workers in counts]
-        print_table(runs)
+            for workers in counts:
+                print_row(run_alone(shards, workers), first)
         print()
         print(f"peak RSS of this process (the client): {peak_rss_mb():.0f} MB")
     return 0
