@@ -283,7 +283,7 @@ def test_show_document_with_evidence(db: Path) -> None:
     payload = json.loads(run("show", "ufa", "--db", db, "--json").stdout)
     assert (payload["ok"], payload["count"]) == (True, 1)
     [shown] = payload["items"]
-    assert shown["document"]["text"].startswith("# Ufa pay")
+    assert shown["text"].startswith("# Ufa pay")
     assert len(shown["offers"]) == len(shown["figures"]) == 1
 
 

@@ -102,7 +102,7 @@ def test_published_fills_in_only_where_the_document_has_no_date(tmp_path: Path) 
         "--published", "2023-08-07", "--url", "https://example.org/a")  # fmt: skip
     offers = {o["document_id"]: o for o in _json(run("offers", "--db", db, "--json"))["items"]}
     assert offers["undated"]["date"] == "2023-08-07" and offers["dated"]["date"] == "2024-03-01"
-    shown = _json(run("show", "undated", "--db", db, "--json"))["items"][0]["document"]
+    shown = _json(run("show", "undated", "--db", db, "--json"))["items"][0]
     assert shown["url"] == "https://example.org/a"
 
 

@@ -68,6 +68,8 @@ def test_cli_and_api_give_identical_items(filled: str | Path) -> None:
         # dollars stay in usd_stated), and roubles are roubles on any day.
         assert undated["usd"] is None and undated["usd_reason"].startswith("no rate")
         assert undated["rub"] == undated["amount"] and undated["rub_reason"] is None
+        api_document = client.get("/api/documents/kazakh-bonus").json()["items"]
+        assert _cli("show", "kazakh-bonus", "--db", filled, "--json")["items"] == api_document
         cli_csv = _cli("offers", "--db", filled, "--csv")
         web_csv = client.get("/api/offers.csv").text
     assert cli_csv.splitlines()[0] == web_csv.splitlines()[0] == ",".join(OFFER_COLUMNS)

@@ -612,7 +612,8 @@ def show(
             source=str(db),
         )
     if json_:
-        _echo_json(render.items_envelope([render.extraction_json(extraction, with_text=True)]))
+        with read_database(db) as reader:  # what /api/documents/DOC_ID gives
+            _echo_json(render.items_envelope([reader.document_records(doc_id)]))
         return
     console = _console()
     _print_lines(console, render.document_header(extraction.document))

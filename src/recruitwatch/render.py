@@ -65,10 +65,10 @@ def items_envelope(
     return payload
 
 
-def extraction_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:
+def extraction_json(extraction: Extraction) -> dict[str, Any]:
+    """A document read now (not stored), without its text, with its records."""
     document = to_jsonable(extraction.document)
-    if not with_text:
-        del document["text"]
+    del document["text"]
     offer_notes: list[OfferNotes | None] = [*extraction.offer_notes] or [None] * len(
         extraction.offers
     )

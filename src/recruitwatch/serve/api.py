@@ -158,7 +158,7 @@ def list_documents(
 )
 def get_document(doc_id: str, db: Read) -> dict[str, Any]:
     """One document with its text, offers and figures."""
-    found = document_payload(db, doc_id)
+    found = db.document_records(doc_id)
     if found is None:
         raise HTTPException(404, f"no document with id {doc_id!r}; /api/documents lists them")
     return envelope(Page(items=[found], next=None, count=1))
@@ -294,15 +294,6 @@ def list_errors(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def document_payload(db: Reader, doc_id: str) -> dict[str, Any] | None:
-    found = db.document(doc_id)
-    if found is None:
-        return None
-    found["offers"] = db.document_offers(doc_id)
-    found["figures"] = db.document_figures(doc_id)
-    return found
-
-
 def _table(db: Reader, table: str, page: params.PageParams, what: str) -> dict[str, Any]:
     note = None if table in db.tables() else _NOT_COMPUTED.format(what=what)
     return envelope(db.table_page(table, limit=page.limit, cursor=page.cursor), note)
@@ -364,7 +355,7 @@ def _ingest_response(request: Request, report: IngestReport, hashes: list[str]) 
     try:
         marks = ", ".join("?" * len(hashes))
         rows = db.select(f"SELECT id FROM documents WHERE content_hash IN ({marks})", hashes)
-        items = [item for row in rows if (item := document_payload(db, row["id"])) is not None]
+        items = [item for row in rows if (item := db.document_records(row["id"])) is not None]
     finally:
         db.close()
     note = (

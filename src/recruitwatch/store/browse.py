@@ -549,6 +549,15 @@ class Reader:
         found = self.select("SELECT * FROM documents WHERE id = ?", (doc_id,))
         return dict(found[0]) if found else None
 
+    def document_records(self, doc_id: str) -> dict[str, Any] | None:
+        """One document with its text, and its offers and figures as the lists give them."""
+        found = self.document(doc_id)
+        if found is None:
+            return None
+        found["offers"] = self.document_offers(doc_id)
+        found["figures"] = self.document_figures(doc_id)
+        return found
+
     def offer(self, offer_id: int) -> dict[str, Any] | None:
         found = self._offer_items(
             self.select(
