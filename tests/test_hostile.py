@@ -7,6 +7,7 @@ multiple of ten times the time (a quadratic step gives a hundred).
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import sqlite3
@@ -336,11 +337,20 @@ def _warc_record(
     ],
     ids=["negative", "not-a-number", "too-short", "too-long", "garbage", "long-header-line"],
 )
-def test_a_damaged_warc_record_loses_no_good_record_after_it(tmp_path: Path, damage: bytes) -> None:
+@pytest.mark.parametrize("packing", ["plain", "gzip per record", "gzip whole"])
+def test_a_damaged_warc_record_loses_no_good_record_after_it(
+    tmp_path: Path, damage: bytes, packing: str
+) -> None:
     good = _warc_record("first", "The governor promised volunteers 300,000 roubles today. ")
     after = _warc_record("after", "Perm pays volunteers 200,000 roubles on signing a contract. ")
-    path = tmp_path / "crawl.warc"
-    path.write_bytes(good + damage + after)
+    parts = [good, damage, after]
+    if packing == "plain":
+        path, data = tmp_path / "crawl.warc", b"".join(parts)
+    elif packing == "gzip per record":
+        path, data = tmp_path / "crawl.warc.gz", b"".join(gzip.compress(part) for part in parts)
+    else:  # one member for the whole crawl: no member boundary to resume at
+        path, data = tmp_path / "crawl.warc.gz", gzip.compress(b"".join(parts))
+    path.write_bytes(data)
     items = list(iter_documents(find_sources([path])))
     urls = [item.url for item in items if isinstance(item, Document)]
     assert urls == ["http://example.org/first", "http://example.org/after"]
@@ -402,3 +412,58 @@ def test_sentences_glued_without_a_space_are_split() -> None:
         "Прием идет.",
         "Ok, U.S.-led.",
     ]
+
+
+def test_a_whole_file_gzip_warc_with_a_huge_header_line_is_read_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    good = _warc_record("first", "The governor promised volunteers 300,000 roubles today. ")
+    after = _warc_record("after", "Perm pays volunteers 200,000 roubles on signing a contract. ")
+    long_line = _warc_record("bad", "x", extra=b"X-Long: " + b"a" * 50_000_000 + b"\r\n")
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(gzip.compress(good + long_line + after))
+    assert path.stat().st_size < 1_000_000
+    detect_language("Warm the language detector first: its model is not the reader's memory.")
+    tracemalloc.start()
+    try:
+        items = list(iter_documents(find_sources([path]), options=ReadOptions(max_bytes=1 << 20)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    urls = [item.url for item in items if isinstance(item, Document)]
+    assert urls == ["http://example.org/first", "http://example.org/after"]
+    assert len([item for item in items if isinstance(item, Failure)]) == 1
+    assert peak < 16 << 20, f"peak {peak >> 20} MB for a 50 MB header line"
+
+
+def test_a_document_of_more_numbers_than_prose_holds_is_its_failure(tmp_path: Path) -> None:
+    from recruitwatch.extract.context import MAX_NUMBERS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "table.txt").write_text("$1 " * (MAX_NUMBERS + 10), encoding="utf-8")
+    with open_store(tmp_path / "rw.db") as store:
+        report = pipeline.ingest_paths([folder], store, budget_seconds=None)
+    assert report.ingested == 1
+    (failure,) = report.failed
+    assert failure.source == str(folder / "table.txt") and failure.stage == "extract"
+    assert f"more than {MAX_NUMBERS:,} numbers" in failure.reason
+
+
+@pytest.mark.parametrize("unit", [".", "$1 "])
+def test_a_megabyte_of_tokens_is_indexed_in_bounded_memory(unit: str) -> None:
+    from recruitwatch.lang import PhraseSet, tokenize
+
+    text = unit * (1_000_000 // len(unit))
+    dollars = PhraseSet.single(["$"])
+    tracemalloc.start()
+    try:
+        tokenize(text)
+        found = len(dollars.matches(text, 0, 1000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == (0 if unit == "." else 334)  # "$" at 0, 3, ..., 999
+    # Lists of Python ints and match objects took 185 MB for the dots alone.
+    assert peak < 64 << 20, f"peak {peak >> 20} MB for a million tokens"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from recruitwatch.errors import BudgetError
 from recruitwatch.extract.money import (
     PERIOD_KINDS,
     Money,
@@ -31,6 +32,9 @@ BRACKETED = re.compile(r"\([^()]*\)")
 # time: a sentence of prose holds a handful, and a flattened table or a hostile run of "$1 $1 …"
 # then costs time in proportion to its length, not to its square.
 MONEY_WINDOW = 64
+# A long report holds a few thousand numbers; past this many a document is a table dump or a
+# generated file, and its numbers, amounts and cues would take memory without end.
+MAX_NUMBERS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +163,15 @@ def _kind_cues(text: str, vocab: Vocabulary) -> list[PhraseMatch]:
 def analyse(text: str, vocab: Vocabulary, spans: Iterable[Span] | None = None) -> DocumentContext:
     """Read the document's sentences (or only `spans`, those in this vocabulary's language)."""
     sentences: list[Sentence] = []
+    numbers = 0
     for span in split_sentences(text, vocab.abbreviations) if spans is None else spans:
         quantities = find_quantities(text, span.start, span.end, vocab)
+        numbers += len(quantities)
+        if numbers > MAX_NUMBERS:
+            raise BudgetError(
+                f"holds more than {MAX_NUMBERS:,} numbers: a table or generated data, not"
+                " prose; split it into smaller documents to read it"
+            )
         change_goes_on = bool(sentences) and any(m.previous for m in sentences[-1].money)
         money = [
             found

@@ -13,16 +13,21 @@ leniently and silently; the checks here turn the damage into failures:
   non-numeric Content-Length, garbage between records, a header line longer than
   `MAX_HEADER_LINE`) fails at that offset, and reading resumes at the next record header
   (the next gzip member of a .warc.gz), so one bad record never loses the good ones after it.
+
+A .warc.gz compressed whole (one gzip member, not one per record) has no member to resume at:
+it is read as plain WARC through the decompressor, which keeps the last record's bytes so that
+reading can step back to just after a damaged record's start.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import zlib
 from collections.abc import Generator, Iterator
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from recruitwatch.errors import InputError
 from recruitwatch.ingest.html import read_html
@@ -40,11 +45,98 @@ _GZIP_START = b"\x1f\x8b\x08"
 _SCAN_CHUNK = 1024 * 1024
 
 
+class _Stream(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+    def seek(self, target: int, whence: int = 0, /) -> int: ...
+    def tell(self) -> int: ...
+
+
+class _LookBack:
+    """A forward-only stream (a whole-file gzip, decompressed) that can seek back over the last
+    `window` bytes read, and no further: reading resumes just after a damaged record's start,
+    or at the earliest byte still kept (what lies before it is past the record anyway)."""
+
+    def __init__(self, raw: _Stream, window: int):
+        self.raw = raw
+        self.window = window
+        self.kept = bytearray()
+        self.kept_from = 0  # the offset of kept[0]
+        self.position = 0
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, target: int, whence: int = 0, /) -> int:
+        if whence == io.SEEK_CUR:
+            target += self.position
+        elif whence != io.SEEK_SET:
+            raise io.UnsupportedOperation("a decompressing stream has no known end")
+        self.position = max(target, self.kept_from)
+        while self.position > self._end() and self._more(_SCAN_CHUNK):
+            pass
+        self.position = min(self.position, self._end())
+        return self.position
+
+    def read(self, size: int = -1, /) -> bytes:
+        size = _SCAN_CHUNK if size < 0 else min(size, _SCAN_CHUNK)
+        if self.position >= self._end() and not self._more(size):
+            return b""
+        offset = self.position - self.kept_from
+        data = bytes(self.kept[offset : offset + size])
+        self.position += len(data)
+        return data
+
+    def _end(self) -> int:
+        return self.kept_from + len(self.kept)
+
+    def _more(self, size: int) -> bool:
+        data = self.raw.read(size)
+        self.kept += data
+        if len(self.kept) > 2 * self.window:  # drop the oldest, a window's worth kept
+            drop = len(self.kept) - self.window
+            del self.kept[:drop]
+            self.kept_from += drop
+        return bool(data)
+
+
+def _member_per_record(stream: IO[bytes], start: int, record_bytes: int) -> bool:
+    """Whether the .warc.gz's first gzip member ends within one record's bytes and another
+    follows (one member per record, as the WARC standard recommends), not holding the whole
+    crawl."""
+    stream.seek(start)
+    decompressor = zlib.decompressobj(wbits=31)
+    produced = 0
+    try:
+        while not decompressor.eof and produced <= record_bytes:
+            data = decompressor.unconsumed_tail or stream.read(_SCAN_CHUNK)
+            if not data:
+                break  # a cut member: the member reader reports it
+            produced += len(decompressor.decompress(data, _SCAN_CHUNK))
+    except zlib.error:
+        return True  # damage: the member reader reports it and resumes after it
+    if not decompressor.eof:
+        return produced <= record_bytes  # cut short: the member reader reports it
+    return bool(decompressor.unused_data or stream.read(1))
+
+
 def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Document | Failure]:
     """Documents for the HTML responses in a WARC stream (seekable), with failures for damaged
     records; after damage, reading resumes at the next record."""
     start = stream.tell()
     gzipped = stream.read(2) == b"\x1f\x8b"
+    # A record: its HTML body under the document cap, its header lines under theirs.
+    record_bytes = max_bytes + 4 * MAX_HEADER_LINE
+    if gzipped and not _member_per_record(stream, start, record_bytes):
+        stream.seek(start)
+        with gzip.GzipFile(fileobj=stream, mode="rb") as whole:
+            yield from _read_resuming(_LookBack(whole, record_bytes), 0, source, max_bytes, False)
+        return
+    yield from _read_resuming(stream, start, source, max_bytes, gzipped)
+
+
+def _read_resuming(
+    stream: _Stream, start: int, source: str, max_bytes: int, gzipped: bool
+) -> Iterator[Document | Failure]:
     resume: int | None = start
     while resume is not None:
         stream.seek(resume)
@@ -53,7 +145,7 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Doc
 
 
 def _read_from(
-    stream: IO[bytes], source: str, max_bytes: int, gzipped: bool
+    stream: _Stream, source: str, max_bytes: int, gzipped: bool
 ) -> Generator[Document | Failure, None, int | None]:
     """Records from the stream's position on; returns where to resume after damage (None at
     the end of the file)."""
@@ -62,7 +154,9 @@ def _read_from(
     records = _iterator(stream)
     pending: Document | Failure | None = None
     pending_record: Any = None
-    pending_offset = stream.tell()
+    # warcio counts offsets from where its iterator starts: made absolute from `base`.
+    base = stream.tell()
+    pending_offset = base
     while True:
         errors_before = records.err_count
         try:
@@ -78,14 +172,17 @@ def _read_from(
             ValueError,
             AttributeError,
         ) as exc:
-            failed_at = records.offset
+            failed_at = base + records.offset
             if pending is not None:
                 yield _checked(pending, pending_record, source, records.err_count > errors_before)
             yield Failure(
                 f"{source}@{failed_at}",
                 f"unreadable WARC data ({exc}); reading resumes at the next record".strip(),
             )
-            return _next_record_start(stream, failed_at + 1, gzipped)
+            # In a .warc.gz the damage may lie inside the member of the record just read
+            # (its Content-Length too short): resume past that member's start.
+            after = max(failed_at, pending_offset) if gzipped else failed_at
+            return _next_record_start(stream, after + 1, gzipped)
         if pending is not None:
             bad_length = records.err_count > errors_before
             yield _checked(pending, pending_record, source, bad_length)
@@ -96,16 +193,16 @@ def _read_from(
         if record is None:
             if records.cut_gzip:
                 yield Failure(
-                    f"{source}@{records.offset}",
+                    f"{source}@{base + records.offset}",
                     "the file ends inside a gzip member (truncated download?);"
                     " the records in it are lost",
                 )
             return None
-        pending_offset = records.offset
-        pending, pending_record = _read_record(record, source, records.offset, max_bytes)
+        pending_offset = base + records.offset
+        pending, pending_record = _read_record(record, source, pending_offset, max_bytes)
 
 
-def _next_record_start(stream: IO[bytes], after: int, gzipped: bool) -> int | None:
+def _next_record_start(stream: _Stream, after: int, gzipped: bool) -> int | None:
     """The offset of the next record header (gzip member) at or after `after`; None if none.
     One pass over the bytes, a chunk at a time."""
     marker = _GZIP_START if gzipped else _WARC_START
@@ -123,7 +220,7 @@ def _next_record_start(stream: IO[bytes], after: int, gzipped: bool) -> int | No
     return None
 
 
-def _iterator(stream: IO[bytes]) -> Any:
+def _iterator(stream: _Stream) -> Any:
     from warcio.archiveiterator import ArchiveIterator
 
     class Records(ArchiveIterator):  # type: ignore[misc]
@@ -132,7 +229,7 @@ def _iterator(stream: IO[bytes]) -> Any:
 
         cut_gzip = False
 
-        def __init__(self, fileobj: IO[bytes]) -> None:
+        def __init__(self, fileobj: _Stream) -> None:
             super().__init__(fileobj)
             read_line = self.reader.readline
 

@@ -481,12 +481,13 @@ class PhraseSet:
         self.labels = [label for label, _ in entries]
         self.ignore_case = ignore_case
         self.root = _Node()
-        # The last long text scanned, its matches, their starts and ends (see matches).
-        self._document: tuple[str | None, list[PhraseMatch], list[int], list[int]] = (
+        # The last long text scanned and its matches' starts, ends and entries (see matches),
+        # as machine integers: a text of a million "$" is a million matches.
+        self._document: tuple[str | None, array[int], array[int], array[int]] = (
             None,
-            [],
-            [],
-            [],
+            array("q"),
+            array("q"),
+            array("q"),
         )
         for index, (_, phrases) in enumerate(entries):
             for phrase in phrases:
@@ -548,18 +549,20 @@ class PhraseSet:
         if len(text) < SHORT_TEXT:
             return list(self._scan(tokenize(text), start, stop))
         # A document is asked about many windows: scan it once, answer each by bisection.
-        cached_text, matches, match_starts, match_ends = self._document
+        cached_text, starts, ends, entries = self._document
         if cached_text is not text:
-            matches = list(self._scan(tokenize(text), 0, len(text)))
-            match_starts = [match.start for match in matches]
-            match_ends = [match.end for match in matches]
-            self._document = (text, matches, match_starts, match_ends)
-        first = bisect_left(match_starts, start)
-        last = bisect_left(match_starts, stop, first)
+            starts, ends, entries = array("q"), array("q"), array("q")
+            for match in self._scan(tokenize(text), 0, len(text)):
+                starts.append(match.start)
+                ends.append(match.end)
+                entries.append(match.index)
+            self._document = (text, starts, ends, entries)
+        first = bisect_left(starts, start)
+        last = bisect_left(starts, stop, first)
         return [
-            match
-            for match, match_end in zip(matches[first:last], match_ends[first:last], strict=True)
-            if match_end <= stop
+            PhraseMatch(starts[at], ends[at], self.labels[entries[at]], entries[at])
+            for at in range(first, last)
+            if ends[at] <= stop
         ]
 
     def _scan(self, tokens: Tokens, start: int, end: int) -> Iterator[PhraseMatch]:
