@@ -6,8 +6,9 @@
 On loopback only: a server (`recruitwatch serve`, a token set) over a fresh SQLite database,
 then at the same time a CLI `recruitwatch ingest` of `--files` generated articles (linking at
 the end, as by default), `--posters` clients each POSTing `--posts` other articles to
-/api/documents (each POST relinks in the background), and `--readers` clients reading lists,
-exports and pages until the writers are done. Everything is bounded by `--timeout` seconds.
+/api/documents (each POST links what it stored before answering, incrementally), and
+`--readers` clients reading lists, exports and pages until the writers are done. Everything
+is bounded by `--timeout` seconds.
 
 Printed: the ingest's exit code (an aborted run is non-zero), documents lost (sent but not in
 the database at the end: files plus POSTs answered 201/200), the count of 5xx answers and of
@@ -192,7 +193,7 @@ def main() -> None:
                 ).fetchone()[0]
                 failures = connection.execute("SELECT count(*) FROM failures").fetchone()[0]
         finally:
-            server.terminate()  # a relink still running may hold the shutdown: then kill
+            server.terminate()  # a request still writing may hold the shutdown: then kill
             try:
                 _, server_log = server.communicate(timeout=30)
             except subprocess.TimeoutExpired:
