@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--posters", type=int, default=4)
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--readers", type=int, default=8)
-    parser.add_argument("--timeout", type=float, default=1200.0)
+    parser.add_argument("--timeout", type=float, default=3600.0)
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout
     command = [sys.executable, "-m", "recruitwatch"]

@@ -58,7 +58,7 @@ from recruitwatch.settings import DEFAULT_CLAIM_WINDOW_DAYS
 from recruitwatch.store import Store
 from recruitwatch.store.linkindex import Entry, LinkIndex, Partition
 
-# Below this many waiting documents linking one by one is cheap enough whatever the store.
+# A store never linked with more documents than this is linked whole the first time.
 FULL_AFTER = 1000
 
 
@@ -81,11 +81,11 @@ def link_new(
     threshold: float = CANDIDATE_THRESHOLD,
 ) -> LinkUpdate:
     """Link the documents stored (or changed) since the last link into the stored links, in
-    one transaction. When more documents wait than are linked (a first ingest, a store linked
-    before the index existed), the store is linked whole: the same links, sooner."""
+    one transaction. A store of many documents none of which is linked yet (a first batch, a
+    store linked before the index existed) is linked whole once: the same links, sooner.
+    """
     index = store.link_index()
-    waiting = index.pending_count()
-    if waiting > max(FULL_AFTER, index.linked()):
+    if index.linked() == 0 and index.pending_count() > FULL_AFTER:
         links = link_store(store, window_days=window_days)
         linked = index.linked()
         return LinkUpdate(linked, 0, len(links.clusters), len(links.claims), len(links.conflicts))
