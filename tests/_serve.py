@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -115,3 +116,16 @@ def live_server(db: str | Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def form_csrf(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: Any, token: str) -> Any:
+    """Sign in through the form, as a browser does (the form's CSRF token included)."""
+    csrf = form_csrf(client.get("/login").text)
+    return client.post("/login", data={"token": token, "csrf": csrf}, follow_redirects=False)

@@ -121,6 +121,7 @@ def test_extract_prints_the_json_envelope(tmp_path: Path) -> None:
         "target_origin",
         "target_country",
         "previous",
+        "review",
         # added by the normalise stage
         "date_precision",
         "date_label",

@@ -23,7 +23,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from _postgres import fresh_database
-from _serve import TEXTS, TOKEN, build_db, settings
+from _serve import TEXTS, TOKEN, build_db, settings, sign_in
 from conftest import BACKENDS
 from recruitwatch.serve.app import create_app
 
@@ -406,8 +406,8 @@ def test_a_private_server_needs_the_token_to_read(served_db: str | Path) -> None
         assert client.get("/offers").status_code == 401
         auth = {"Authorization": f"Bearer {TOKEN}"}
         assert client.get("/api/offers", headers=auth).status_code == 200
-        assert client.post("/login", data={"token": "wrong"}).status_code == 401
-        signed_in = client.post("/login", data={"token": TOKEN}, follow_redirects=False)
+        assert sign_in(client, "wrong").status_code == 401
+        signed_in = sign_in(client, TOKEN)
         assert signed_in.status_code == 303
         assert client.get("/offers").status_code == 200  # the cookie opens reads
         write = client.post("/api/documents", json={"text": NEW_TEXT})

@@ -36,6 +36,7 @@ from rich.text import Text
 from typer.core import TyperCommand
 
 from recruitwatch import __version__, render
+from recruitwatch.accounts import Role
 from recruitwatch.batch import DEFAULT_CHUNK, BatchStep, dask_client, run_batch
 from recruitwatch.errors import RecruitwatchError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, samples_dir
@@ -57,7 +58,14 @@ from recruitwatch.normalise.cbr import CBR_API, update_day, update_rates
 from recruitwatch.pipeline import DocumentDefaults, IngestReport, extract_paths, ingest_paths
 from recruitwatch.serve.export import FIGURE_COLUMNS, OFFER_COLUMNS, csv_chunks, finite
 from recruitwatch.settings import DEFAULT_DB, ENV_PREFIX, Settings, default_rates_file
-from recruitwatch.store import SearchHit, Store, StoredFailure, open_store, remove_database
+from recruitwatch.store import (
+    SearchHit,
+    Store,
+    StoredFailure,
+    open_sql_store,
+    open_store,
+    remove_database,
+)
 from recruitwatch.store.browse import FIGURE_SORTS, OFFER_SORTS, read_database
 from recruitwatch.store.filters import FigureFilters, OfferFilters
 from recruitwatch.watch import read_sources_file, watch_round
@@ -177,6 +185,13 @@ UntilOption = Annotated[
     datetime | None,
     typer.Option(
         formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Only records dated on or before."
+    ),
+]
+ReviewFilter = Literal["unreviewed", "confirmed", "corrected", "rejected", "accepted", "reviewed"]
+ReviewOption = Annotated[
+    ReviewFilter | None,
+    typer.Option(
+        help="Only records by review: accepted is confirmed or corrected, reviewed is any."
     ),
 ]
 
@@ -515,6 +530,7 @@ def offers(
         typer.Option(metavar="CODE", help="ISO 3166-1 code of a foreign target, e.g. KZ."),
     ] = None,
     recipient: Annotated[Recipient | None, typer.Option(help="Who receives the money.")] = None,
+    review: ReviewOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     sort: Annotated[
@@ -533,6 +549,8 @@ def offers(
     Example: recruitwatch offers --kind signing_bonus --currency RUB --since 2024-01-01 --csv
 
     Example: recruitwatch offers --payer-level regional --payer-region RU-TA --json
+
+    Example: recruitwatch offers --review accepted --json
     """
     output = _format(json_, csv_)
     filters = OfferFilters(
@@ -545,6 +563,7 @@ def offers(
         payer_region=payer_region.upper() if payer_region else None,
         target_country=target_country.upper() if target_country else None,
         recipient=recipient,
+        review=review,
     )
     with read_database(db) as reader:
         items = list(reader.iter_offers(filters, sort=sort))
@@ -562,6 +581,7 @@ def figures(
     subject: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Text in the subject (any case).")
     ] = None,
+    review: ReviewOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     sort: Annotated[
@@ -583,7 +603,12 @@ def figures(
     """
     output = _format(json_, csv_)
     filters = FigureFilters(
-        unit=unit, subject=subject, since=_day(since), until=_day(until), category=category
+        unit=unit,
+        subject=subject,
+        since=_day(since),
+        until=_day(until),
+        category=category,
+        review=review,
     )
     with read_database(db) as reader:
         items = list(reader.iter_figures(filters, sort=sort))
@@ -1052,6 +1077,71 @@ def rates_update(
         _echo_json(render.items_envelope([update]))
     else:
         typer.echo(f"rates: {report.added} new quotes ({span}) in {report.path}")
+
+
+users_app = typer.Typer(
+    help="Accounts that may review records and write through the API, each with a token."
+    "\n\nExample: recruitwatch users add alice --role reviewer"
+)
+app.add_typer(users_app, name="users")
+# Who the audit log names for an account change made on this machine's command line.
+_CLI_ACTOR = "command line"
+
+
+@users_app.command("add", cls=_PlainHelp)
+@_reports_errors
+def users_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The account's name.")],
+    role: Annotated[
+        Role, typer.Option(help="reviewer: reviews records; admin: also reads the audit log.")
+    ] = "reviewer",
+    db: DbOption = DB_DEFAULT,
+) -> None:
+    """Add an account and print its token, once: only a hash of it is kept.
+
+    Example: recruitwatch users add alice --role reviewer --db news.db
+    """
+    with open_sql_store(db) as store:
+        user, token = store.add_user(name, role, _CLI_ACTOR)
+    typer.echo(f"added {user.name} ({user.role}); token, shown only now:")
+    typer.echo(token)
+
+
+@users_app.command("list", cls=_PlainHelp)
+@_reports_errors
+def users_list(db: DbOption = DB_DEFAULT, json_: JsonOption = False) -> None:
+    """List the accounts (never their tokens).
+
+    Example: recruitwatch users list --json
+    """
+    with open_sql_store(db, create=False) as store:
+        found = store.list_users()
+    items = [
+        {"name": u.name, "role": u.role, "created_at": u.created_at, "revoked_at": u.revoked_at}
+        for u in found
+    ]
+    if json_:
+        _echo_json(render.items_envelope(items))
+        return
+    table = Table("name", "role", "created", "revoked")
+    for item in items:
+        table.add_row(item["name"], item["role"], item["created_at"], item["revoked_at"] or "")
+    _print_table(table)
+
+
+@users_app.command("revoke", cls=_PlainHelp)
+@_reports_errors
+def users_revoke(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The account's name.")],
+    db: DbOption = DB_DEFAULT,
+) -> None:
+    """Revoke an account: its token stops working and its sessions end; its reviews stay.
+
+    Example: recruitwatch users revoke alice
+    """
+    with open_sql_store(db, create=False) as store:
+        user = store.revoke_user(name, _CLI_ACTOR)
+    typer.echo(f"revoked {user.name} at {user.revoked_at}")
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ RecruitwatchError
 ├── QueryError          a read asked for something malformed (unknown filter value, bad cursor)
 ├── RatesError          an exchange-rate snapshot or the CBR API could not be read
 ├── BudgetError         extracting one document took longer than its time budget
+├── ReviewError         an account or review action was malformed (unknown user, bad value)
 └── BatchError          the Dask scheduler is unreachable or the [dask] extra is missing
 """
 
@@ -62,3 +63,8 @@ class BatchError(RecruitwatchError):
 
 class BudgetError(RecruitwatchError):
     """Extracting one document ran past its time budget (RECRUITWATCH_EXTRACT_SECONDS)."""
+
+
+class ReviewError(RecruitwatchError):
+    """An account or review action cannot be done as asked (unknown user or record, a value
+    outside its vocabulary, a rejection without a reason)."""

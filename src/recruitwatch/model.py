@@ -38,6 +38,9 @@ RECIPIENTS: tuple[Recipient, ...] = get_args(Recipient)
 PAYER_LEVELS: tuple[PayerLevel, ...] = get_args(PayerLevel)
 TARGET_ORIGINS: tuple[TargetOrigin, ...] = get_args(TargetOrigin)
 FIGURE_CATEGORIES: tuple[FigureCategory, ...] = get_args(FigureCategory)
+# What a reviewer said of a record; None until someone has (extraction never sets it).
+ReviewStatus = Literal["confirmed", "corrected", "rejected"]
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = get_args(ReviewStatus)
 # The guide's normalised keys on an offer, beside its free text as written.
 OFFER_GUIDE_KEYS: tuple[str, ...] = (
     "recipient",
@@ -154,6 +157,7 @@ class Offer:
     target_origin: TargetOrigin | None = None
     target_country: str | None = None  # ISO 3166-1 alpha-2 of a foreign target
     previous: bool = False  # a level the text says was replaced
+    review: ReviewStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +171,7 @@ class Figure:
     date: date | None = None
     confidence: float = 0.5
     category: FigureCategory | None = None
+    review: ReviewStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ DEFAULT_EXTRACT_SECONDS = 5.0
 DEFAULT_SCORER = False
 # Offers repeated within this many days are one claim; a month plus slack for late reporting.
 DEFAULT_CLAIM_WINDOW_DAYS = 45
+# `serve`: a signed-in reviewer's session lasts a working day, then signs in again.
+DEFAULT_SESSION_HOURS = 12.0
 
 
 def default_rates_file(env: Mapping[str, str]) -> Path:
@@ -61,6 +63,8 @@ class Settings:
     # `serve`: reads need the token too (the data is open by default, like the sources it cites).
     private: bool = False
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    # `serve`: hours a sign-in on the pages lasts.
+    session_hours: float = DEFAULT_SESSION_HOURS
     # The learned scorer adds the amounts and numbers the rules miss; off gives the rules alone.
     scorer: bool = DEFAULT_SCORER
 
@@ -75,6 +79,7 @@ class Settings:
         window = env.get(f"{ENV_PREFIX}CLAIM_WINDOW_DAYS")
         extract_seconds = env.get(f"{ENV_PREFIX}EXTRACT_SECONDS")
         max_request = env.get(f"{ENV_PREFIX}MAX_REQUEST_BYTES")
+        session_hours = env.get(f"{ENV_PREFIX}SESSION_HOURS")
         return cls(
             db=(db if "://" in db else Path(db)) if db else DEFAULT_DB,
             max_document_bytes=int(max_bytes) if max_bytes else DEFAULT_MAX_BYTES,
@@ -86,5 +91,6 @@ class Settings:
             token=env.get(f"{ENV_PREFIX}TOKEN") or None,
             private=env.get(f"{ENV_PREFIX}PRIVATE", "").lower() in ("1", "true", "yes"),
             max_request_bytes=int(max_request) if max_request else DEFAULT_MAX_REQUEST_BYTES,
+            session_hours=float(session_hours) if session_hours else DEFAULT_SESSION_HOURS,
             scorer=scorer_enabled(env),
         )

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from recruitwatch.accounts import Account
 from recruitwatch.errors import InputError, StoreError
 from recruitwatch.ingest import Failure, FetchPolicy, ReadOptions, find_sources, iter_documents
 from recruitwatch.language import detect_language
@@ -20,7 +21,8 @@ from recruitwatch.model import Document, unusable_character
 from recruitwatch.normalise import Normaliser
 from recruitwatch.pipeline import IngestReport, ingest_documents
 from recruitwatch.serve import params
-from recruitwatch.serve.deps import read_access, reader, write_access
+from recruitwatch.serve.auth import admin_api_access, write_access
+from recruitwatch.serve.deps import read_access, reader
 from recruitwatch.serve.export import (
     FIGURE_COLUMNS,
     MEDIA_TYPES,
@@ -37,10 +39,12 @@ from recruitwatch.serve.responses import (
     problem,
 )
 from recruitwatch.settings import Settings
-from recruitwatch.store import open_store
+from recruitwatch.store import open_sql_store, open_store
 from recruitwatch.store.browse import Page, Reader, open_reader
 from recruitwatch.store.derived import CLAIMS, CONFLICTS, claim, claim_conflicts, claim_parts
 from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.queue import needs_review
+from recruitwatch.store.reviews import MAX_REASON, Action, RecordName
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["api"], responses=PROBLEM_RESPONSES)
@@ -289,6 +293,119 @@ def list_errors(
 ) -> dict[str, Any]:
     """Sources that failed to ingest, and why."""
     return envelope(db.failures(stage=stage, sort=page.sort, limit=page.limit, cursor=page.cursor))
+
+
+class ReviewBody(BaseModel):
+    """A reviewer's verdict on one record: confirm it, reject it (with a reason), or correct
+    some of its fields (`changes`: field -> value; null or "" clears an optional one)."""
+
+    action: Action
+    reason: str | None = Field(None, max_length=MAX_REASON)
+    changes: dict[str, str | float | bool | None] = Field(default_factory=dict)
+
+
+_REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    401: PROBLEM_RESPONSES[401],
+    403: {"description": "Writes are off (no token and no accounts)."},
+}
+
+
+@router.post(
+    "/offers/{offer_id}/review",
+    **_ENVELOPE,
+    responses=_REVIEW_RESPONSES,
+    dependencies=[Depends(params.only())],
+)
+def review_offer(
+    request: Request,
+    offer_id: params.RecordId,
+    body: ReviewBody,
+    account: Annotated[Account, Depends(write_access)],
+) -> dict[str, Any]:
+    """Confirm, reject or correct an offer; the action goes to the audit log. Returns the
+    offer as it now reads, with its `review`."""
+    return _review(request, account, "offer", offer_id, body)
+
+
+@router.post(
+    "/figures/{figure_id}/review",
+    **_ENVELOPE,
+    responses=_REVIEW_RESPONSES,
+    dependencies=[Depends(params.only())],
+)
+def review_figure(
+    request: Request,
+    figure_id: params.RecordId,
+    body: ReviewBody,
+    account: Annotated[Account, Depends(write_access)],
+) -> dict[str, Any]:
+    """Confirm, reject or correct a figure (quantity, unit, category)."""
+    return _review(request, account, "figure", figure_id, body)
+
+
+def _review(
+    request: Request, account: Account, record: RecordName, record_id: int, body: ReviewBody
+) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    with open_sql_store(settings.db) as store:
+        after = store.review_record(
+            account,
+            record,
+            record_id,
+            body.action,
+            reason=body.reason,
+            changes=dict(body.changes) if body.action == "correct" else None,
+        )
+    if after is None:
+        raise HTTPException(404, f"no {record} with id {record_id}; /api/{record}s lists them")
+    db = open_reader(settings.db)
+    try:
+        found = db.offer(record_id) if record == "offer" else db.figure(record_id)
+    finally:
+        db.close()
+    return envelope(Page(items=[found] if found else [], next=None, count=1))
+
+
+@router.get(
+    "/review-queue",
+    **_ENVELOPE,
+    dependencies=[*_OPEN, Depends(params.only({"record", "limit"}))],
+)
+def review_queue(
+    db: Read,
+    record: Annotated[
+        str | None, params.Query(pattern="^(offer|figure)$", description="offer or figure.")
+    ] = None,
+    limit: Annotated[int, params.Query(ge=1, le=1000, description="Records.")] = 50,
+) -> dict[str, Any]:
+    """Unreviewed records, what matters first: large amounts, low confidence, one source.
+    Each item has its `record` (offer or figure), `priority` and `why`."""
+    items = needs_review(db, record=record, limit=limit)
+    return envelope(Page(items=items, next=None, count=len(items)))
+
+
+@router.get(
+    "/audit",
+    **_ENVELOPE,
+    responses={403: {"description": "The token is not an admin's."}},
+    dependencies=[Depends(params.only({"limit", "before"}))],
+)
+def audit_log(
+    request: Request,
+    _admin: Annotated[Account, Depends(admin_api_access)],
+    limit: Annotated[int, params.Query(ge=1, le=1000, description="Entries.")] = 100,
+    before: Annotated[
+        int | None, params.Query(ge=1, le=2**63 - 1, description="Entries older than this id.")
+    ] = None,
+) -> dict[str, Any]:
+    """Every review and account change, newest first: who, when, before and after. Admins
+    only. `next` is the `before` of the following page."""
+    settings: Settings = request.app.state.settings
+    with open_sql_store(settings.db) as store:
+        items = store.audit_entries(limit + 1, before)
+    following = str(items[limit - 1]["id"]) if len(items) > limit else None
+    return envelope(Page(items=items[:limit], next=following, count=len(items[:limit])))
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recruitwatch import __version__
-from recruitwatch.errors import QueryError, RecruitwatchError, StoreError
+from recruitwatch.errors import QueryError, RecruitwatchError, ReviewError, StoreError
 from recruitwatch.serve import api, feeds, regions, web
-from recruitwatch.serve.deps import write_refusal
+from recruitwatch.serve.auth import SignInThrottle, write_refusal
 from recruitwatch.serve.responses import problem, problem_body, status_phrase
 from recruitwatch.settings import Settings
 from recruitwatch.store import describe_url, open_store
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.readers = readers
+    app.state.sign_ins = SignInThrottle()
     package = resources.files("recruitwatch.serve")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     web.add_filters(app.state.templates.env)
@@ -117,7 +118,7 @@ class _Guard:
             await send(message)
 
         request = Request(scope)
-        refusal = _refusal(request)
+        refusal = await _refusal(request)
         if refusal is not None:
             await refusal(scope, receive, send_with_headers)
             return
@@ -172,16 +173,16 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _refusal(request: Request) -> Response | None:
+async def _refusal(request: Request) -> Response | None:
     """A response sent before any of the body is read: the body is declared too large, or it
-    is a write to the API without the token."""
+    is a write to the API without a token."""
     limit = _settings(request).max_request_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         return _too_large(request, limit)
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.url.path.startswith("/api/"):
         return None
-    refusal = write_refusal(_settings(request), request.headers.get("authorization", ""))
+    refusal = await write_refusal(request)
     if refusal is None:
         return None
     status, message = refusal
@@ -258,6 +259,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(QueryError, bad_query)
+    app.add_exception_handler(ReviewError, bad_query)
     app.add_exception_handler(StoreError, store_error)
     app.add_exception_handler(Exception, unexpected)
 

@@ -68,6 +68,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "date": "The date the text gives for the record, else empty.",
     "record_date": "The record's date: the date it gives, else its document's publication date.",
     "confidence": "The extractor's confidence, 0 to 1.",
+    "review": "A reviewer's verdict: confirmed, corrected or rejected; empty until reviewed.",
     "quantity": "The number stated (the lower bound of a range).",
     "quantity_max": "The upper bound of a stated range, else empty.",
     "unit": "What is counted: people, percent, other; for claims, the currency or unit.",

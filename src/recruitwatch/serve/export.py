@@ -63,6 +63,7 @@ OFFER_COLUMNS = (
     *_DATE_NOTES,
     "flags",
     "confidence",
+    "review",
     *(f"evidence_{name}" for name in _EVIDENCE),
     *SOURCE_COLUMNS,
 )
@@ -80,6 +81,7 @@ FIGURE_COLUMNS = (
     *_DATE_NOTES,
     "flags",
     "confidence",
+    "review",
     *(f"evidence_{name}" for name in _EVIDENCE),
     *SOURCE_COLUMNS,
 )

@@ -26,7 +26,13 @@ from recruitwatch.store.browse import (
     MAX_LIMIT,
     OFFER_SORTS,
 )
-from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.filters import (
+    REVIEW_FILTERS,
+    ClaimFilters,
+    DocumentFilters,
+    FigureFilters,
+    OfferFilters,
+)
 from recruitwatch.store.series import CHART_SERIES
 
 # Free-text filters are a few words; a longer value is a mistake or an attack, not a query.
@@ -65,6 +71,14 @@ Excel = Annotated[
 Usd = Annotated[float | None, Query(ge=0, allow_inf_nan=False)]
 RegionCode = Annotated[
     str | None, Query(pattern=_REGION, description="ISO 3166-2 code of a region: RU-SAM, UA-43.")
+]
+Review = Annotated[
+    str | None,
+    Query(
+        pattern=f"^({'|'.join(REVIEW_FILTERS)})$",
+        description="By review: unreviewed, confirmed, corrected, rejected, accepted"
+        " (confirmed or corrected), reviewed (any).",
+    ),
 ]
 # A record id: SQLite integers are 64-bit, and a larger number must be a 4xx, not an overflow.
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Record id.")]
@@ -105,6 +119,7 @@ def offer_filters(
     min_usd: Usd = None,
     max_usd: Usd = None,
     q: Search = None,
+    review: Review = None,
 ) -> OfferFilters:
     return OfferFilters(
         kind=kind,
@@ -123,6 +138,7 @@ def offer_filters(
         min_usd=min_usd,
         max_usd=max_usd,
         q=q,
+        review=review,
     )
 
 
@@ -172,6 +188,7 @@ def figure_filters(
     since: Since = None,
     until: Until = None,
     q: Search = None,
+    review: Review = None,
 ) -> FigureFilters:
     return FigureFilters(
         unit=unit,
@@ -183,6 +200,7 @@ def figure_filters(
         since=since,
         until=until,
         q=q,
+        review=review,
     )
 
 

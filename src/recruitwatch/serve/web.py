@@ -9,20 +9,42 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
-from recruitwatch.model import FIGURE_CATEGORIES, OFFER_KINDS, PAYER_LEVELS, RECIPIENTS
+from recruitwatch.model import (
+    FIGURE_CATEGORIES,
+    OFFER_KINDS,
+    PAYER_LEVELS,
+    RECIPIENTS,
+    TARGET_ORIGINS,
+)
 from recruitwatch.serve import params
+from recruitwatch.serve.auth import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    SignInThrottle,
+    client_address,
+    close_session,
+    csrf_matches,
+    login_csrf,
+    open_session,
+    page_session,
+    remember_login_csrf,
+    session_now,
+    settings_of,
+    token_account,
+)
 from recruitwatch.serve.charts import Chart, Point, log_scatter, scatter
-from recruitwatch.serve.deps import COOKIE, read_access, reader, token_matches
+from recruitwatch.serve.deps import read_access, reader
 from recruitwatch.serve.highlight import Span, runs
-from recruitwatch.settings import Settings
+from recruitwatch.store import open_sql_store
 from recruitwatch.store.browse import CLAIM_SORTS, Reader
 from recruitwatch.store.derived import (
     CLAIMS,
@@ -36,6 +58,8 @@ from recruitwatch.store.derived import (
     record_notes,
 )
 from recruitwatch.store.filters import ClaimFilters, DocumentFilters, FigureFilters, OfferFilters
+from recruitwatch.store.queue import needs_review
+from recruitwatch.store.reviews import ACTIONS, FIGURE_UNITS, fields_of, review_item
 from recruitwatch.store.series import MAX_POINTS, ChartRow, chart_data
 
 router = APIRouter(include_in_schema=False)
@@ -52,12 +76,16 @@ def add_filters(env: jinja2.Environment) -> None:
     env.globals["PAYER_LEVELS"] = PAYER_LEVELS
     env.globals["RECIPIENTS"] = RECIPIENTS
     env.globals["FIGURE_CATEGORIES"] = FIGURE_CATEGORIES
+    env.globals["TARGET_ORIGINS"] = TARGET_ORIGINS
+    env.globals["FIGURE_UNITS"] = FIGURE_UNITS
     env.globals["with_query"] = with_query
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates: Jinja2Templates = request.app.state.templates
     context.setdefault("settings", request.app.state.settings)
+    # Who is signed in, for the header and the review forms (looked up once per request).
+    context.setdefault("session", session_now(request))
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
@@ -238,8 +266,25 @@ def document_page(
         "notes_computed": "checks" in db.tables(),
         "role": document_roles(db, [doc_id]).get(doc_id),
         "locations": [dict(row) for row in locations[1:]],
+        **_document_reviews(db, doc_id),
     }
     return _page(request, "document.html", context)
+
+
+def _document_reviews(db: Reader, doc_id: str) -> dict[str, Any]:
+    """Each record's review by record id ("offer-12"), and the stale ones apart."""
+    if "reviews" not in db.tables():
+        return {"reviews": {}, "stale_reviews": []}
+    rows = db.select("SELECT * FROM reviews WHERE document_id = ? ORDER BY id", (doc_id,))
+    items = [review_item(row) for row in rows]
+    return {
+        "reviews": {
+            f"{item['record']}-{item['record_id']}": item
+            for item in items
+            if item["record_id"] is not None
+        },
+        "stale_reviews": [item for item in items if item["stale"]],
+    }
 
 
 def _span(kind: str, item: dict[str, Any]) -> Span:
@@ -346,20 +391,128 @@ def errors_page(
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[Depends(params.only())])
 def login_form(request: Request) -> Response:
-    return _page(request, "login.html", {"failed": False})
+    csrf = login_csrf(request)
+    response = _page(request, "login.html", {"failed": False, "csrf": csrf})
+    remember_login_csrf(request, response, csrf)
+    return response
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(params.only())])
 async def login(request: Request) -> Response:
-    """Sets a cookie that opens reads on a private server (writes still need the header)."""
-    settings: Settings = request.app.state.settings
+    """A token (an account's, or RECRUITWATCH_TOKEN) for a session cookie: it opens reads on
+    a private server and the review forms; API writes still need the header."""
+    throttle: SignInThrottle = request.app.state.sign_ins
+    client = client_address(request)
+    wait = throttle.wait(client)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"too many failed sign-ins from here; try again in {math.ceil(wait)} s",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
     form = await request.form()
+    csrf = login_csrf(request)
+    await page_session(request)
+    if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), form.get(CSRF_FIELD)):
+        raise HTTPException(403, _CSRF_REFUSED)
     offered = form.get("token")
-    if not isinstance(offered, str) or not token_matches(settings, offered):
-        return _page(request, "login.html", {"failed": True}, status=401)
+    account = None
+    if isinstance(offered, str) and offered:
+        account = await run_in_threadpool(token_account, settings_of(request), offered)
+    if account is None:
+        throttle.failed(client)
+        response = _page(request, "login.html", {"failed": True, "csrf": csrf}, status=401)
+        remember_login_csrf(request, response, csrf)
+        return response
+    throttle.succeeded(client)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, offered, httponly=True, samesite="strict")
+    await run_in_threadpool(open_session, request, response, account)
     return response
+
+
+@router.post("/logout", dependencies=[Depends(params.only())])
+async def logout(request: Request) -> Response:
+    session = await page_session(request)
+    form = await request.form()
+    if session is not None and not csrf_matches(session.csrf, form.get(CSRF_FIELD)):
+        raise HTTPException(403, _CSRF_REFUSED)
+    response = RedirectResponse("/", status_code=303)
+    await run_in_threadpool(close_session, request, response)
+    return response
+
+
+_CSRF_REFUSED = "the form's CSRF token is missing or out of date; reload the page and send it again"
+
+
+@router.post("/review", dependencies=[Depends(params.only())])
+async def review(request: Request) -> Response:
+    """A review form of the document page: confirm, reject or correct one record."""
+    session = await page_session(request)
+    if session is None:
+        raise HTTPException(401, "sign in at /login to review records")
+    form = await request.form()
+    if not csrf_matches(session.csrf, form.get(CSRF_FIELD)):
+        raise HTTPException(403, _CSRF_REFUSED)
+    target = form.get("record")
+    action = form.get("action")
+    if not isinstance(target, str) or target.partition("-")[0] not in ("offer", "figure"):
+        raise HTTPException(400, "record: expected offer-ID or figure-ID")
+    kind, _, number = target.partition("-")
+    if not number.isdigit() or len(number) > 18:
+        raise HTTPException(400, "record: expected offer-ID or figure-ID")
+    chosen = next((known for known in ACTIONS if known == action), None)
+    if chosen is None:
+        raise HTTPException(400, f"action: one of {', '.join(ACTIONS)}")
+    record: Literal["offer", "figure"] = "offer" if kind == "offer" else "figure"
+    reason = form.get("reason")
+    changes = None
+    if chosen == "correct":
+        changes = {
+            name: value for name in fields_of(record) if isinstance(value := form.get(name), str)
+        }
+    settings = settings_of(request)
+
+    def act() -> dict[str, Any] | None:
+        with open_sql_store(settings.db) as store:
+            return store.review_record(
+                session.account,
+                record,
+                int(number),
+                chosen,
+                reason=reason if isinstance(reason, str) else None,
+                changes=changes,
+            )
+
+    after = await run_in_threadpool(act)
+    if after is None:
+        raise HTTPException(404, f"no {record} with id {number}")
+    document = form.get("document")
+    where = document_url(document, target) if isinstance(document, str) and document else "/"
+    return RedirectResponse(where, status_code=303)
+
+
+@router.get("/review", response_class=HTMLResponse, dependencies=[*_OPEN, Depends(params.only())])
+def review_queue_page(request: Request, db: Read) -> Response:
+    """Unreviewed records, what matters first."""
+    return _page(request, "queue.html", {"items": needs_review(db, limit=100)})
+
+
+@router.get("/audit", response_class=HTMLResponse, dependencies=[Depends(params.only({"before"}))])
+def audit_page(
+    request: Request, before: Annotated[int | None, params.Query(ge=1)] = None
+) -> Response:
+    """The audit log, for admins signed in."""
+    session = session_now(request)
+    if session is None:
+        raise HTTPException(401, "sign in at /login as an admin to read the audit log")
+    if not session.account.is_admin:
+        raise HTTPException(
+            403, f"{session.account.name} is a {session.account.role}; the audit log is for admins"
+        )
+    with open_sql_store(settings_of(request).db) as store:
+        entries = store.audit_entries(101, before)
+    following = entries[99]["id"] if len(entries) > 100 else None
+    return _page(request, "audit.html", {"entries": entries[:100], "following": following})
 
 
 # --- formatting ------------------------------------------------------------------------------

@@ -143,11 +143,12 @@ class Store(Protocol):
         payer_region: str | None = None,
         target_country: str | None = None,
         recipient: str | None = None,
+        review: str | None = None,
     ) -> list[Offer]:
         """Offers matching every given filter; `target` is a case-insensitive substring,
         `since`/`until` (inclusive) apply to the offer date, else the document's published date,
         and the guide's keys (`payer_level`, `payer_region`, `target_country`, `recipient`)
-        match exactly."""
+        match exactly; `review` is one of store.filters.REVIEW_FILTERS."""
         ...
 
     def query_figures(
@@ -158,6 +159,7 @@ class Store(Protocol):
         since: date | None = None,
         until: date | None = None,
         category: str | None = None,
+        review: str | None = None,
     ) -> list[Figure]:
         """Figures matching every given filter; `subject` is a case-insensitive substring,
         `category` (the guide's key) an exact value."""
@@ -180,6 +182,7 @@ class Store(Protocol):
         payer_region: str | None = None,
         target_country: str | None = None,
         recipient: str | None = None,
+        review: str | None = None,
     ) -> list[tuple[Offer, OfferNotes | None]]:
         """As `query_offers`, each offer with its notes (None if stored before normalise)."""
         ...
@@ -192,6 +195,7 @@ class Store(Protocol):
         since: date | None = None,
         until: date | None = None,
         category: str | None = None,
+        review: str | None = None,
     ) -> list[tuple[Figure, FigureNotes | None]]:
         """As `query_figures`, each figure with its notes (None if stored before normalise)."""
         ...

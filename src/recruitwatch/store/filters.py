@@ -26,6 +26,9 @@ _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")  # ISO 3166-2: RU-TA, UA-43
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
+# What a list may be narrowed to by review: a status, none yet, confirmed or corrected
+# ("accepted": what a reviewer stands behind), or any review at all.
+REVIEW_FILTERS = ("unreviewed", "confirmed", "corrected", "rejected", "accepted", "reviewed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class OfferFilters:
     min_usd: float | None = None
     max_usd: float | None = None
     q: str | None = None
+    review: str | None = None
 
     def query_params(self) -> dict[str, str]:
         """The filters as URL query parameters (for links that keep them)."""
@@ -69,6 +73,7 @@ class FigureFilters:
     since: date | None = None
     until: date | None = None
     q: str | None = None
+    review: str | None = None
 
     def query_params(self) -> dict[str, str]:
         return _query_params(self)
@@ -134,6 +139,11 @@ class Where:
         if high is not None:
             self.add(f"{column} <= ?", high)
 
+    def review(self, column: str, wanted: str | None) -> None:
+        found = review_clause(column, wanted)
+        if found is not None:
+            self.add(found[0], *found[1])
+
     def search(self, document_column: str, q: str | None) -> None:
         if q is not None:
             self.add(*self.dialect.search(document_column, q))
@@ -173,6 +183,7 @@ def offer_where(filters: OfferFilters, dialect: Dialect) -> Where:
     where.between(OFFER_DATE, _iso(filters.since), _iso(filters.until))
     where.between(OFFER_USD, low, high)
     where.search("offers.document_id", filters.q)
+    where.review("offers.review_status", filters.review)
     return where
 
 
@@ -191,6 +202,7 @@ def figure_where(filters: FigureFilters, dialect: Dialect) -> Where:
     where.equal("figures.document_id", filters.document)
     where.between(FIGURE_DATE, _iso(filters.since), _iso(filters.until))
     where.search("figures.document_id", filters.q)
+    where.review("figures.review_status", filters.review)
     return where
 
 
@@ -252,6 +264,25 @@ def check_offer_keys(
         raise QueryError(
             f"target_country: {target_country!r} is not an ISO 3166-1 code like KZ or CU"
         )
+
+
+def review_clause(column: str, wanted: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """The clause (and its parameters) keeping records by review (one of REVIEW_FILTERS)."""
+    check_review(wanted)
+    if wanted is None:
+        return None
+    if wanted == "unreviewed":
+        return f"{column} IS NULL", ()
+    if wanted == "reviewed":
+        return f"{column} IS NOT NULL", ()
+    if wanted == "accepted":
+        return f"{column} IN ('confirmed', 'corrected')", ()
+    return f"{column} = ?", (wanted,)
+
+
+def check_review(wanted: str | None) -> None:
+    if wanted is not None and wanted not in REVIEW_FILTERS:
+        raise QueryError(f"review: unknown {wanted!r}; one of {', '.join(REVIEW_FILTERS)}")
 
 
 def check_figure_category(category: str | None) -> None:

@@ -18,7 +18,7 @@ import psycopg
 
 from recruitwatch.errors import StoreConflictError, StoreError
 from recruitwatch.model import Document, Extraction, content_hash
-from recruitwatch.store import notes, rows
+from recruitwatch.store import notes, reviews, rows
 from recruitwatch.store.base import Seen
 from recruitwatch.store.dbapi import Cursor, describe_url
 from recruitwatch.store.dialects import PostgresDialect, ts_query
@@ -369,6 +369,7 @@ class PostgresStore(SQLStore):
         self._copy("figures", ("id", *rows.FIGURE_COLUMNS), figure_rows)
         for table, values in note_rows.items():
             self._copy(table, notes.NOTE_COLUMNS[table], values)
+        reviews.reattach(self._connection, [e.document.id for e in extractions])
 
     def _next_ids(self, table: str, count: int) -> list[int]:
         """`count` ids from the table's identity sequence, the lowest last (for pop())."""

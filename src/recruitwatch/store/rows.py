@@ -18,6 +18,7 @@ from recruitwatch.model import (
     OfferNotes,
     PayerLevel,
     Recipient,
+    ReviewStatus,
     TargetOrigin,
 )
 
@@ -140,6 +141,7 @@ def offer_from_row(row: Any) -> Offer:
         target_origin=cast(TargetOrigin | None, row["target_origin"]),
         target_country=row["target_country"],
         previous=bool(row["previous"]),
+        review=cast(ReviewStatus | None, row["review_status"]),
     )
 
 
@@ -154,6 +156,7 @@ def figure_from_row(row: Any) -> Figure:
         confidence=row["confidence"],
         evidence=_evidence(row),
         category=cast(FigureCategory | None, row["category"]),
+        review=cast(ReviewStatus | None, row["review_status"]),
     )
 
 

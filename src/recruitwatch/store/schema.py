@@ -160,6 +160,82 @@ _NORMALISED_COLUMNS: tuple[str, ...] = (
 )
 
 
+# Accounts, sessions, reviews and their audit log (issue 18). Reviews hold the sentence and
+# value they were made on, not only a record id: re-extraction replaces a document's records,
+# the foreign keys then fall to NULL and the store attaches each review to its record again
+# (store/reviews.py) or marks it stale. The review status on the record rows is a copy of the
+# review's, kept so every list filters on it without a join.
+_REVIEW_STATUS = "CHECK (review_status IN ('confirmed', 'corrected', 'rejected'))"
+
+
+def _review_tables(identity: str, key: str) -> tuple[str, ...]:
+    return (
+        f"""
+        CREATE TABLE users (
+            id {identity},
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+            token_prefix TEXT NOT NULL UNIQUE,
+            token_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )
+        """,
+        # user_id is NULL for a session opened with the server's RECRUITWATCH_TOKEN.
+        f"""
+        CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_id {key} REFERENCES users (id) ON DELETE CASCADE,
+            user_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_expires ON sessions (expires_at)",
+        f"""
+        CREATE TABLE reviews (
+            id {identity},
+            document_id TEXT NOT NULL,
+            record TEXT NOT NULL CHECK (record IN ('offer', 'figure')),
+            offer_id {key} UNIQUE REFERENCES offers (id) ON DELETE SET NULL,
+            figure_id {key} UNIQUE REFERENCES figures (id) ON DELETE SET NULL,
+            evidence_start INTEGER NOT NULL,
+            evidence_end INTEGER NOT NULL,
+            evidence_text TEXT NOT NULL,
+            value_text TEXT NOT NULL,
+            machine TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'corrected', 'rejected')),
+            correction TEXT,
+            reason TEXT,
+            stale INTEGER NOT NULL DEFAULT 0,
+            reviewer TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX reviews_document ON reviews (document_id)",
+        f"""
+        CREATE TABLE audit_log (
+            id {identity},
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            document_id TEXT,
+            record TEXT,
+            record_id {key},
+            before TEXT,
+            after TEXT,
+            reason TEXT
+        )
+        """,
+        f"ALTER TABLE offers ADD COLUMN review_status TEXT {_REVIEW_STATUS}",
+        f"ALTER TABLE figures ADD COLUMN review_status TEXT {_REVIEW_STATUS}",
+        "CREATE INDEX offers_review_status ON offers (review_status)",
+        "CREATE INDEX figures_review_status ON figures (review_status)",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         version=1,
@@ -585,6 +661,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             _BY_REGION,
         ),
     ),
+    Migration(
+        version=17,
+        name="users, sessions, reviews of records and the audit log",
+        statements=_review_tables("INTEGER PRIMARY KEY", "INTEGER"),
+    ),
 )
 
 
@@ -908,4 +989,5 @@ POSTGRES: dict[int, tuple[str, ...]] = {
         "DROP FUNCTION offers_follow_conversion()",
         *_NORMALISED_COLUMNS,
     ),
+    17: _review_tables(_IDENTITY, "BIGINT"),
 }

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
+from recruitwatch.accounts import Account, User
 from recruitwatch.errors import StoreError
 from recruitwatch.model import (
     Attribution,
@@ -31,7 +32,7 @@ from recruitwatch.model import (
     Statement,
     content_hash,
 )
-from recruitwatch.store import notes, rows
+from recruitwatch.store import accounts, notes, reviews, rows
 from recruitwatch.store.base import Location, SearchHit, Seen, StoredFailure, Validators
 from recruitwatch.store.dbapi import Connection
 from recruitwatch.store.dialects import Dialect
@@ -179,6 +180,7 @@ class SQLStore(ABC):
                 )
                 if extraction.offer_notes or extraction.figure_notes:
                     notes.insert_notes(self._connection, extraction, offer_ids, figure_ids)
+                reviews.reattach(self._connection, [document.id])
         except self.dialect.errors as exc:
             raise StoreError(f"cannot save document: {exc}", source=document.id) from exc
         return True
@@ -314,9 +316,11 @@ class SQLStore(ABC):
         payer_region: str | None = None,
         target_country: str | None = None,
         recipient: str | None = None,
+        review: str | None = None,
     ) -> list[Offer]:
         filters = OfferFilters(kind, currency, None, target, None, payer_level, payer_region,
-                               target_country, recipient, since=since, until=until)  # fmt: skip
+                               target_country, recipient, since=since, until=until,
+                               review=review)  # fmt: skip
         return [rows.offer_from_row(row) for row in self._offer_rows(filters)]
 
     def query_noted_offers(
@@ -331,9 +335,11 @@ class SQLStore(ABC):
         payer_region: str | None = None,
         target_country: str | None = None,
         recipient: str | None = None,
+        review: str | None = None,
     ) -> list[tuple[Offer, OfferNotes | None]]:
         filters = OfferFilters(kind, currency, None, target, None, payer_level, payer_region,
-                               target_country, recipient, since=since, until=until)  # fmt: skip
+                               target_country, recipient, since=since, until=until,
+                               review=review)  # fmt: skip
         found = self._offer_rows(filters)
         noted = self._read(notes.offer_notes, [row["id"] for row in found])
         return [(rows.offer_from_row(row), noted.get(row["id"])) for row in found]
@@ -351,8 +357,9 @@ class SQLStore(ABC):
         since: date | None = None,
         until: date | None = None,
         category: str | None = None,
+        review: str | None = None,
     ) -> list[Figure]:
-        filters = FigureFilters(unit, category, subject, since=since, until=until)
+        filters = FigureFilters(unit, category, subject, since=since, until=until, review=review)
         return [rows.figure_from_row(row) for row in self._figure_rows(filters)]
 
     def query_noted_figures(
@@ -363,8 +370,11 @@ class SQLStore(ABC):
         since: date | None = None,
         until: date | None = None,
         category: str | None = None,
+        review: str | None = None,
     ) -> list[tuple[Figure, FigureNotes | None]]:
-        found = self._figure_rows(FigureFilters(unit, category, subject, since=since, until=until))
+        found = self._figure_rows(
+            FigureFilters(unit, category, subject, since=since, until=until, review=review)
+        )
         noted = self._read(notes.figure_notes, [row["id"] for row in found])
         return [(rows.figure_from_row(row), noted.get(row["id"])) for row in found]
 
@@ -434,6 +444,63 @@ class SQLStore(ABC):
 
     def list_conflicts(self) -> list[Conflict]:
         return self._read(notes.conflicts)
+
+    # Accounts, sessions, reviews and the audit log (store/accounts.py, store/reviews.py).
+
+    def add_user(self, name: str, role: str, actor: str) -> tuple[User, str]:
+        """A new account and its token, which is returned here only: it is stored hashed."""
+        return self._in_transaction("cannot add the user", accounts.add_user, name, role, actor)
+
+    def list_users(self) -> list[User]:
+        return self._read(accounts.list_users)
+
+    def revoke_user(self, name: str, actor: str) -> User:
+        return self._in_transaction("cannot revoke the user", accounts.revoke_user, name, actor)
+
+    def account_for_token(self, token: str) -> Account | None:
+        return self._read(accounts.account_for_token, token)
+
+    def open_session(self, account: Account, hours: float) -> tuple[str, str]:
+        """(session id, CSRF token) of a new session for `account`."""
+        return self._in_transaction("cannot open a session", accounts.open_session, account, hours)
+
+    def session_account(self, session_id: str) -> tuple[Account, str] | None:
+        return self._read(accounts.session_account, session_id)
+
+    def end_session(self, session_id: str) -> None:
+        self._in_transaction("cannot end the session", accounts.end_session, session_id)
+
+    def review_record(
+        self,
+        account: Account,
+        record: reviews.RecordName,
+        record_id: int,
+        action: reviews.Action,
+        *,
+        reason: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Confirm, reject or correct a record, logged for audit; None for an unknown id."""
+
+        def act(connection: Connection) -> dict[str, Any] | None:
+            return reviews.review_record(
+                connection, account, record, record_id, action, reason=reason, changes=changes
+            )
+
+        return self._in_transaction("cannot save the review", act)
+
+    def document_reviews(self, doc_id: str) -> list[dict[str, Any]]:
+        return self._read(reviews.document_reviews, doc_id)
+
+    def audit_entries(self, limit: int = 100, before_id: int | None = None) -> list[dict[str, Any]]:
+        return self._read(accounts.audit_entries, limit, before_id)
+
+    def _in_transaction(self, failed: str, work: Callable[..., _T], *args: Any) -> _T:
+        try:
+            with self._transaction():
+                return work(self._connection, *args)
+        except self.dialect.errors as exc:
+            raise StoreError(f"{failed}: {exc}") from exc
 
     def _write(self, failed: str, source: str, sql: str, params: Sequence[Any]) -> None:
         try:
