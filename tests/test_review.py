@@ -4,12 +4,15 @@ that change the record rows, an audit entry per action, and reviews kept across 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from recruitwatch.accounts import Account
+from recruitwatch.cli import app
 from recruitwatch.errors import ReviewError
 from recruitwatch.model import Document
 from recruitwatch.pipeline import ingest_documents
@@ -161,3 +164,45 @@ def test_reviews_survive_reingest_and_a_changed_sentence_is_stale(reviewed: SQLS
         assert by_status["rejected"]["stale"] and by_status["rejected"]["record_id"] is None
         assert by_status["rejected"]["reason"] == "not an offer"
         assert store.audit_entries()[0]["action"] == "stale offer"
+
+
+def test_export_gold_of_confirmed_records_scores_one(
+    tmp_path: Path, db: str | Path, reviewed: SQLStore
+) -> None:
+    with reviewed as store:
+        extraction = store.get_document("samara")
+        assert extraction is not None and extraction.offers and extraction.figures
+        for table, record in (("offers", "offer"), ("figures", "figure")):
+            for row in store._connection.execute(f"SELECT id FROM {table}").fetchall():
+                store.review_record(REVIEWER, record, row["id"], "confirm")
+        # A second document whose one record is rejected: it is in, with no records.
+        other = Document.from_text(
+            f"Kursk\n\n{CALLED.replace('Samara', 'Kursk')}\n",
+            id="folder/kursk",
+            source="test",
+            published=date(2024, 10, 3),
+            language="en",
+        )
+        assert ingest_documents([other], store).ok
+        kursk = store._connection.execute(
+            "SELECT id FROM figures WHERE document_id = 'folder/kursk'"
+        ).fetchone()["id"]
+        store.review_record(REVIEWER, "figure", kursk, "reject", reason="a plan, not a call-up")
+    out = tmp_path / "gold"
+    written = CliRunner().invoke(app, ["export", "--gold", str(out), "--db", str(db)])
+    assert written.exit_code == 0, written.output
+    lines = [json.loads(line) for line in (out / "gold.jsonl").read_text().splitlines()]
+    assert [line["doc"] for line in lines] == ["folder/kursk", "samara"]
+    assert lines[0]["figures"] == [] and lines[0]["offers"] == []
+    samara = lines[1]
+    assert {o["amount"] for o in samara["offers"]} == {600_000, 190_000}
+    assert all(o["evidence"] in TEXT for o in samara["offers"] + samara["figures"])
+    # Scored on the confirmed document alone: everything it holds is found, nothing else.
+    (out / "docs" / "folder%2Fkursk.json").unlink()
+    (out / "gold.jsonl").write_text(json.dumps(samara) + "\n", encoding="utf-8")
+    scored = CliRunner().invoke(app, ["eval", str(out), "--json"])
+    assert scored.exit_code == 0, scored.output
+    report = json.loads(scored.stdout)["items"][0]
+    for what in ("offers", "figures"):
+        assert report[what]["precision"] == 1.0 and report[what]["recall"] == 1.0, report[what]
+    assert all(item["accuracy"] == 1.0 for item in report["attributes"].values() if item["n"])

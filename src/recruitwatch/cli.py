@@ -466,6 +466,16 @@ def export(
             file_okay=False,
         ),
     ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            metavar="FOLDER",
+            help="Folder to write the reviewed documents into as a gold corpus (docs/, gold.jsonl)"
+            " that `recruitwatch eval FOLDER` scores.",
+            file_okay=False,
+        ),
+    ] = None,
     db: DbOption = DB_DEFAULT,
 ) -> None:
     """Write the whole database as Parquet partitioned by month (for pandas, polars or DuckDB),
@@ -474,21 +484,32 @@ def export(
     Parquet: each table is a folder of month=YYYY-MM/ subfolders (Hive style); exporting again
     replaces the months written before. Data package: documents.csv (without the texts),
     offers.csv, figures.csv (each row with its document's URL, outlet, title and date) and
-    claims.csv, each with a Table Schema.
+    claims.csv, each with a Table Schema. Gold: every document with a reviewed record, with
+    its confirmed and corrected records (rejected and unreviewed ones left out), in the format
+    of the annotation guide.
 
     Example: recruitwatch export --parquet out/ --db news.db
 
     Example: recruitwatch export --datapackage dataset/ --db news.db
+
+    Example: recruitwatch export --gold ours/ --db news.db && recruitwatch eval ours/
     """
-    if (parquet is None) == (datapackage is None):
-        raise typer.BadParameter("give one of --parquet FOLDER and --datapackage FOLDER")
-    if parquet is not None:
+    if sum(folder is not None for folder in (parquet, datapackage, gold)) != 1:
+        raise typer.BadParameter(
+            "give one of --parquet FOLDER, --datapackage FOLDER and --gold FOLDER"
+        )
+    if gold is not None:
+        from recruitwatch.serve.gold import write_gold
+
+        counts = write_gold(db, gold)
+        where = gold
+    elif parquet is not None:
         from recruitwatch.store.parquet import export_parquet
 
         counts = export_parquet(db, parquet)
         where = parquet
     else:
-        assert datapackage is not None  # one of the two, checked above
+        assert datapackage is not None  # one of the three, checked above
         from recruitwatch.serve.datapackage import write_datapackage
 
         counts = write_datapackage(db, datapackage)
