@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient  # after the skip above
 from _serve import TOKEN, build_db, form_csrf, settings, sign_in
 from recruitwatch.serve.app import create_app
 from recruitwatch.store import open_sql_store
+from recruitwatch.store.browse import open_reader
+from recruitwatch.store.levels import level_statements
 
 XSS = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
 
@@ -186,5 +188,15 @@ def test_lists_exports_and_queue_carry_the_review(tmp_path: Path, db: str | Path
         requeued = client.get("/api/review-queue?record=offer&limit=1000").json()["items"]
         assert not {item["id"] for item in requeued} & set(ids.values())
         assert client.get("/offers?review=accepted").status_code == 200
+        assert client.get("/regions?review=accepted").status_code == 200
+        assert client.get("/changes?review=accepted").status_code == 200
+        reader = open_reader(desk.db)
+        try:
+            tracked = {s.record for s in level_statements(reader)}
+            accepted = {s.record for s in level_statements(reader, review="accepted")}
+        finally:
+            reader.close()
+        assert f"offer-{ids['rejected']}" not in tracked  # a rejected level never counts
+        assert accepted <= {f"offer-{ids['confirmed']}", f"offer-{ids['corrected']}"}
         assert client.get("/review").status_code == 200
         assert client.get("/api/offers?review=maybe").status_code == 400

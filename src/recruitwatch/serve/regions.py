@@ -71,9 +71,12 @@ def names() -> dict[str, str]:
     return {**region_labels(), FEDERAL_REGION: "Russia (federal)"}
 
 
-@router.get("/regions", response_class=HTMLResponse, dependencies=[*_OPEN, Depends(params.only())])
-def regions_page(request: Request, db: Read) -> Response:
-    statements = level_statements(db)
+@router.get(
+    "/regions", response_class=HTMLResponse, dependencies=[*_OPEN, Depends(params.only({"review"}))]
+)
+def regions_page(request: Request, db: Read, review: params.Review = None) -> Response:
+    """The map; `?review=accepted` draws it from confirmed and corrected records only."""
+    statements = level_statements(db, review=review)
     current = latest(statements)
     regional = {key[0]: found for key, found in current.items() if key[1] == "regional"}
     labels = names()
@@ -94,14 +97,14 @@ def regions_page(request: Request, db: Read) -> Response:
 @router.get(
     "/regions/{code}",
     response_class=HTMLResponse,
-    dependencies=[*_OPEN, Depends(params.only())],
+    dependencies=[*_OPEN, Depends(params.only({"review"}))],
 )
-def region_page(request: Request, code: str, db: Read) -> Response:
+def region_page(request: Request, code: str, db: Read, review: params.Review = None) -> Response:
     if code not in grid_codes():
         raise HTTPException(
             404, f"no region {code!r}; /regions lists them by ISO 3166-2 code (RU-SAM, UA-43)"
         )
-    statements = level_statements(db, code)
+    statements = level_statements(db, code, review=review)
     runs = levels(statements)
     current = latest(statements)
     parts = [
@@ -132,15 +135,16 @@ def region_page(request: Request, code: str, db: Read) -> Response:
 @router.get(
     "/changes",
     response_class=HTMLResponse,
-    dependencies=[*_OPEN, Depends(params.only({"since", "region"}))],
+    dependencies=[*_OPEN, Depends(params.only({"since", "region", "review"}))],
 )
 def changes_page(
     request: Request,
     db: Read,
     since: params.Since = None,
     region: params.RegionCode = None,
+    review: params.Review = None,
 ) -> Response:
-    found = changes(level_statements(db, region), since=since)
+    found = changes(level_statements(db, region, review=review), since=since)
     if region is not None:
         found = [change for change in found if change.region in (region, FEDERAL_REGION)]
     feed = "&".join(

@@ -27,6 +27,9 @@ DOCUMENT_COLUMNS = ("document_id", "doc_id")
 _RECORD_TABLES = frozenset({"offers", "figures", "documents"})
 # Notes every offer and figure item carries itself (the read path joins them once).
 ITEM_NOTES = frozenset({"record_dates", "conversions", "checks"})
+# Tables that point at records but are no notes of theirs: reviews have their own place on
+# the pages (serve/web.py).
+_NOT_NOTES = frozenset({"reviews"})
 # SQLite allows 999 bound parameters per statement in old builds; stay well under.
 _CHUNK = 500
 
@@ -40,6 +43,7 @@ def _tables_with(reader: Reader, column: str) -> list[str]:
         table
         for table in reader.tables()
         if table not in _RECORD_TABLES
+        and table not in _NOT_NOTES
         and not table.startswith(("documents_fts", "sqlite_"))
         and column in reader.columns(table)
     )
