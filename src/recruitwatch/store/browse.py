@@ -576,6 +576,21 @@ class Reader:
         )
         return found[0] if found else None
 
+    def records_by_id(self, record: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Offer ("offer") or figure items by id, as every output shows them."""
+        if not ids:
+            return {}
+        listing = _OFFERS if record == "offer" else _FIGURES
+        table = listing.table
+        marks = ", ".join("?" * len(ids))
+        rows = self.select(
+            f"SELECT {listing.select} FROM {table}{listing.joins}{listing.row_joins}"
+            f" WHERE {table}.id IN ({marks})",
+            list(ids),
+        )
+        items = self._offer_items(rows) if record == "offer" else self._figure_items(rows)
+        return {item["id"]: item for item in items}
+
     def document_offers(self, doc_id: str) -> list[dict[str, Any]]:
         return self._offer_items(
             self.select(

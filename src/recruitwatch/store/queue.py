@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recruitwatch.store.browse import Reader, figure_item, offer_item
+from recruitwatch.store.browse import Reader
 
 # (lower bound, points): USD for offers, people for figures.
 _OFFER_SIZES = ((100_000, 3), (10_000, 2), (1_000, 1))
@@ -43,11 +43,9 @@ def _queue(db: Reader, record: str, linked: bool, limit: int) -> list[dict[str, 
     table = f"{record}s"
     if record == "offer":
         size = _size_points("COALESCE(offers.usd, 0)", _OFFER_SIZES)
-        select = "offers.*"
     else:
         people = "CASE WHEN figures.unit = 'people' THEN figures.quantity ELSE 0 END"
         size = _size_points(people, _FIGURE_SIZES)
-        select = "figures.*, COALESCE(figures.date, documents.published) AS record_date"
     sources = (
         "COALESCE((SELECT MAX(claims.independent_sources) FROM claim_statements"
         " JOIN claims ON claims.id = claim_statements.claim_id"
@@ -56,9 +54,8 @@ def _queue(db: Reader, record: str, linked: bool, limit: int) -> list[dict[str, 
         else "1"
     )
     inner = (
-        f"SELECT {select}, {size} AS size_points, {sources} AS sources FROM {table}"
-        f" JOIN documents ON documents.id = {table}.document_id"
-        f" WHERE {table}.review_status IS NULL"
+        f"SELECT {table}.id, {table}.confidence, {size} AS size_points, {sources} AS sources"
+        f" FROM {table} WHERE {table}.review_status IS NULL"
     )
     priority = (
         f"size_points + {_DOUBT_WEIGHT} * (1 - confidence)"
@@ -69,9 +66,10 @@ def _queue(db: Reader, record: str, linked: bool, limit: int) -> list[dict[str, 
         " ORDER BY priority DESC, id LIMIT ?",
         (limit,),
     )
+    found = db.records_by_id(record, [row["id"] for row in rows])
     items = []
     for row in rows:
-        item = offer_item(row) if record == "offer" else figure_item(row)
+        item = found[row["id"]]
         why = []
         if row["size_points"] >= 2:
             why.append("large amount" if record == "offer" else "large number")
